@@ -1,0 +1,133 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
+import type { ModelRequest, ModelReview, ReviewModel } from '../../ports/review-model.js';
+import { ServiceError } from '../../ports/service-error.js';
+import { modelEnvelopeSchema, modelOutputSchema, validateChecklist } from '../../review/findings-schema.js';
+
+export interface AnthropicModelOptions {
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  /** Explicit, because the SDK's 10-minute default is far longer than a review should wait. */
+  timeoutMs: number;
+  /** SDK retries 408, 409, 429 and >= 500 (529 overloaded included) and honours retry-after. */
+  maxRetries: number;
+}
+
+/**
+ * The JSON schema sent as `output_config.format`
+ * (https://platform.claude.com/docs/en/build-with-claude/structured-outputs). The SDK's helper adapts the
+ * zod schema to what the API accepts; arrival is validated by us, finding by finding.
+ */
+const OUTPUT_FORMAT = { type: 'json_schema' as const, schema: zodOutputFormat(modelOutputSchema).schema };
+
+export function createAnthropicClient(options: AnthropicModelOptions): Anthropic {
+  return new Anthropic({
+    apiKey: options.apiKey ?? null,
+    baseURL: options.baseUrl ?? null,
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries,
+  });
+}
+
+export function createAnthropicModel(client: Anthropic): ReviewModel {
+  return {
+    async review(request: ModelRequest, signal?: AbortSignal): Promise<ModelReview> {
+      let message: Anthropic.Message;
+      try {
+        message = await client.messages.create(
+          {
+            model: request.model,
+            max_tokens: request.maxOutputTokens,
+            // The system prompt is the same for every chunk and every review of the repo: mark it as the cached prefix.
+            system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
+            messages: [{ role: 'user', content: request.user }],
+            output_config: { format: OUTPUT_FORMAT },
+          },
+          signal ? { signal } : {},
+        );
+      } catch (error) {
+        throw toServiceError(error);
+      }
+      return readReview(message);
+    },
+  };
+}
+
+function readReview(message: Anthropic.Message): ModelReview {
+  if (message.stop_reason === 'refusal') {
+    throw new ServiceError('anthropic', 'The model declined to review this change (stop reason: refusal).', { retryable: false });
+  }
+  if (message.stop_reason === 'max_tokens') {
+    throw new ServiceError(
+      'anthropic',
+      'The model ran out of output tokens before finishing the review (stop reason: max_tokens). Raise BULWARK_MAX_OUTPUT_TOKENS or review fewer files at once.',
+      { retryable: false },
+    );
+  }
+  const text = message.content
+    .flatMap((block) => (block.type === 'text' ? [block.text] : []))
+    .join('');
+  const envelope = parseEnvelope(text);
+  return {
+    summary: envelope.summary,
+    checklist: validateChecklist(envelope.checklist),
+    findings: envelope.findings,
+    usage: {
+      inputTokens: message.usage.input_tokens,
+      outputTokens: message.usage.output_tokens,
+      cacheCreationInputTokens: message.usage.cache_creation_input_tokens ?? 0,
+      cacheReadInputTokens: message.usage.cache_read_input_tokens ?? 0,
+    },
+    model: message.model,
+    stopReason: message.stop_reason,
+  };
+}
+
+function parseEnvelope(text: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ServiceError('anthropic', 'The model answered with output that is not valid JSON.', { retryable: true });
+  }
+  const parsed = modelEnvelopeSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ServiceError('anthropic', 'The model answered without the findings list the schema requires.', { retryable: true });
+  }
+  return parsed.data;
+}
+
+function toServiceError(error: unknown): ServiceError {
+  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+    return new ServiceError('anthropic', 'The model did not answer in time.', { retryable: true, cause: error });
+  }
+  if (error instanceof Anthropic.APIConnectionError) {
+    return new ServiceError('anthropic', 'Could not reach the model provider.', { retryable: true, cause: error });
+  }
+  if (error instanceof Anthropic.APIUserAbortError) {
+    return new ServiceError('anthropic', 'The model call was cancelled.', { retryable: false, cause: error });
+  }
+  if (error instanceof Anthropic.APIError) {
+    const status = error.status;
+    const retryable = status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
+    return new ServiceError('anthropic', `The model provider answered ${status ?? 'with an error'}${describe(status)}.`, {
+      retryable,
+      status,
+      cause: error,
+    });
+  }
+  return new ServiceError('anthropic', 'The model call failed unexpectedly.', { retryable: false, cause: error });
+}
+
+function describe(status: number | undefined): string {
+  switch (status) {
+    case 401:
+      return ' (invalid API key)';
+    case 429:
+      return ' (rate limited)';
+    case 529:
+      return ' (overloaded)';
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,163 @@
+import merge from 'deepmerge';
+import type { ProbotOctokit } from 'probot';
+import type {
+  CheckOutput,
+  CheckRunCompletion,
+  CheckRunStart,
+  PullRequestHost,
+  PullRequestInfo,
+  PullRequestRef,
+  ReviewDraft,
+} from '../../ports/pull-request-host.js';
+import type { ChangedFile } from '../../review/types.js';
+import { toServiceError } from './to-service-error.js';
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** The files API lists at most 3,000 files, 100 per page at most (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files). */
+const FILES_PER_PAGE = 100;
+export const MAX_LISTED_FILES = 3000;
+
+/** PullRequestHost over one installation's Probot Octokit: the only place that knows GitHub's REST shapes. */
+export function createGitHubHost(octokit: Octokit): PullRequestHost {
+  const call = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toServiceError(error, action);
+    }
+  };
+
+  return {
+    getPullRequest: (ref) =>
+      call('reading the pull request', async () => {
+        const { data } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
+        return {
+          number: data.number,
+          state: data.state === 'open' ? 'open' : 'closed',
+          merged: data.merged === true,
+          draft: data.draft === true,
+          title: data.title,
+          body: data.body ?? '',
+          author: { login: data.user.login, isBot: data.user.type === 'Bot' || data.user.login.endsWith('[bot]') },
+          headSha: data.head.sha,
+          baseSha: data.base.sha,
+          baseRef: data.base.ref,
+          changedFiles: data.changed_files,
+        } satisfies PullRequestInfo;
+      }),
+
+    listFiles: (ref) =>
+      call('listing the pull request files', async () => {
+        const files: ChangedFile[] = [];
+        const pages = octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
+          owner: ref.owner,
+          repo: ref.repo,
+          pull_number: ref.pullNumber,
+          per_page: FILES_PER_PAGE,
+        });
+        for await (const page of pages) {
+          for (const file of page.data) files.push(toChangedFile(file));
+          if (files.length >= MAX_LISTED_FILES) break;
+        }
+        return files;
+      }),
+
+    readConfig: (ref, file) =>
+      call(`reading .github/${file}`, async () => {
+        // Same lookup and merge as Probot's context.config: default branch only, org `.github` fallback, `_extends`.
+        const { config, files } = await octokit.config.get({
+          owner: ref.owner,
+          repo: ref.repo,
+          path: `.github/${file}`,
+          defaults: (configs) => merge.all([{}, ...configs]) as Record<string, unknown>,
+        });
+        return files.some((found) => found.config !== null) ? config : undefined;
+      }),
+
+    createCheckRun: (ref, start) =>
+      call('creating the check run', async () => {
+        const { data } = await octokit.rest.checks.create({
+          owner: ref.owner,
+          repo: ref.repo,
+          name: start.name,
+          head_sha: start.headSha,
+          external_id: start.externalId,
+          status: 'in_progress',
+          started_at: new Date().toISOString(),
+          ...(start.output ? { output: toOctokitOutput(start.output) } : {}),
+        });
+        return { id: data.id };
+      }),
+
+    updateCheckRun: (ref, checkRunId, output) =>
+      call('updating the check run', async () => {
+        await octokit.rest.checks.update({
+          owner: ref.owner,
+          repo: ref.repo,
+          check_run_id: checkRunId,
+          output: toOctokitOutput(output),
+        });
+      }),
+
+    completeCheckRun: (ref, checkRunId, completion) =>
+      call('completing the check run', async () => {
+        await octokit.rest.checks.update({
+          owner: ref.owner,
+          repo: ref.repo,
+          check_run_id: checkRunId,
+          status: 'completed',
+          conclusion: completion.conclusion,
+          completed_at: new Date().toISOString(),
+          output: toOctokitOutput(completion.output),
+        });
+      }),
+
+    createReview: (ref, review) =>
+      call('posting the review', async () => {
+        const { data } = await octokit.rest.pulls.createReview({
+          owner: ref.owner,
+          repo: ref.repo,
+          pull_number: ref.pullNumber,
+          commit_id: review.commitId,
+          body: review.body,
+          event: review.event,
+          comments: review.comments,
+        });
+        return { id: data.id };
+      }),
+  };
+}
+
+function toOctokitOutput(output: CheckOutput) {
+  return {
+    title: output.title,
+    summary: output.summary,
+    ...(output.text ? { text: output.text } : {}),
+    ...(output.annotations?.length ? { annotations: output.annotations } : {}),
+  };
+}
+
+interface RawFile {
+  filename: string;
+  previous_filename?: string;
+  status: string;
+  additions: number;
+  deletions: number;
+  patch?: string;
+}
+
+const STATUSES = ['added', 'removed', 'modified', 'renamed', 'copied', 'changed', 'unchanged'] as const;
+
+function toChangedFile(file: RawFile): ChangedFile {
+  const status = STATUSES.find((known) => known === file.status) ?? 'modified';
+  return {
+    path: file.filename,
+    ...(file.previous_filename ? { previousPath: file.previous_filename } : {}),
+    status,
+    additions: file.additions,
+    deletions: file.deletions,
+    ...(typeof file.patch === 'string' ? { patch: file.patch } : {}),
+  };
+}
+

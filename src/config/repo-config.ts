@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../review/types.js';
+
+export const REPO_CONFIG_FILE = 'bulwark.yml';
+
+const TRIGGERS = ['opened', 'reopened', 'ready_for_review', 'synchronize'] as const;
+export type ConfigTrigger = (typeof TRIGGERS)[number];
+
+/** `.github/bulwark.yml`, as documented in the README's configuration reference. */
+export const repoConfigSchema = z
+  .object({
+    agent: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    paths: z
+      .object({
+        include: z.array(z.string().min(1)).default(['**/*']),
+        exclude: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    instructions: z
+      .array(z.object({ path: z.string().min(1), text: z.string().min(1).max(4000) }))
+      .max(50)
+      .default([]),
+    review: z
+      .object({
+        on: z.array(z.enum(TRIGGERS)).default(['opened', 'reopened', 'ready_for_review']),
+        drafts: z.boolean().default(false),
+        bots: z.boolean().default(false),
+        max_comments: z.number().int().min(0).max(100).default(30),
+        min_severity: z.enum(SEVERITIES).default('low'),
+      })
+      .prefault({}),
+    check: z
+      .object({
+        blocking: z.boolean().default(false),
+        fail_on: z.enum(SEVERITIES).default('high'),
+        request_changes: z.boolean().default(false),
+      })
+      .prefault({}),
+    budget: z
+      .object({
+        max_input_tokens: z.number().int().positive().default(200_000),
+      })
+      .prefault({}),
+  })
+  .loose();
+
+export type RepoConfig = z.infer<typeof repoConfigSchema>;
+
+export type RepoConfigResult =
+  | { ok: true; config: RepoConfig; unknownKeys: string[] }
+  | { ok: false; problems: string[] };
+
+const KNOWN_KEYS = new Set(Object.keys(repoConfigSchema.shape).concat('_extends'));
+
+/** Validates the raw YAML value; a problem names the field (`review.max_comments`) and what is wrong. */
+export function parseRepoConfig(raw: unknown): RepoConfigResult {
+  const value = raw ?? {};
+  const parsed = repoConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    };
+  }
+  const unknownKeys = typeof value === 'object' ? Object.keys(value).filter((key) => !KNOWN_KEYS.has(key)) : [];
+  return { ok: true, config: parsed.data, unknownKeys };
+}
+
+export function defaultRepoConfig(): RepoConfig {
+  return repoConfigSchema.parse({});
+}

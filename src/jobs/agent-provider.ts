@@ -1,0 +1,20 @@
+import type { RepoConfig } from '../config/repo-config.js';
+import type { PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
+import type { PromptAgent } from '../review/build-prompt.js';
+
+/** The agent chosen for one review, ready for the prompt. */
+export interface AgentChoice {
+  agent: PromptAgent;
+  /** Where it came from: a repo path on the base branch, or `bundled:agents/backend-specialist.md`. */
+  source: string;
+  model: string;
+  /** Things the check summary should mention (missing skills, ignored tools, model warnings). */
+  notes: string[];
+}
+
+export type AgentProvider = (input: {
+  host: PullRequestHost;
+  ref: PullRequestRef;
+  pr: PullRequestInfo;
+  config: RepoConfig;
+}) => Promise<AgentChoice>;

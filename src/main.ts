@@ -1,0 +1,26 @@
+import { run } from 'probot';
+import type { Runtime } from './composition.js';
+import { bulwark } from './index.js';
+
+/**
+ * `npm start`: Probot's server. Without APP_ID and a key it serves the manifest setup flow from app.yml;
+ * with them, the App. SIGTERM and SIGINT stop taking webhooks and drain running reviews within a bound.
+ */
+let runtime: Runtime | undefined;
+const server = await run(bulwark({ onStarted: (started) => (runtime = started) }));
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  const timeoutMs = runtime?.settings.shutdownTimeoutMs ?? 25_000;
+  console.info(`${signal}: stopping (draining reviews for up to ${timeoutMs} ms)`);
+  await server.stop().catch(() => undefined);
+  await runtime?.queue.close(timeoutMs);
+  process.exit(0);
+};
+// Probot's run() installs a SIGINT handler that exits as soon as the HTTP server stops, before running reviews
+// drain; ours replaces it.
+process.removeAllListeners('SIGINT');
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,266 @@
+import type { CheckAnnotation } from '../ports/pull-request-host.js';
+import type { AnchoredFinding, Conclusion, Finding, ReviewResult, Severity, SkipReason, UnanchoredFinding } from '../review/types.js';
+import { renderChecklistTable } from './checklist-table.js';
+import { countBySeverity, formatSeverityCounts, pluralise, severityCountLine, totalCount } from './count-by-severity.js';
+import type { SeverityCounts } from './count-by-severity.js';
+import { codeSpan, sanitizeInline, sanitizeMarkdown } from './sanitize-text.js';
+import { severityBadge } from './severity-badge.js';
+import { safeSlice, truncateMarkdown } from './truncate-markdown.js';
+
+/**
+ * Check run output limits (https://docs.github.com/en/rest/checks/runs#update-a-check-run): `summary` and `text`
+ * at most 65,535 characters, an annotation `title` at most 255, `message` at most 64 KB, and at most 50
+ * annotations per request (further updates append).
+ */
+export const CHECK_TEXT_MAX = 65_535;
+export const ANNOTATION_TITLE_MAX = 255;
+/** Far below the 64 KB limit: an annotation is read in a small box next to the code. */
+export const ANNOTATION_MESSAGE_MAX = 4_000;
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+const SKIPPED_ROWS_MAX = 100;
+const MISSING_ANNOTATIONS_MAX = 200;
+
+/** An annotation as Bulwark writes it: always titled. */
+export type Annotation = CheckAnnotation & { title: string };
+
+export interface RenderedCheckOutput {
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: Annotation[];
+}
+
+export interface CheckExtras {
+  durationMs?: number | undefined;
+  /** Trusted Markdown from renderLedger (and notes by Bulwark itself), appended to the summary as is. */
+  ledger?: string | undefined;
+}
+
+export function renderCheckOutput(result: ReviewResult, conclusion: Conclusion, extras: CheckExtras = {}): RenderedCheckOutput {
+  const findings = [...result.inline, ...result.overflow, ...result.unanchored];
+  const counts = countBySeverity(findings);
+  const text = renderUnannotated(result);
+  return {
+    title: checkTitle(counts),
+    summary: renderSummary(result, conclusion, counts, extras),
+    ...(text ? { text } : {}),
+    annotations: renderAnnotations(result),
+  } satisfies RenderedCheckOutput;
+}
+
+/** `No issues found`, `1 finding`, `3 findings (1 critical, 1 high)`. */
+export function checkTitle(counts: SeverityCounts): string {
+  const total = totalCount(counts);
+  if (total === 0) return 'No issues found';
+  const serious = formatSeverityCounts(counts, ['critical', 'high']);
+  return serious ? `${pluralise(total, 'finding')} (${serious})` : pluralise(total, 'finding');
+}
+
+/** Why the check ended as it did, e.g. "2 high findings; check is not blocking". */
+export function conclusionReason(conclusion: Conclusion, counts: SeverityCounts): string {
+  const total = totalCount(counts);
+  const found = `${formatSeverityCounts(counts)} ${total === 1 ? 'finding' : 'findings'}`;
+  switch (conclusion) {
+    case 'failure':
+      return `${found}; check is failing as configured`;
+    case 'neutral':
+      return total === 0 ? 'No issues found; check is not blocking' : `${found}; check is not blocking`;
+    case 'success':
+      return total === 0 ? 'No issues found' : `${found}; none at the severity that fails the check`;
+    case 'skipped':
+      return 'Review skipped';
+  }
+}
+
+function renderSummary(result: ReviewResult, conclusion: Conclusion, counts: SeverityCounts, extras: CheckExtras): string {
+  const sections = [
+    `**${conclusionReason(conclusion, counts)}.**`,
+    [severityCountLine(counts), ...notPostedLines(result)].join('  \n'),
+    result.checklist.length > 0 ? `### Checklist\n\n${renderChecklistTable(result.checklist)}` : '',
+    `Reviewed ${pluralise(result.reviewedFiles.length, 'file')}.`,
+    renderSkippedTable(result.skipped),
+    agentLine(result, extras.ledger === undefined ? extras.durationMs : undefined),
+    extras.ledger ?? '',
+  ];
+  return truncateMarkdown(sections.filter(Boolean).join('\n\n'), CHECK_TEXT_MAX);
+}
+
+function notPostedLines(result: ReviewResult): string[] {
+  return [
+    result.belowThreshold > 0 ? `${pluralise(result.belowThreshold, 'finding')} below the configured minimum severity not posted.` : '',
+    result.invalidFindings > 0 ? `${pluralise(result.invalidFindings, 'malformed finding')} from the model dropped.` : '',
+  ].filter(Boolean);
+}
+
+const SKIP_REASON_TEXT = {
+  'no-patch': 'no diff available (binary or too large)',
+  removed: 'file removed',
+  lockfile: 'lock file',
+  generated: 'generated file',
+  vendored: 'vendored code',
+  'excluded-by-config': 'excluded by the repository config',
+  'unparseable-patch': 'diff could not be parsed',
+  'over-file-limit': 'over the limit of files per review',
+  'over-budget': 'over the review size budget',
+} as const satisfies Record<SkipReason, string>;
+
+export function renderSkippedTable(skipped: ReviewResult['skipped'], maxRows = SKIPPED_ROWS_MAX): string {
+  if (skipped.length === 0) return '';
+  const rows = skipped.slice(0, maxRows).map((file) => `| ${codeSpan(file.path.slice(0, 300), { table: true })} | ${SKIP_REASON_TEXT[file.reason]} |`);
+  const more = skipped.length > maxRows ? ['', `… and ${skipped.length - maxRows} more.`] : [];
+  return [`### Skipped files (${skipped.length})`, '', '| File | Reason |', '|---|---|', ...rows, ...more].join('\n');
+}
+
+function agentLine(result: ReviewResult, durationMs: number | undefined): string {
+  const parts = [
+    `Agent: **${sanitizeInline(result.agent.name, 100)}** (${codeSpan(result.agent.source.slice(0, 200))})`,
+    `model ${codeSpan(result.model.slice(0, 100))}`,
+    durationMs === undefined ? '' : `took ${formatDuration(durationMs)}`,
+  ];
+  return parts.filter(Boolean).join(' · ');
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1_000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+const LEVEL = {
+  critical: 'failure',
+  high: 'failure',
+  medium: 'warning',
+  low: 'notice',
+} as const satisfies Record<Severity, Annotation['annotation_level']>;
+
+/**
+ * Inline, overflow and unanchored findings, each on its lines of the head file. Left out: findings on a file
+ * that is not in the diff (GitHub rejects annotations on unknown paths), and LEFT-side findings, whose line
+ * numbers count lines of the base file while an annotation always points into the head commit's file, so it
+ * would mark an unrelated line.
+ */
+export function renderAnnotations(result: ReviewResult): Annotation[] {
+  const annotated = [...result.inline, ...result.overflow, ...result.unanchored].filter(isAnnotatable);
+  return annotated.map((finding) => {
+    const [start, end] = lineRange(finding);
+    return {
+      path: finding.path,
+      start_line: start,
+      end_line: end,
+      annotation_level: LEVEL[finding.severity],
+      message: annotationMessage(finding),
+      title: annotationTitle(finding),
+    } satisfies Annotation;
+  });
+}
+
+function isAnnotatable(finding: AnchoredFinding | UnanchoredFinding): boolean {
+  if ('reason' in finding && finding.reason === 'unknown-file') return false;
+  if (finding.side === 'LEFT') return false;
+  return Number.isInteger(finding.line) && finding.line >= 1;
+}
+
+/** Ordered, because an unanchored range may be reversed and GitHub requires start_line <= end_line. */
+function lineRange(finding: AnchoredFinding | UnanchoredFinding): [number, number] {
+  const other = 'startLine' in finding && finding.startLine !== undefined ? finding.startLine : finding.end_line ?? finding.line;
+  const valid = Number.isInteger(other) && other >= 1 ? other : finding.line;
+  return [Math.min(finding.line, valid), Math.max(finding.line, valid)];
+}
+
+function annotationTitle(finding: Finding): string {
+  const rule = finding.rule === undefined ? '' : ` · ${finding.rule}`;
+  return plainText(`${finding.severity} · ${finding.category}${rule}: ${finding.title}`, ANNOTATION_TITLE_MAX);
+}
+
+/** Annotations are shown as plain text: no Markdown to escape, only length and control characters to bound. */
+function annotationMessage(finding: AnchoredFinding | UnanchoredFinding): string {
+  const note = 'reason' in finding ? `Not on a changed line (${finding.reason}); listed in the review body.\n\n` : '';
+  const options = finding.options?.length ? `\n\nOptions:\n${finding.options.map((option, index) => `${index + 1}. ${option}`).join('\n')}` : '';
+  return plainText(`${note}${finding.body}${options}`, ANNOTATION_MESSAGE_MAX, true);
+}
+
+function plainText(text: string, max: number, multiline = false): string {
+  const cleaned = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, '');
+  const shaped = multiline ? cleaned.trim() : cleaned.replace(/\s+/g, ' ').trim();
+  return shaped.length <= max ? shaped : `${safeSlice(shaped, max - 1)}…`;
+}
+
+/** Findings the check cannot annotate, so the check run still lists every finding. */
+function renderUnannotated(result: ReviewResult): string {
+  const missing = [...result.inline, ...result.overflow, ...result.unanchored].filter((finding) => !isAnnotatable(finding));
+  if (missing.length === 0) return '';
+  const lines = missing.slice(0, MISSING_ANNOTATIONS_MAX).map((finding) => {
+    const why = finding.side === 'LEFT' ? 'on a deleted line' : 'file not in this diff';
+    return `- ${severityBadge(finding.severity)} · ${codeSpan(`${finding.path.slice(0, 300)}:${finding.line}`)} (${why}) — ${sanitizeInline(finding.title, 200)}`;
+  });
+  const more = missing.length > MISSING_ANNOTATIONS_MAX ? [`… and ${missing.length - MISSING_ANNOTATIONS_MAX} more.`] : [];
+  const text = ['### Findings without annotations', '', 'These findings are in the review but cannot be shown as annotations on the head commit.', '', ...lines, ...more].join('\n');
+  return truncateMarkdown(text, CHECK_TEXT_MAX);
+}
+
+/**
+ * Annotations in requests of at most `size`: GitHub accepts 50 per create or update call and appends the
+ * annotations of each further update (https://docs.github.com/en/rest/checks/runs#update-a-check-run).
+ * No annotations give no batches.
+ */
+export function batchAnnotations<T>(annotations: readonly T[], size = ANNOTATIONS_PER_REQUEST): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`Batch size must be a positive integer, got ${size}`);
+  const batches: T[][] = [];
+  for (let start = 0; start < annotations.length; start += size) batches.push(annotations.slice(start, start + size));
+  return batches;
+}
+
+export type FailedService = 'github' | 'anthropic' | 'config' | 'internal';
+
+export interface FailureInfo {
+  stage: string;
+  service?: FailedService | undefined;
+  message: string;
+  retryHint: string;
+}
+
+const SERVICE_TEXT = {
+  github: 'GitHub API',
+  anthropic: 'model API (Anthropic)',
+  config: 'configuration',
+  internal: 'internal error',
+} as const satisfies Record<FailedService, string>;
+
+/** A check output for a review that failed: what failed and how to retry, never a stack trace. */
+export function renderFailureOutput(failure: FailureInfo): { title: string; summary: string } {
+  const service = failure.service ?? 'internal';
+  const message = sanitizeMarkdown(redactSecrets(stripStackTrace(failure.message)), 2_000) || 'No details were given.';
+  const summary = [
+    `Bulwark could not finish this review. It failed during **${sanitizeInline(failure.stage, 100)}** (${SERVICE_TEXT[service]}).`,
+    message,
+    `**How to retry:** ${sanitizeMarkdown(failure.retryHint, 1_000)}`,
+  ].join('\n\n');
+  return { title: `Review failed: ${SERVICE_TEXT[service]}`, summary };
+}
+
+/** Stack frames (`    at fn (file:1:2)`) say where the code failed, which helps no reader of a check run. */
+export function stripStackTrace(message: string): string {
+  return message
+    .split(/\r?\n/)
+    .filter((line) => !/^\s+at\s/.test(line) && !/^\s*\.\.\. \d+ more/.test(line))
+    .join('\n')
+    .trim();
+}
+
+/** Error messages can echo request headers; a token must never reach a public check run. */
+function redactSecrets(message: string): string {
+  return message
+    .replace(/\b(?:gh[pousr]|github_pat)_[A-Za-z0-9_]{16,}/g, '[redacted]')
+    .replace(/\bsk-ant-[A-Za-z0-9_-]{8,}/g, '[redacted]')
+    .replace(/\b(Bearer|token)\s+[A-Za-z0-9._~+/=-]{16,}/gi, '$1 [redacted]');
+}
+
+/** A check output for a review that did not run (closed, draft, nothing to review…). */
+export function renderSkippedOutput(reason: string, detail: string): { title: string; summary: string } {
+  return {
+    title: plainText(`Review skipped: ${reason}`, 120),
+    summary: sanitizeMarkdown(detail, 4_000) || 'Bulwark did not review this pull request.',
+  };
+}

@@ -1,0 +1,138 @@
+import type {
+  AnchoredFinding,
+  AnchorResult,
+  DiffFile,
+  Finding,
+  Side,
+  UnanchoredFinding,
+  UnanchoredReason,
+} from './types.js';
+
+/**
+ * Proves every finding's lines are part of the pull request's diff before anything is posted.
+ *
+ * GitHub rejects the WHOLE review (422) if a single comment's anchor is off: "Pull request review thread line must
+ * be part of the diff", "start line must be part of the same hunk", "start line must precede the end line", "diff
+ * hunk can't be blank" (https://docs.github.com/en/rest/pulls/reviews#create-a-review-for-a-pull-request). So the
+ * rule is: anchor as precisely as can be proven valid, and otherwise never send the finding inline: it goes to
+ * `unanchored` with a reason (and is listed in the review body), it is never dropped.
+ *
+ * Decisions:
+ * - Paths: a leading './' or '/' is ignored. A path that is not a file of the diff (including a renamed file's old
+ *   path) is 'unknown-file': review comments always address the new path.
+ * - Side: RIGHT unless given. Without a side, a line that is not a RIGHT line of the diff but is a deleted line is
+ *   taken as LEFT (the model is pointing at removed code). A context line is never inferred as LEFT: its old
+ *   number names a different line than the one the model saw under that number on the new side.
+ * - Range `line`..`end_line` (start..end as the model writes it): posted as `startLine`..`line` when both ends are
+ *   lines of the same side in the same hunk. Otherwise, if the end line alone is provable, it is posted as a single
+ *   line on the end line (GitHub shows a range's comment at its last line too). If the end is not in the diff
+ *   either: 'range-crosses-hunks' when the start is (the range runs out of the diff), else 'line-not-in-diff'.
+ * - Reversed range (`end_line` < `line`): we cannot tell which number is wrong, so only `line`, the one the
+ *   schema requires, is tried as a single line; failing that, 'range-reversed'.
+ * - An `end_line` that is not a positive integer is ignored: the finding is tried as the single line `line`.
+ * - Suggestions are dropped (the finding is kept) when anchored on LEFT, since a suggested change replaces lines of
+ *   the head and deleted lines are not in the head, and whenever a range fell back to one line: the suggestion
+ *   was written to replace the whole range, and applying it to a single line would corrupt the code.
+ */
+export function anchorFindings(findings: Finding[], files: DiffFile[]): AnchorResult {
+  const indexes = new Map(files.map((file) => [file.path, indexFile(file)] as const));
+  const anchored: AnchoredFinding[] = [];
+  const unanchored: UnanchoredFinding[] = [];
+
+  for (const finding of findings) {
+    const path = normalisePath(finding.path);
+    const index = indexes.get(path);
+    const outcome = index === undefined ? 'unknown-file' : anchorFinding({ ...finding, path }, index);
+    if (typeof outcome === 'string') unanchored.push({ ...finding, path, reason: outcome });
+    else anchored.push(outcome);
+  }
+  return { anchored, unanchored };
+}
+
+/** For each side, which hunk (by position) each line number of the diff belongs to. */
+interface FileIndex {
+  hunkOf: Record<Side, Map<number, number>>;
+  /** Old line numbers of deleted lines: the only lines a side-less finding may be moved to LEFT for. */
+  deleted: Set<number>;
+}
+
+function indexFile(file: DiffFile): FileIndex {
+  const index: FileIndex = { hunkOf: { RIGHT: new Map(), LEFT: new Map() }, deleted: new Set() };
+  file.hunks.forEach((hunk, position) => {
+    for (const line of hunk.lines) {
+      if (line.newLine !== undefined) index.hunkOf.RIGHT.set(line.newLine, position);
+      if (line.oldLine !== undefined) index.hunkOf.LEFT.set(line.oldLine, position);
+      if (line.kind === 'del' && line.oldLine !== undefined) index.deleted.add(line.oldLine);
+    }
+  });
+  return index;
+}
+
+function normalisePath(path: string): string {
+  return path.replace(/^(?:\.?\/)+/, '');
+}
+
+function anchorFinding(finding: Finding, index: FileIndex): AnchoredFinding | UnanchoredReason {
+  const { line, end_line: end } = finding;
+  if (!isLineNumber(line)) return 'line-not-in-diff';
+  if (end === undefined || end === line) return anchorLine(finding, index, line, 'keep') ?? 'line-not-in-diff';
+  if (!isLineNumber(end)) return anchorLine(finding, index, line, 'drop') ?? 'line-not-in-diff';
+  if (end < line) return anchorLine(finding, index, line, 'drop') ?? 'range-reversed';
+  return anchorRange(finding, index, line, end);
+}
+
+function anchorRange(finding: Finding, index: FileIndex, start: number, end: number): AnchoredFinding | UnanchoredReason {
+  const side = finding.side ?? inferSide(index, end);
+  const endHunk = side === undefined ? undefined : index.hunkOf[side].get(end);
+  if (side !== undefined && endHunk !== undefined && index.hunkOf[side].get(start) === endHunk) {
+    return toAnchored(finding, side, end, start, finding.suggestion);
+  }
+  const fallback = anchorLine(finding, index, end, 'drop');
+  if (fallback !== undefined) return fallback;
+  const startSide = finding.side ?? inferSide(index, start);
+  return startSide !== undefined && index.hunkOf[startSide].has(start) ? 'range-crosses-hunks' : 'line-not-in-diff';
+}
+
+/** Whether a single-line anchor keeps the suggestion: only when the finding was a single line to begin with. */
+type SuggestionPolicy = 'keep' | 'drop';
+
+function anchorLine(
+  finding: Finding,
+  index: FileIndex,
+  line: number,
+  suggestion: SuggestionPolicy,
+): AnchoredFinding | undefined {
+  const side = finding.side ?? inferSide(index, line);
+  if (side === undefined || !index.hunkOf[side].has(line)) return undefined;
+  return toAnchored(finding, side, line, undefined, suggestion === 'keep' ? finding.suggestion : undefined);
+}
+
+/** RIGHT when the line is a line of the head in the diff, LEFT when it is only a deleted line, else unknown. */
+function inferSide(index: FileIndex, line: number): Side | undefined {
+  if (index.hunkOf.RIGHT.has(line)) return 'RIGHT';
+  if (index.deleted.has(line)) return 'LEFT';
+  return undefined;
+}
+
+function toAnchored(
+  finding: Finding,
+  side: Side,
+  line: number,
+  startLine: number | undefined,
+  suggestion: string | undefined,
+): AnchoredFinding {
+  return {
+    ...finding,
+    side,
+    line,
+    startLine,
+    // `startLine`..`line` is the anchor now; a leftover end_line would be a second, possibly contradicting, truth.
+    end_line: undefined,
+    // Suggestions replace lines of the head; a deleted (LEFT) line has nothing to replace.
+    suggestion: side === 'LEFT' ? undefined : suggestion,
+  };
+}
+
+function isLineNumber(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0;
+}

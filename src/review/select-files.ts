@@ -1,0 +1,132 @@
+import picomatch from 'picomatch';
+import { parsePatch } from './parse-patch.js';
+import type { ChangedFile, DiffFile, SkippedFile, SkipReason } from './types.js';
+
+/**
+ * Files that are never worth a backend review, by reason. Patterns are picomatch globs matched against the
+ * repository-relative path; `**\/` in front means "in any folder" (picomatch lets `**\/` match zero folders).
+ */
+export const BUILTIN_SKIP_PATTERNS = {
+  lockfile: [
+    '**/package-lock.json',
+    '**/npm-shrinkwrap.json',
+    '**/yarn.lock',
+    '**/pnpm-lock.yaml',
+    '**/bun.lockb',
+    '**/bun.lock',
+    '**/deno.lock',
+    '**/Cargo.lock',
+    '**/Gemfile.lock',
+    '**/poetry.lock',
+    '**/Pipfile.lock',
+    '**/pdm.lock',
+    '**/uv.lock',
+    '**/composer.lock',
+    '**/go.sum',
+    '**/go.work.sum',
+    '**/mix.lock',
+    '**/pubspec.lock',
+    '**/Podfile.lock',
+    '**/Package.resolved',
+    '**/packages.lock.json',
+    '**/paket.lock',
+    '**/gradle.lockfile',
+    '**/flake.lock',
+    '**/.terraform.lock.hcl',
+  ],
+  // Root-level where the folder name is also a plausible name for real code (a marketplace backend may well have
+  // `src/vendor/`); node_modules is never source at any depth.
+  vendored: ['vendor/**', 'third_party/**', 'third-party/**', '.yarn/**', '**/node_modules/**'],
+  generated: [
+    '**/*.min.js',
+    '**/*.min.css',
+    '**/*.map',
+    '**/*.pb.go',
+    '**/*.pb.gw.go',
+    '**/*_grpc.pb.go',
+    '**/*_pb2.py',
+    '**/*_pb2.pyi',
+    '**/*_pb2_grpc.py',
+    '**/*_pb.js',
+    '**/*_pb.d.ts',
+    '**/*_grpc_pb.js',
+    '**/zz_generated.*',
+    '**/*.generated.*',
+    '**/*.g.dart',
+    '**/*.freezed.dart',
+    '**/*.designer.cs',
+    '**/*.snap',
+    '**/__snapshots__/**',
+    '**/__generated__/**',
+    '**/generated/**',
+    '**/dist/**',
+    // Root only: `build/` is the output folder of Gradle, CRA and friends, but `internal/build/` is often real code.
+    'build/**',
+  ],
+} as const satisfies Record<'lockfile' | 'vendored' | 'generated', readonly string[]>;
+
+export interface SelectFilesOptions {
+  /** Globs a path must match to be reviewed; an empty list means "every path". */
+  include: string[];
+  /** Globs that exclude a path even when it matches `include`. */
+  exclude: string[];
+  /** Review at most this many files (in the order given); the rest are skipped as 'over-file-limit'. */
+  maxFiles?: number;
+}
+
+export interface SelectedFiles {
+  files: DiffFile[];
+  skipped: SkippedFile[];
+}
+
+type Matcher = (path: string) => boolean;
+
+// `dot: true`: dot folders such as `.github/` and `.yarn/` are ordinary paths to a reviewer.
+const matcher = (patterns: readonly string[]): Matcher =>
+  patterns.length === 0 ? () => false : picomatch([...patterns], { dot: true });
+
+const isLockfile = matcher(BUILTIN_SKIP_PATTERNS.lockfile);
+const isVendored = matcher(BUILTIN_SKIP_PATTERNS.vendored);
+const isGenerated = matcher(BUILTIN_SKIP_PATTERNS.generated);
+
+/**
+ * Chooses the files worth reviewing and parses their patches. Every file not reviewed is listed with the first
+ * reason that applies, checked in this order: removed, no-patch, excluded-by-config, lockfile, vendored,
+ * generated, unparseable-patch, then over-file-limit (which counts only files that passed every other check).
+ */
+export function selectFiles(files: ChangedFile[], options: SelectFilesOptions): SelectedFiles {
+  const isIncluded: Matcher = options.include.length === 0 ? () => true : matcher(options.include);
+  const isExcluded = matcher(options.exclude);
+  const selected: DiffFile[] = [];
+  const skipped: SkippedFile[] = [];
+
+  for (const file of files) {
+    const reason = skipReason(file, (path) => isIncluded(path) && !isExcluded(path));
+    if (reason !== undefined) {
+      skipped.push({ path: file.path, reason });
+      continue;
+    }
+    const parsed = parsePatch(file);
+    if (parsed === undefined) {
+      skipped.push({ path: file.path, reason: 'unparseable-patch' });
+      continue;
+    }
+    if (options.maxFiles !== undefined && selected.length >= options.maxFiles) {
+      skipped.push({ path: file.path, reason: 'over-file-limit' });
+      continue;
+    }
+    selected.push(parsed);
+  }
+  return { files: selected, skipped };
+}
+
+function skipReason(file: ChangedFile, isWanted: Matcher): SkipReason | undefined {
+  if (file.status === 'removed') return 'removed';
+  // No patch: binary file, or a diff too large for the files API to include.
+  if (file.patch === undefined || file.patch === '') return 'no-patch';
+  if (!isWanted(file.path)) return 'excluded-by-config';
+  if (isLockfile(file.path)) return 'lockfile';
+  if (isVendored(file.path)) return 'vendored';
+  if (isGenerated(file.path)) return 'generated';
+  return undefined;
+}

@@ -1,0 +1,146 @@
+/**
+ * The vocabulary of the review core. Everything here is plain data: no I/O, no SDK or Octokit types.
+ */
+
+export type Side = 'RIGHT' | 'LEFT';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CATEGORIES = [
+  'reliability',
+  'security',
+  'performance',
+  'data-integrity',
+  'api-design',
+  'tests',
+  'maintainability',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** A file as the pull-request files API describes it, in our words. */
+export interface ChangedFile {
+  path: string;
+  /** Set for renamed and copied files. */
+  previousPath?: string;
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  additions: number;
+  deletions: number;
+  /** Unified-diff hunks without file headers; absent for binary files and very large diffs. */
+  patch?: string;
+}
+
+export type DiffLineKind = 'add' | 'del' | 'context';
+
+export interface DiffLine {
+  kind: DiffLineKind;
+  /** Line number in the base version (del and context lines). */
+  oldLine?: number;
+  /** Line number in the head version (add and context lines). */
+  newLine?: number;
+  /** The line's text without the leading '+', '-' or ' ' and without a trailing '\r'. */
+  text: string;
+}
+
+export interface Hunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** The `@@ … @@ section` header line. */
+  header: string;
+  lines: DiffLine[];
+}
+
+/** A reviewable file: its patch parsed into hunks. */
+export interface DiffFile {
+  path: string;
+  previousPath?: string;
+  status: ChangedFile['status'];
+  additions: number;
+  deletions: number;
+  hunks: Hunk[];
+}
+
+export type SkipReason =
+  | 'no-patch'
+  | 'removed'
+  | 'lockfile'
+  | 'generated'
+  | 'vendored'
+  | 'excluded-by-config'
+  | 'unparseable-patch'
+  | 'over-file-limit'
+  | 'over-budget';
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+}
+
+export interface ChecklistEntry {
+  item: string;
+  status: 'ok' | 'concern' | 'not-applicable';
+  note: string;
+}
+
+/** A finding as the model returns it (validated), before anchoring. */
+export interface Finding {
+  path: string;
+  line: number;
+  end_line?: number | undefined;
+  side?: Side | undefined;
+  severity: Severity;
+  category: Category;
+  rule?: string | undefined;
+  title: string;
+  body: string;
+  suggestion?: string | undefined;
+  options?: string[] | undefined;
+}
+
+/** A finding whose lines are proven to be part of the PR's diff: safe to post inline. */
+export interface AnchoredFinding extends Finding {
+  side: Side;
+  /** First line of a multi-line range (strictly before `line`), same hunk and side. */
+  startLine?: number | undefined;
+}
+
+export type UnanchoredReason =
+  | 'unknown-file'
+  | 'line-not-in-diff'
+  | 'range-crosses-hunks'
+  | 'range-reversed';
+
+export interface UnanchoredFinding extends Finding {
+  reason: UnanchoredReason;
+}
+
+export interface AnchorResult {
+  anchored: AnchoredFinding[];
+  unanchored: UnanchoredFinding[];
+}
+
+/** Findings the review posts, after anchoring, threshold, ranking and the comment cap. */
+export interface ReviewResult {
+  /** The head sha that was reviewed; the review's commit_id. */
+  headSha: string;
+  summary: string;
+  checklist: ChecklistEntry[];
+  /** Posted as inline comments (already ranked and capped). */
+  inline: AnchoredFinding[];
+  /** Anchored, but over the comment cap: listed in the review body. */
+  overflow: AnchoredFinding[];
+  /** Could not be anchored to the diff: listed in the review body under their own heading. */
+  unanchored: UnanchoredFinding[];
+  /** Findings below the configured min_severity, not posted (counted only). */
+  belowThreshold: number;
+  /** Model findings that failed schema validation and were dropped (counted only). */
+  invalidFindings: number;
+  reviewedFiles: string[];
+  skipped: SkippedFile[];
+  agent: { name: string; source: string };
+  model: string;
+}
+
+export type Conclusion = 'success' | 'neutral' | 'failure' | 'skipped';

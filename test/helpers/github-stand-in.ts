@@ -1,0 +1,75 @@
+import nock from 'nock';
+import { fixture, GITHUB } from './test-app.js';
+
+export const OWNER = 'Codertocat';
+export const REPO = 'Hello-World';
+export const PR = 2;
+export const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+export const REPO_PATH = `/repos/${OWNER}/${REPO}`;
+
+type Payload = { pull_request: Record<string, unknown> } & Record<string, unknown>;
+
+export function openedPayload(overrides: Record<string, unknown> = {}): Payload {
+  const payload = fixture<Payload>('pull_request.opened.json');
+  return { ...payload, pull_request: { ...payload.pull_request, ...overrides } };
+}
+
+/** The pulls API answer for the fixture PR (the webhook's pull_request object has the same shape). */
+export function pullRequestData(overrides: Record<string, unknown> = {}) {
+  return { ...openedPayload().pull_request, ...overrides };
+}
+
+export function file(path: string, patch: string | undefined, extra: Record<string, unknown> = {}) {
+  const lines = (patch ?? '').split('\n');
+  return {
+    sha: 'abc',
+    filename: path,
+    status: 'modified',
+    additions: lines.filter((line) => line.startsWith('+')).length,
+    deletions: lines.filter((line) => line.startsWith('-')).length,
+    changes: lines.length,
+    ...(patch === undefined ? {} : { patch }),
+    ...extra,
+  };
+}
+
+/** A realistic handler file: lines 10–14 of the head are in the diff, line 12 is added. */
+export const USERS_PATCH = [
+  '@@ -10,4 +10,5 @@ export function usersRoute(app) {',
+  '   app.get("/users/:id", async (req, res) => {',
+  '     const id = req.params.id;',
+  '+    const rows = await db.query(`SELECT * FROM users WHERE id = ${id}`);',
+  '-    const rows = await db.query("SELECT * FROM users WHERE id = $1", [id]);',
+  '+    res.json(rows[0]);',
+  '   });',
+].join('\n');
+
+/** The config lookup Probot's config plugin makes: the repo, then the owner's `.github` repo. */
+export function mockNoRepoConfig(): nock.Scope {
+  return nock(GITHUB)
+    .get(`${REPO_PATH}/contents/.github%2Fbulwark.yml`)
+    .reply(404, { message: 'Not Found' })
+    .get(`/repos/${OWNER}/.github/contents/.github%2Fbulwark.yml`)
+    .reply(404, { message: 'Not Found' });
+}
+
+export function mockRepoConfig(yaml: string): nock.Scope {
+  return nock(GITHUB).get(`${REPO_PATH}/contents/.github%2Fbulwark.yml`).reply(200, yaml, { 'content-type': 'application/vnd.github.raw' });
+}
+
+export function mockCreateCheck(id = 7, inspect?: (body: Record<string, unknown>) => void): nock.Scope {
+  return nock(GITHUB)
+    .post(`${REPO_PATH}/check-runs`, (body: Record<string, unknown>) => {
+      inspect?.(body);
+      return true;
+    })
+    .reply(201, { id });
+}
+
+export function mockPullRequest(overrides: Record<string, unknown> = {}): nock.Scope {
+  return nock(GITHUB).get(`${REPO_PATH}/pulls/${PR}`).reply(200, pullRequestData(overrides));
+}
+
+export function mockFiles(files: unknown[]): nock.Scope {
+  return nock(GITHUB).get(`${REPO_PATH}/pulls/${PR}/files`).query({ per_page: '100' }).reply(200, files);
+}

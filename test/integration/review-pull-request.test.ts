@@ -1,0 +1,222 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../helpers/test-app.js';
+import { ANTHROPIC, assertNockDone, createTestApp, GITHUB, mockInstallationToken, setupNock } from '../helpers/test-app.js';
+import {
+  file,
+  HEAD,
+  mockCreateCheck,
+  mockFiles,
+  mockNoRepoConfig,
+  mockPullRequest,
+  openedPayload,
+  PR,
+  REPO_PATH,
+  USERS_PATCH,
+} from '../helpers/github-stand-in.js';
+import { finding, messageResponse } from '../helpers/model-stand-in.js';
+
+type Body = Record<string, unknown>;
+
+let app: TestApp;
+
+beforeEach(async () => {
+  setupNock();
+  app = await createTestApp();
+});
+
+afterEach(() => {
+  assertNockDone();
+});
+
+async function receiveOpened(overrides: Record<string, unknown> = {}) {
+  await app.probot.receive({ id: 'delivery-1', name: 'pull_request', payload: openedPayload(overrides) as never });
+  await app.queue.onIdle();
+}
+
+function captureModel(answer: unknown, status = 200) {
+  const requests: Body[] = [];
+  nock(ANTHROPIC)
+    .post('/v1/messages', (body: Body) => {
+      requests.push(body);
+      return true;
+    })
+    .reply(status, answer as Body);
+  return requests;
+}
+
+function captureCheckUpdates(id = 7) {
+  const updates: Body[] = [];
+  nock(GITHUB)
+    .patch(`${REPO_PATH}/check-runs/${id}`, (body: Body) => {
+      updates.push(body);
+      return true;
+    })
+    .times(10)
+    .reply(200, { id });
+  return updates;
+}
+
+function captureReview() {
+  const reviews: Body[] = [];
+  nock(GITHUB)
+    .post(`${REPO_PATH}/pulls/${PR}/reviews`, (body: Body) => {
+      reviews.push(body);
+      return true;
+    })
+    .reply(200, { id: 99 });
+  return reviews;
+}
+
+describe('pull_request.opened', () => {
+  it('posts one review with inline comments on the cited lines and completes one check run', async () => {
+    const created: Body[] = [];
+    mockInstallationToken();
+    mockNoRepoConfig();
+    mockCreateCheck(7, (body) => created.push(body));
+    mockPullRequest();
+    mockFiles([file('src/server/routes/users.ts', USERS_PATCH), file('package-lock.json', '@@ -1 +1 @@\n-a\n+b')]);
+    const model = captureModel(
+      messageResponse({
+        summary: 'Adds a user lookup route.',
+        checklist: [{ item: 'input-validation', status: 'concern', note: 'id reaches SQL unescaped' }],
+        findings: [finding({ suggestion: '    const rows = await db.query("SELECT * FROM users WHERE id = $1", [id]);' })],
+      }),
+    );
+    const reviews = captureReview();
+    const updates = captureCheckUpdates();
+
+    await receiveOpened();
+
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ name: 'Bulwark', head_sha: HEAD, status: 'in_progress' });
+    expect(model).toHaveLength(1);
+    expect(JSON.stringify(model[0])).toContain('src/server/routes/users.ts');
+    expect(JSON.stringify(model[0])).not.toContain('package-lock.json');
+    expect(reviews).toHaveLength(1);
+    const review = reviews[0]!;
+    expect(review.event).toBe('COMMENT');
+    expect(review.commit_id).toBe(HEAD);
+    expect(review.comments).toEqual([
+      expect.objectContaining({ path: 'src/server/routes/users.ts', line: 12, side: 'RIGHT', body: expect.stringContaining('```suggestion') }),
+    ]);
+    expect(review.body).toContain('<!-- bulwark:review');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    const output = updates[0]!.output as Body;
+    expect(output.summary).toContain('package-lock.json');
+    expect(output.annotations).toEqual([expect.objectContaining({ path: 'src/server/routes/users.ts', start_line: 12, annotation_level: 'failure' })]);
+  });
+
+  it('pages through more than 100 files, 100 per page', async () => {
+    const files = Array.from({ length: 250 }, (_, index) => file(`src/server/handlers/h${index}.ts`, '@@ -1,1 +1,2 @@\n a\n+b'));
+    mockInstallationToken();
+    mockNoRepoConfig();
+    mockCreateCheck();
+    mockPullRequest();
+    const pages = nock(GITHUB)
+      .get(`${REPO_PATH}/pulls/${PR}/files`)
+      .query({ per_page: '100' })
+      .reply(200, files.slice(0, 100), { link: `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=100&page=2>; rel="next"` })
+      .get(`${REPO_PATH}/pulls/${PR}/files`)
+      .query({ per_page: '100', page: '2' })
+      .reply(200, files.slice(100, 200), { link: `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=100&page=3>; rel="next"` })
+      .get(`${REPO_PATH}/pulls/${PR}/files`)
+      .query({ per_page: '100', page: '3' })
+      .reply(200, files.slice(200));
+    const model = captureModel(messageResponse({ findings: [] }));
+    const updates = captureCheckUpdates();
+
+    await receiveOpened();
+
+    expect(pages.isDone()).toBe(true);
+    const prompt = JSON.stringify(model[0]);
+    expect(prompt).toContain('src/server/handlers/h0.ts');
+    expect(prompt).toContain('src/server/handlers/h249.ts');
+    expect(updates.at(-1)).toMatchObject({ conclusion: 'success' });
+  });
+
+  it('skips a draft with a skipped check run and no model call', async () => {
+    mockInstallationToken();
+    mockNoRepoConfig();
+    mockCreateCheck();
+    mockPullRequest({ draft: true });
+    const updates = captureCheckUpdates();
+
+    await receiveOpened({ draft: true });
+
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ status: 'completed', conclusion: 'skipped' });
+    expect((updates[0]!.output as Body).summary).toMatch(/draft/i);
+  });
+
+  it('lists findings that cannot be anchored in the review body, not inline', async () => {
+    mockInstallationToken();
+    mockNoRepoConfig();
+    mockCreateCheck();
+    mockPullRequest();
+    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    captureModel(
+      messageResponse({
+        findings: [
+          finding(),
+          finding({ line: 400, title: 'Connection pool never closed' }),
+          finding({ path: 'src/server/db/pool.ts', line: 3, title: 'Pool size hard-coded' }),
+        ],
+      }),
+    );
+    const reviews = captureReview();
+    captureCheckUpdates();
+
+    await receiveOpened();
+
+    const review = reviews[0]!;
+    expect(review.comments).toHaveLength(1);
+    expect(review.body).toContain('Connection pool never closed');
+    expect(review.body).toContain('Pool size hard-coded');
+  });
+
+  it('completes the check neutral with a plain message when the model fails', async () => {
+    mockInstallationToken();
+    mockNoRepoConfig();
+    mockCreateCheck();
+    mockPullRequest();
+    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    captureModel({ type: 'error', error: { type: 'api_error', message: 'Internal server error' } }, 500);
+    const updates = captureCheckUpdates();
+
+    await receiveOpened();
+
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    const output = updates[0]!.output as Body;
+    expect(output.summary).toMatch(/model/i);
+    expect(output.summary).toMatch(/\/review|Re-run/);
+    expect(output.summary).not.toMatch(/\n\s+at /);
+  });
+
+  it('sends more than 50 annotations in batches of 50', async () => {
+    const patch = ['@@ -1,1 +1,121 @@', ' first', ...Array.from({ length: 120 }, (_, index) => `+line ${index}`)].join('\n');
+    mockInstallationToken();
+    mockNoRepoConfig();
+    mockCreateCheck();
+    mockPullRequest();
+    mockFiles([file('src/server/big.ts', patch)]);
+    captureModel(
+      messageResponse({
+        findings: Array.from({ length: 120 }, (_, index) =>
+          finding({ path: 'src/server/big.ts', line: index + 2, severity: 'medium', category: 'reliability', title: `Issue ${index}` }),
+        ),
+      }),
+    );
+    captureReview();
+    const updates = captureCheckUpdates();
+
+    await receiveOpened();
+
+    const batches = updates.map((update) => ((update.output as Body).annotations as unknown[] | undefined)?.length ?? 0);
+    expect(batches).toEqual([50, 50, 20]);
+    expect(updates.slice(0, -1).every((update) => update.status === undefined)).toBe(true);
+    expect(updates.at(-1)).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
+});

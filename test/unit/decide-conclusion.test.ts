@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { decideConclusion, severityAtLeast } from '../../src/review/decide-conclusion.js';
+import type { Finding, Severity } from '../../src/review/types.js';
+
+const finding = (severity: Severity): Finding => ({
+  path: 'src/a.ts',
+  line: 1,
+  severity,
+  category: 'reliability',
+  title: 't',
+  body: 'b',
+});
+
+describe('severityAtLeast', () => {
+  it.each([
+    ['critical', 'high', true],
+    ['high', 'high', true],
+    ['medium', 'high', false],
+    ['low', 'critical', false],
+    ['critical', 'low', true],
+    ['low', 'low', true],
+  ] as const)('%s ≥ %s is %s', (a, b, expected) => {
+    expect(severityAtLeast(a, b)).toBe(expected);
+  });
+});
+
+describe('decideConclusion', () => {
+  it.each([
+    ['no findings, blocking', [], true, 'high', 'success'],
+    ['only findings below failOn, blocking', ['medium', 'low'], true, 'high', 'success'],
+    ['a finding at failOn, blocking', ['low', 'high'], true, 'high', 'failure'],
+    ['a finding above failOn, blocking', ['critical'], true, 'high', 'failure'],
+    ['a finding at failOn, not blocking', ['high'], false, 'high', 'neutral'],
+    ['only findings below failOn, not blocking', ['low'], false, 'medium', 'success'],
+    ['failOn low catches everything', ['low'], true, 'low', 'failure'],
+    ['failOn critical ignores high', ['high', 'high'], true, 'critical', 'success'],
+  ] as const)('%s → %s', (_label, severities, blocking, failOn, expected) => {
+    expect(decideConclusion(severities.map(finding), { blocking, failOn })).toBe(expected);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { defaultRepoConfig, parseRepoConfig } from '../../src/config/repo-config.js';
+
+describe('parseRepoConfig', () => {
+  it('fills every default when the file is absent', () => {
+    const result = parseRepoConfig(undefined);
+
+    expect(result).toMatchObject({ ok: true, config: defaultRepoConfig() });
+    expect(defaultRepoConfig()).toMatchObject({
+      paths: { include: ['**/*'], exclude: [] },
+      review: { on: ['opened', 'reopened', 'ready_for_review'], drafts: false, bots: false, max_comments: 30, min_severity: 'low' },
+      check: { blocking: false, fail_on: 'high' },
+      budget: { max_input_tokens: 200000 },
+    });
+  });
+
+  it('keeps given values and defaults the rest of a section', () => {
+    const result = parseRepoConfig({ review: { on: ['opened', 'synchronize'] }, check: { blocking: true } });
+
+    expect(result.ok && result.config.review).toMatchObject({ on: ['opened', 'synchronize'], max_comments: 30 });
+    expect(result.ok && result.config.check).toMatchObject({ blocking: true, fail_on: 'high' });
+  });
+
+  it.each([
+    [{ review: { max_comments: 'thirty' } }, 'review.max_comments'],
+    [{ review: { min_severity: 'urgent' } }, 'review.min_severity'],
+    [{ paths: { include: 'src/**' } }, 'paths.include'],
+    [{ check: { blocking: 'yes' } }, 'check.blocking'],
+    [{ instructions: [{ path: 'src/**' }] }, 'instructions.0.text'],
+  ])('names the field of a wrong value: %j', (raw, field) => {
+    const result = parseRepoConfig(raw);
+
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.join('\n')).toContain(`${field}:`);
+  });
+
+  it('reports unknown top-level keys without failing', () => {
+    const result = parseRepoConfig({ reveiw: { drafts: true } });
+
+    expect(result).toMatchObject({ ok: true, unknownKeys: ['reveiw'] });
+  });
+});
