@@ -50,7 +50,8 @@ export function bundledDir(): string {
 
 /**
  * Editors on Windows still write UTF-16 with a BOM now and then; decode it rather than feed NULs to YAML.
- * Everything else is read as UTF-8 (a UTF-8 BOM is left for the parser, which strips it).
+ * Everything else is read as UTF-8; TextDecoder drops a UTF-8 BOM (the parser would strip it anyway, as text from
+ * other readers may still carry one).
  */
 export function decodeText(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));

@@ -68,6 +68,11 @@ export interface CheckRunCompletion {
   output: CheckOutput;
 }
 
+export interface DirectoryEntry {
+  name: string;
+  type: 'file' | 'dir' | 'other';
+}
+
 /** What Bulwark needs from GitHub for one installation, in its own words. */
 export interface PullRequestHost {
   getPullRequest(ref: PullRequestRef): Promise<PullRequestInfo>;
@@ -75,6 +80,10 @@ export interface PullRequestHost {
   listFiles(ref: PullRequestRef): Promise<ChangedFile[]>;
   /** The repo config file from the default branch (org `.github` and `_extends` honoured); undefined when absent. */
   readConfig(ref: PullRequestRef, file: string): Promise<unknown>;
+  /** A file's text at a commit; undefined when absent (or not a file). */
+  readFile(ref: PullRequestRef, path: string, at: string): Promise<string | undefined>;
+  /** Entries of a folder at a commit; [] when absent. `path` '' is the repository root. */
+  listDirectory(ref: PullRequestRef, path: string, at: string): Promise<DirectoryEntry[]>;
   createCheckRun(ref: PullRequestRef, start: CheckRunStart): Promise<{ id: number }>;
   updateCheckRun(ref: PullRequestRef, checkRunId: number, output: CheckOutput): Promise<void>;
   completeCheckRun(ref: PullRequestRef, checkRunId: number, completion: CheckRunCompletion): Promise<void>;

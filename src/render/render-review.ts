@@ -127,25 +127,31 @@ function footer(result: ReviewResult): string {
   return `<sub>Bulwark · agent ${agent} · model ${model} · ${pluralise(result.reviewedFiles.length, 'file')} reviewed</sub>`;
 }
 
-/** The two lists that may have to give way, fitted into `room` characters: [unanchored, overflow]. */
+/**
+ * The two lists that may have to give way, fitted into `room` characters: [unanchored, overflow]. The overflow
+ * list shrinks first, down to its heading and "… and N more"; then the unanchored findings lose explanations.
+ */
 function fitFindingSections(result: ReviewResult, room: number): [string, string] {
-  const unanchoredFull = unanchoredSection(result.unanchored, room, 'full');
-  const overflowFull = overflowSection(result.overflow, Infinity);
-  if (unanchoredFull.length + overflowFull.length <= room) return [unanchoredFull, overflowFull];
+  const overflow = overflowSection(result.overflow, Infinity);
+  const unanchored = unanchoredSection(result.unanchored, Infinity);
+  if (unanchored.length + overflow.length <= room) return [unanchored, overflow];
 
-  // Overflow gives way first, down to its heading and "… and N more"; the unanchored list keeps its explanations.
-  const overflowMinimum = overflowSection(result.overflow, 0).length;
-  if (unanchoredFull.length + overflowMinimum <= room) {
-    return [unanchoredFull, overflowSection(result.overflow, room - unanchoredFull.length)];
-  }
-  const unanchoredTitles = unanchoredSection(result.unanchored, room - overflowMinimum, 'titles');
-  return [unanchoredTitles, overflowSection(result.overflow, room - unanchoredTitles.length)];
+  const fitted = unanchoredSection(result.unanchored, room - overflowMinimum(result.overflow));
+  return [fitted, overflowSection(result.overflow, room - fitted.length)];
 }
 
 const UNANCHORED_HEADING = [
   '### Findings not on a changed line',
   'These findings could not be attached to a line of this diff, so they are listed here instead of as inline comments.',
 ].join(SEPARATOR);
+const TITLES_ONLY = '_More findings not on a changed line, titles only (size limit):_';
+
+const OVERFLOW_HEADING = [
+  '### More findings',
+  'These findings are on changed lines, but over the limit of inline comments per review.',
+].join(SEPARATOR);
+
+const moreLine = (rest: number) => `… and ${rest} more not shown here (size limit).`;
 
 const REASON_TEXT = {
   'unknown-file': 'the file is not part of this diff',
@@ -154,10 +160,36 @@ const REASON_TEXT = {
   'range-reversed': 'the line range was invalid',
 } as const satisfies Record<UnanchoredReason, string>;
 
-function unanchoredSection(findings: readonly UnanchoredFinding[], room: number, mode: 'full' | 'titles'): string {
+/**
+ * The first (most important) findings with their explanations, as many as fit, and the rest as a list of titles.
+ * When not even every title fits, the titles that fit and "… and N more".
+ */
+function unanchoredSection(findings: readonly UnanchoredFinding[], room: number): string {
   if (findings.length === 0) return '';
-  const entries = mode === 'full' ? findings.map(unanchoredEntry) : findings.map(titleEntry);
-  return fitList(UNANCHORED_HEADING, entries, mode === 'full' ? SEPARATOR : '\n', room, (rest) => `… and ${rest} more not shown here (size limit).`);
+  const full = findings.map(unanchoredEntry);
+  const titles = findings.map(titleEntry);
+  const withExplanations = largestFitting(full, titles, room);
+  if (withExplanations === undefined) return fitList(UNANCHORED_HEADING, titles, '\n', room, moreLine);
+
+  const rest = titles.slice(withExplanations);
+  const tail = rest.length > 0 ? [`${TITLES_ONLY}\n${rest.join('\n')}`] : [];
+  return [UNANCHORED_HEADING, ...full.slice(0, withExplanations), ...tail].join(SEPARATOR);
+}
+
+/** The largest k for which k full entries and the remaining titles fit in `room` (computed from lengths only). */
+function largestFitting(full: readonly string[], titles: readonly string[], room: number): number | undefined {
+  const count = full.length;
+  const titlesFrom = new Array<number>(count + 1).fill(0);
+  for (let index = count - 1; index >= 0; index -= 1) titlesFrom[index] = (titlesFrom[index + 1] ?? 0) + 1 + (titles[index]?.length ?? 0);
+
+  let best: number | undefined;
+  let fullUpTo = UNANCHORED_HEADING.length;
+  for (let k = 0; k <= count; k += 1) {
+    const titlesPart = k < count ? SEPARATOR.length + TITLES_ONLY.length + (titlesFrom[k] ?? 0) : 0;
+    if (fullUpTo + titlesPart <= room) best = k;
+    fullUpTo += SEPARATOR.length + (full[k]?.length ?? 0);
+  }
+  return best;
 }
 
 function unanchoredEntry(finding: UnanchoredFinding): string {
@@ -168,11 +200,12 @@ function unanchoredEntry(finding: UnanchoredFinding): string {
 
 function overflowSection(findings: readonly AnchoredFinding[], room: number): string {
   if (findings.length === 0) return '';
-  const heading = [
-    '### More findings',
-    'These findings are on changed lines, but over the limit of inline comments per review.',
-  ].join(SEPARATOR);
-  return fitList(heading, findings.map(titleEntry), '\n', room, (rest) => `… and ${rest} more not shown here (size limit).`);
+  return fitList(OVERFLOW_HEADING, findings.map(titleEntry), '\n', room, moreLine);
+}
+
+/** The overflow section at its shortest: heading and "… and N more". */
+function overflowMinimum(findings: readonly AnchoredFinding[]): number {
+  return findings.length === 0 ? 0 : OVERFLOW_HEADING.length + SEPARATOR.length + moreLine(findings.length).length;
 }
 
 /** One compact line: `- 🟠 high · security · src/a.ts:12 — Title`. */
@@ -192,17 +225,19 @@ function location(finding: Finding & { startLine?: number | undefined }): string
  * and that line fit, the section is left out (the counts line still reports every finding).
  */
 function fitList(heading: string, entries: readonly string[], separator: string, room: number, more: (rest: number) => string): string {
-  const full = [heading, ...entries].join(separator);
+  const full = [heading, entries.join(separator)].join(SEPARATOR);
   if (full.length <= room) return full;
 
   const reserve = SEPARATOR.length + more(entries.length).length;
   const kept: string[] = [];
   let used = heading.length;
   for (const entry of entries) {
-    if (used + separator.length + entry.length + reserve > room) break;
+    const cost = (kept.length === 0 ? SEPARATOR.length : separator.length) + entry.length;
+    if (used + cost + reserve > room) break;
     kept.push(entry);
-    used += separator.length + entry.length;
+    used += cost;
   }
   if (used + reserve > room) return '';
-  return [[heading, ...kept].join(separator), more(entries.length - kept.length)].join(SEPARATOR);
+  const listed = kept.length > 0 ? [kept.join(separator)] : [];
+  return [heading, ...listed, more(entries.length - kept.length)].join(SEPARATOR);
 }

@@ -18,14 +18,15 @@ const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066
 
 /** Sanitizes a Markdown block (summary, explanation); fenced code and code spans are kept verbatim. */
 export function sanitizeMarkdown(text: string, maxLength = DEFAULT_MARKDOWN_MAX): string {
+  const input = stripMarkers(normalise(text));
   // Escaping only lengthens text, so anything past maxLength would be cut anyway: cutting first bounds the work.
-  const input = safeSlice(stripMarkers(normalise(text)), maxLength);
-  const safe = splitFences(input)
+  const cut = input.length > maxLength;
+  const safe = splitFences(safeSlice(input, maxLength))
     .map((segment) => (segment.kind === 'fence' ? safeFence(segment) : sanitizeProse(segment.text)))
     .join('')
     .replace(/^(?:[ \t]*\n)+/, '')
     .trimEnd();
-  return truncateMarkdown(safe, maxLength);
+  return truncateMarkdown(safe, maxLength, { force: cut });
 }
 
 /**

@@ -4,12 +4,13 @@ export const TRUNCATION_NOTE = '\n\n_… (truncated)_';
 
 /**
  * Shortens Markdown to at most `max` characters (UTF-16 code units, which never undercounts GitHub's characters),
- * ending with `note`. The cut is safe for sanitized text: a code fence left open is closed, so the cut cannot turn
+ * ending with `note` (also when `force` says the text was already shortened upstream). The cut is safe for sanitized text: a code fence left open is closed, so the cut cannot turn
  * whatever the caller appends next (for example a hidden marker) into code; and a code span cut in half is dropped
  * whole, so its literal content (an `@name`, a `<tag>`) cannot become live prose.
  */
-export function truncateMarkdown(markdown: string, max: number, note = TRUNCATION_NOTE): string {
-  if (markdown.length <= max) return markdown;
+export function truncateMarkdown(markdown: string, max: number, options: { note?: string; force?: boolean } = {}): string {
+  const { note = TRUNCATION_NOTE, force = false } = options;
+  if (markdown.length <= max && !force) return markdown;
   if (note.length >= max) return safeSlice(note.trimStart(), max);
 
   let budget = max - note.length;

@@ -73,3 +73,36 @@ export function mockPullRequest(overrides: Record<string, unknown> = {}): nock.S
 export function mockFiles(files: unknown[]): nock.Scope {
   return nock(GITHUB).get(`${REPO_PATH}/pulls/${PR}/files`).query({ per_page: '100' }).reply(200, files);
 }
+
+export const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
+
+/**
+ * Serves the repo's files at the base sha through the contents API (folder listings and raw reads), and
+ * records every ref asked for, so a test can prove the head was never read.
+ */
+export function mockRepoFiles(files: Record<string, string> = {}, at = BASE): { refs: string[]; paths: string[] } {
+  const seen = { refs: [] as string[], paths: [] as string[] };
+  const prefix = `${REPO_PATH}/contents`;
+  nock(GITHUB)
+    .persist()
+    .get((uri) => (uri.startsWith(`${prefix}/`) || uri.startsWith(`${prefix}?`)) && /[?&]ref=/.test(uri))
+    .reply((uri) => {
+      const url = new URL(uri, GITHUB);
+      const path = decodeURIComponent(url.pathname.slice(prefix.length)).replace(/^\/|\/$/g, '');
+      const ref = url.searchParams.get('ref') ?? '';
+      seen.refs.push(ref);
+      seen.paths.push(path);
+      if (ref !== at) return [404, { message: 'Not Found' }];
+      if (path in files) return [200, files[path], { 'content-type': 'application/vnd.github.raw' }];
+      const entries = new Map<string, 'file' | 'dir'>();
+      for (const name of Object.keys(files)) {
+        if (path && !name.startsWith(`${path}/`)) continue;
+        const rest = path ? name.slice(path.length + 1) : name;
+        const [first, ...deeper] = rest.split('/');
+        entries.set(first!, deeper.length ? 'dir' : 'file');
+      }
+      if (path && entries.size === 0) return [404, { message: 'Not Found' }];
+      return [200, [...entries].map(([name, type]) => ({ name, type, path: path ? `${path}/${name}` : name }))];
+    });
+  return seen;
+}

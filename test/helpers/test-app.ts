@@ -43,7 +43,8 @@ export async function createTestApp(options: BulwarkOptions & { env?: Record<str
     appId: 123,
     privateKey: TEST_PRIVATE_KEY,
     log,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // A function, not an object: Probot's own defaults wrap this class and would override an object's `throttle`.
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
   });
   await probot.load(bulwark({ ...options, settings, queue }), { cwd: process.cwd(), addHandler: () => undefined });
   return { probot, queue, settings };

@@ -4,6 +4,7 @@ import type {
   CheckOutput,
   CheckRunCompletion,
   CheckRunStart,
+  DirectoryEntry,
   PullRequestHost,
   PullRequestInfo,
   PullRequestRef,
@@ -75,6 +76,29 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         return files.some((found) => found.config !== null) ? config : undefined;
       }),
 
+    readFile: (ref, path, at) =>
+      call(`reading ${path}`, async () => {
+        try {
+          const { data } = await octokit.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path, ref: at, mediaType: { format: 'raw' } });
+          return typeof data === 'string' ? data : undefined;
+        } catch (error) {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        }
+      }),
+
+    listDirectory: (ref, path, at) =>
+      call(`listing ${path || 'the repository root'}`, async () => {
+        try {
+          const { data } = await octokit.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path, ref: at });
+          if (!Array.isArray(data)) return [];
+          return data.map((entry) => ({ name: entry.name, type: entry.type === 'file' || entry.type === 'dir' ? entry.type : 'other' }) satisfies DirectoryEntry);
+        } catch (error) {
+          if (statusOf(error) === 404) return [];
+          throw error;
+        }
+      }),
+
     createCheckRun: (ref, start) =>
       call('creating the check run', async () => {
         const { data } = await octokit.rest.checks.create({
@@ -127,6 +151,10 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         return { id: data.id };
       }),
   };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
 }
 
 function toOctokitOutput(output: CheckOutput) {

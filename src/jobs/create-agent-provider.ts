@@ -1,0 +1,60 @@
+import { agentChecklist } from '../agents/agent-checklist.js';
+import { discoverAgent } from '../agents/discover-agent.js';
+import { bundledDir, createFsReader } from '../agents/fs-reader.js';
+import type { LoadedAgent } from '../agents/types.js';
+import { ServiceError } from '../ports/service-error.js';
+import type { AgentChoice, AgentProvider } from './agent-provider.js';
+import { createRepoFileReader } from './repo-file-reader.js';
+
+export interface AgentProviderOptions {
+  defaultModel: string;
+  allowedModels: string[] | undefined;
+}
+
+/**
+ * Finds the agent for a review in the repo at the PR's **base** sha (a PR never picks its own reviewer), else the
+ * bundled one. A repo agent that fails to load stops the review with its file and line: the team chose it, so
+ * swapping in another reviewer silently would be wrong.
+ */
+export function createAgentProvider(options: AgentProviderOptions): AgentProvider {
+  const bundled = createFsReader(bundledDir());
+  return async ({ host, ref, pr, config }) => {
+    const found = await discoverAgent({
+      repo: createRepoFileReader(host, ref, pr.baseSha),
+      bundled,
+      operatorDefaultModel: options.defaultModel,
+      ...(config.agent ? { name: config.agent } : {}),
+      ...(options.allowedModels ? { allowedModels: options.allowedModels } : {}),
+      ...(config.model ? { modelOverride: config.model } : {}),
+    });
+    if (!found.ok) {
+      throw new ServiceError('config', `The review agent could not be loaded: ${found.errors.join('; ')}`, { retryable: false });
+    }
+    return toChoice(found.agent, found.notes);
+  };
+}
+
+function toChoice(agent: LoadedAgent, notes: string[]): AgentChoice {
+  return {
+    agent: {
+      name: agent.name,
+      instructions: agent.instructions,
+      skills: agent.skills.found.map((skill) => ({ name: skill.name, body: skill.body })),
+      checklist: agentChecklist(agent),
+    },
+    source: agent.file,
+    model: agent.model.resolved,
+    notes: [...notes, ...describeAgent(agent)],
+  };
+}
+
+function describeAgent(agent: LoadedAgent): string[] {
+  const skills = agent.skills.found.map((skill) => skill.name).join(', ') || 'none';
+  return [
+    `Agent \`${agent.name}\` from \`${agent.file}\` (${agent.format}); model \`${agent.model.resolved}\`${agent.model.requested ? ` (asked for \`${agent.model.requested}\`)` : ''}; skills: ${skills}.`,
+    ...(agent.model.warning ? [`Model: ${agent.model.warning}`] : []),
+    ...(agent.skills.missing.length ? [`Missing skills (not loaded): ${agent.skills.missing.join(', ')}.`] : []),
+    ...(agent.tools.ignored.length ? [`Tools ignored (never run by Bulwark): ${agent.tools.ignored.join(', ')}.`] : []),
+    ...(agent.warnings ?? []),
+  ];
+}
