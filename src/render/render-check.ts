@@ -3,9 +3,10 @@ import type { AnchoredFinding, Conclusion, Finding, ReviewResult, Severity, Skip
 import { renderChecklistTable } from './checklist-table.js';
 import { countBySeverity, formatSeverityCounts, pluralise, severityCountLine, totalCount } from './count-by-severity.js';
 import type { SeverityCounts } from './count-by-severity.js';
-import { codeSpan, sanitizeInline, sanitizeMarkdown } from './sanitize-text.js';
+import { codeSpan, normalise, sanitizeInline, sanitizeMarkdown } from './sanitize-text.js';
 import { severityBadge } from './severity-badge.js';
 import { safeSlice, truncateMarkdown } from './truncate-markdown.js';
+import { unanchoredReasonText } from './unanchored-reason-text.js';
 
 /**
  * Check run output limits (https://docs.github.com/en/rest/checks/runs#update-a-check-run): `summary` and `text`
@@ -176,13 +177,13 @@ function annotationTitle(finding: Finding): string {
 
 /** Annotations are shown as plain text: no Markdown to escape, only length and control characters to bound. */
 function annotationMessage(finding: AnchoredFinding | UnanchoredFinding): string {
-  const note = 'reason' in finding ? `Not on a changed line (${finding.reason}); listed in the review body.\n\n` : '';
+  const note = 'reason' in finding ? `Not an inline comment: ${unanchoredReasonText(finding.reason)}. Listed in the review body.\n\n` : '';
   const options = finding.options?.length ? `\n\nOptions:\n${finding.options.map((option, index) => `${index + 1}. ${option}`).join('\n')}` : '';
   return plainText(`${note}${finding.body}${options}`, ANNOTATION_MESSAGE_MAX, true);
 }
 
 function plainText(text: string, max: number, multiline = false): string {
-  const cleaned = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, '');
+  const cleaned = normalise(text);
   const shaped = multiline ? cleaned.trim() : cleaned.replace(/\s+/g, ' ').trim();
   return shaped.length <= max ? shaped : `${safeSlice(shaped, max - 1)}…`;
 }

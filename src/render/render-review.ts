@@ -1,5 +1,5 @@
 import type { InlineComment } from '../ports/pull-request-host.js';
-import type { AnchoredFinding, Finding, ReviewResult, UnanchoredFinding, UnanchoredReason } from '../review/types.js';
+import type { AnchoredFinding, Finding, ReviewResult, UnanchoredFinding } from '../review/types.js';
 import { renderChecklistTable } from './checklist-table.js';
 import { countBySeverity, formatSeverityCounts, pluralise, totalCount } from './count-by-severity.js';
 import { reviewMarker } from './markers.js';
@@ -7,6 +7,7 @@ import { renderInlineComment } from './render-comment.js';
 import { codeSpan, sanitizeInline, sanitizeMarkdown } from './sanitize-text.js';
 import { severityBadge } from './severity-badge.js';
 import { truncateMarkdown } from './truncate-markdown.js';
+import { unanchoredReasonText } from './unanchored-reason-text.js';
 
 /**
  * GitHub rejects a review body over 65,536 characters ("Body is too long (maximum is 65536 characters)"); the limit
@@ -62,7 +63,8 @@ function fingerprintLookup(fingerprints: RenderReviewOptions['fingerprints']): (
 /**
  * Heading, summary, counts and checklist always appear; then the findings that are not inline comments. When the
  * body would pass GitHub's limit, the overflow list is shortened first, then the unanchored findings lose their
- * explanations (titles only), each list ending with "… and N more". The marker is never cut.
+ * explanations from the least important up (titles only), and lists that still do not fit end with "… and N more".
+ * The marker is never cut.
  */
 export function renderReviewBody(result: ReviewResult, options: Omit<RenderReviewOptions, 'fingerprints'> = {}): string {
   const max = options.maxLength ?? REVIEW_BODY_MAX;
@@ -99,7 +101,7 @@ function countsLine(result: ReviewResult): string {
     lines.push('✅ No issues found in the changed lines.');
   } else {
     const where = [
-      result.inline.length > 0 ? `${pluralise(result.inline.length, 'inline comment')}` : '',
+      result.inline.length > 0 ? pluralise(result.inline.length, 'inline comment') : '',
       result.overflow.length > 0 ? `${result.overflow.length} over the inline comment limit` : '',
       result.unanchored.length > 0 ? `${result.unanchored.length} not on a changed line` : '',
     ].filter(Boolean);
@@ -153,13 +155,6 @@ const OVERFLOW_HEADING = [
 
 const moreLine = (rest: number) => `… and ${rest} more not shown here (size limit).`;
 
-const REASON_TEXT = {
-  'unknown-file': 'the file is not part of this diff',
-  'line-not-in-diff': 'the line is not part of this diff',
-  'range-crosses-hunks': 'the line range spans more than one diff hunk',
-  'range-reversed': 'the line range was invalid',
-} as const satisfies Record<UnanchoredReason, string>;
-
 /**
  * The first (most important) findings with their explanations, as many as fit, and the rest as a list of titles.
  * When not even every title fits, the titles that fit and "… and N more".
@@ -194,7 +189,7 @@ function largestFitting(full: readonly string[], titles: readonly string[], room
 
 function unanchoredEntry(finding: UnanchoredFinding): string {
   const title = `#### ${severityBadge(finding.severity)} · ${finding.category} — ${sanitizeInline(finding.title, TITLE_MAX)}`;
-  const where = `${location(finding)} · ${REASON_TEXT[finding.reason]}`;
+  const where = `${location(finding)} · ${unanchoredReasonText(finding.reason)}`;
   return [title, where, sanitizeMarkdown(finding.body, UNANCHORED_BODY_MAX)].join(SEPARATOR);
 }
 

@@ -14,6 +14,7 @@ export const DEFAULT_INLINE_MAX = 300;
 
 const ZERO_WIDTH_JOINER = '\u200D';
 // C0 controls other than tab and newline, and the bidirectional overrides that can disguise text ("Trojan Source").
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Sanitizes a Markdown block (summary, explanation); fenced code and code spans are kept verbatim. */
@@ -34,10 +35,10 @@ export function sanitizeMarkdown(text: string, maxLength = DEFAULT_MARKDOWN_MAX)
  * everywhere, including in code spans, as GFM tables require (https://github.github.com/gfm/#tables-extension-).
  */
 export function sanitizeInline(text: string, maxLength = DEFAULT_INLINE_MAX, options: { table?: boolean } = {}): string {
-  const oneLine = safeSlice(stripMarkers(normalise(text).replace(/\s+/g, ' ')).trim(), maxLength);
-  let safe = sanitizeProse(oneLine);
+  const oneLine = stripMarkers(normalise(text).replace(/\s+/g, ' ')).trim();
+  let safe = sanitizeProse(safeSlice(oneLine, maxLength));
   if (options.table) safe = safe.replace(/(?<!\\)((?:\\\\)*)\|/g, '$1\\|');
-  if (safe.length > maxLength) safe = `${cutMarkdown(safe, maxLength - 1).trimEnd()}…`;
+  if (safe.length > maxLength || oneLine.length > maxLength) safe = `${cutMarkdown(safe, maxLength - 1).trimEnd()}…`;
   // A trailing backslash would escape whatever the caller writes next (for example the closing `**`).
   return safe.replace(/(?<!\\)((?:\\\\)*)\\$/, '$1');
 }
@@ -77,7 +78,8 @@ function longestRun(text: string, char: string): number {
   return longest;
 }
 
-function normalise(text: string): string {
+/** Unix newlines; no control characters (but tab and newline) and no bidirectional overrides. */
+export function normalise(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(INVISIBLE_CONTROLS, '');
 }
 

@@ -85,8 +85,8 @@ export function mockRepoFiles(files: Record<string, string> = {}, at = BASE): { 
   const prefix = `${REPO_PATH}/contents`;
   nock(GITHUB)
     .persist()
-    .get((uri) => (uri.startsWith(`${prefix}/`) || uri.startsWith(`${prefix}?`)) && /[?&]ref=/.test(uri))
-    .reply((uri) => {
+    .get((uri: string) => (uri.startsWith(`${prefix}/`) || uri.startsWith(`${prefix}?`)) && /[?&]ref=/.test(uri))
+    .reply((uri: string) => {
       const url = new URL(uri, GITHUB);
       const path = decodeURIComponent(url.pathname.slice(prefix.length)).replace(/^\/|\/$/g, '');
       const ref = url.searchParams.get('ref') ?? '';

@@ -95,6 +95,11 @@ describe('sanitizeInline', () => {
     expect(safe).not.toMatch(LIVE_MENTION);
   });
 
+  it('marks text cut before sanitizing with an ellipsis too', () => {
+    const safe = sanitizeInline('x'.repeat(100), 50);
+    expect(safe).toBe(`${'x'.repeat(49)}…`);
+  });
+
   it('does not end in a backslash that would escape the caller’s next character', () => {
     expect(sanitizeInline('path\\')).toBe('path');
   });

@@ -1,15 +1,6 @@
 import merge from 'deepmerge';
 import type { ProbotOctokit } from 'probot';
-import type {
-  CheckOutput,
-  CheckRunCompletion,
-  CheckRunStart,
-  DirectoryEntry,
-  PullRequestHost,
-  PullRequestInfo,
-  PullRequestRef,
-  ReviewDraft,
-} from '../../ports/pull-request-host.js';
+import type { CheckOutput, DirectoryEntry, PullRequestHost, PullRequestInfo } from '../../ports/pull-request-host.js';
 import type { ChangedFile } from '../../review/types.js';
 import { toServiceError } from './to-service-error.js';
 

@@ -1,0 +1,146 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StandInFile {
+  filename: string;
+  status: string;
+  additions: number;
+  deletions: number;
+  patch?: string;
+}
+
+export interface GitHubStandInOptions {
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  headSha: string;
+  baseSha: string;
+  files: StandInFile[];
+  /** Added to every answer, to model GitHub's latency. */
+  latencyMs?: number;
+  /** Served at GHE's API prefix, as Probot uses it with GHE_HOST. */
+  prefix?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  at: number;
+  body: unknown;
+}
+
+export interface GitHubStandIn {
+  url: string;
+  host: string;
+  requests: RecordedRequest[];
+  reviews: Record<string, unknown>[];
+  checkRuns: Map<number, Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A local GitHub API for the endpoints Bulwark calls, over real HTTP: for end-to-end tests and benchmarks where
+ * the connection itself matters (signatures, pagination headers, GHE base URL).
+ */
+export async function startGitHubStandIn(options: GitHubStandInOptions): Promise<GitHubStandIn> {
+  const prefix = options.prefix ?? '/api/v3';
+  const repoPath = `${prefix}/repos/${options.owner}/${options.repo}`;
+  const requests: RecordedRequest[] = [];
+  const reviews: Record<string, unknown>[] = [];
+  const checkRuns = new Map<number, Record<string, unknown>[]>();
+  let nextCheckId = 1;
+
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then(async (body) => {
+      const url = new URL(req.url ?? '/', 'http://stand-in');
+      requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, at: performance.now(), body });
+      if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+      route(req.method ?? 'GET', url, body, res);
+    });
+  });
+
+  const route = (method: string, url: URL, body: unknown, res: ServerResponse) => {
+    const path = url.pathname;
+    if (method === 'POST' && /\/app\/installations\/\d+\/access_tokens$/.test(path)) {
+      return json(res, 201, { token: 'ghs_standin', expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {} });
+    }
+    if (method === 'GET' && path.includes('/contents')) return json(res, 404, { message: 'Not Found' });
+    if (method === 'POST' && path === `${repoPath}/check-runs`) {
+      const id = nextCheckId++;
+      checkRuns.set(id, [body as Record<string, unknown>]);
+      return json(res, 201, { id });
+    }
+    const check = path.match(new RegExp(`^${repoPath}/check-runs/(\\d+)$`));
+    if (method === 'PATCH' && check) {
+      checkRuns.get(Number(check[1]))?.push(body as Record<string, unknown>);
+      return json(res, 200, { id: Number(check[1]) });
+    }
+    if (method === 'GET' && path === `${repoPath}/pulls/${options.pullNumber}`) return json(res, 200, pullRequest(options));
+    if (method === 'GET' && path === `${repoPath}/pulls/${options.pullNumber}/files`) return files(url, res);
+    if (method === 'POST' && path === `${repoPath}/pulls/${options.pullNumber}/reviews`) {
+      reviews.push(body as Record<string, unknown>);
+      return json(res, 200, { id: reviews.length });
+    }
+    return json(res, 404, { message: `stand-in has no route for ${method} ${path}` });
+  };
+
+  const files = (url: URL, res: ServerResponse) => {
+    const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const listed = options.files.slice(0, 3000);
+    const slice = listed.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < listed.length) {
+      const next = new URL(url.href);
+      next.searchParams.set('page', String(page + 1));
+      headers.link = `<${baseUrl}${next.pathname.replace(prefix, '')}${next.search}>; rel="next"`;
+    }
+    json(res, 200, slice, headers);
+  };
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const host = `127.0.0.1:${port}`;
+  const baseUrl = `http://${host}${prefix}`;
+
+  return {
+    url: baseUrl,
+    host,
+    requests,
+    reviews,
+    checkRuns,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function pullRequest(options: GitHubStandInOptions) {
+  return {
+    number: options.pullNumber,
+    state: 'open',
+    merged: false,
+    draft: false,
+    title: 'Add user lookup',
+    body: 'Adds GET /users/:id.',
+    user: { login: 'octocat', type: 'User' },
+    head: { sha: options.headSha, ref: 'feature' },
+    base: { sha: options.baseSha, ref: 'main' },
+    changed_files: options.files.length,
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
