@@ -60,8 +60,9 @@ export type DiscoveredAgent = LoadResult & {
  * Picks the agent for a review. With a name (`agent:` in the repo config): the repo agent of that name in
  * `.claude/agents`, `.opencode/agent`, `.opencode/agents` or `.github/bulwark/agents`, else a bundled one of that
  * name. Without: the repo's `backend-specialist`, else the bundled one. A file matches by its file name first,
- * then by its frontmatter `name`; the first match in folder order wins. A repo agent that fails to load is returned as the failure it is — the caller
- * decides whether to fall back to `loadBundledAgent` and says so — never silently swapped.
+ * then by its frontmatter `name`; the first match in folder order wins. A repo agent that fails to load is
+ * returned as the failure it is — the caller decides whether to fall back to `loadBundledAgent` and says so —
+ * never silently swapped.
  */
 export async function discoverAgent(options: DiscoverAgentOptions): Promise<DiscoveredAgent> {
   const target = options.name?.trim() || DEFAULT_AGENT_NAME;
