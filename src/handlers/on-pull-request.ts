@@ -28,6 +28,7 @@ export function onPullRequest(queue: JobQueue) {
       trigger: payload.action satisfies ReviewTrigger,
       full: payload.action !== 'synchronize',
       deliveryId: context.id,
+      run: 'auto',
     });
     context.log.info({ jobId: result.jobId, queued: result.queued, action: payload.action }, 'review requested');
   };

@@ -11,10 +11,37 @@ export interface ReviewJob {
   /** `/review full` asks for everything, not only what changed since the last review. */
   full: boolean;
   deliveryId: string;
+  /**
+   * Which run of this head the job is: `auto` for PR events (opened, ready_for_review… of one head are one
+   * run), `comment-<id>` for a `/review` command, `rerun-<delivery>` for Re-run. Redeliveries keep it; it is
+   * part of the job id and of the review's marker, so a run publishes at most once.
+   */
+  run: string;
   requestedBy?: string;
 }
 
-export type JobHandler = (job: ReviewJob) => Promise<void>;
+/** What a running job may ask of its queue. */
+export interface JobControl {
+  /** 1 for the first run; a retry after a retryable failure or a stalled worker counts up. */
+  attempt: number;
+  /** Runs the queue allows in all; a handler on its last attempt must finish the check run itself. */
+  maxAttempts: number;
+  /** True once a newer head sha of the same PR has been queued: the job must stop before it publishes. */
+  isSuperseded(): Promise<boolean>;
+}
+
+/**
+ * Runs one job. Throwing `RetryLaterError` asks the queue to run it again with backoff (only when
+ * attempt < maxAttempts); any other throw is logged and the job is done.
+ */
+export type JobHandler = (job: ReviewJob, control: JobControl) => Promise<void>;
+
+export class RetryLaterError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetryLaterError';
+  }
+}
 
 export interface EnqueueResult {
   jobId: string;
@@ -34,8 +61,13 @@ export interface JobQueue {
   healthy(): Promise<boolean>;
 }
 
-/** The semantic key: redeliveries and duplicate events of the same head collapse into one job. */
-export function reviewJobId(job: Pick<ReviewJob, 'installationId' | 'owner' | 'repo' | 'pullNumber' | 'headSha'>): string {
+/** Identifies the PR regardless of head: a newer head supersedes older jobs of the same key. */
+export function pullRequestKey(job: Pick<ReviewJob, 'installationId' | 'owner' | 'repo' | 'pullNumber'>): string {
+  return `pr/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}`;
+}
+
+/** The semantic key: redeliveries and duplicate events of the same head and run collapse into one job. */
+export function reviewJobId(job: Pick<ReviewJob, 'installationId' | 'owner' | 'repo' | 'pullNumber' | 'headSha' | 'run'>): string {
   // BullMQ refuses ':' in custom job ids, so the parts are joined with '/'.
-  return `review/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}/${job.headSha}`;
+  return `review/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}/${job.headSha}/${job.run}`;
 }

@@ -13,6 +13,7 @@ const job = (headSha: string, pullNumber = 1): ReviewJob => ({
   trigger: 'opened',
   full: true,
   deliveryId: 'd',
+  run: 'auto',
 });
 
 describe('createMemoryQueue', () => {

@@ -1,5 +1,5 @@
 import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { reviewJobId } from '../../ports/job-queue.js';
+import { pullRequestKey, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
 export interface MemoryQueueOptions {
@@ -16,6 +16,8 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   const running = new Set<string>();
   const idleWaiters: (() => void)[] = [];
   const drainWaiters: (() => void)[] = [];
+  /** Latest head sha queued per PR: older jobs of that PR are superseded. */
+  const latestHead = new Map<string, string>();
   let handler: JobHandler | undefined;
   let closed = false;
 
@@ -34,13 +36,25 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     settleIdle();
   };
 
+  /** Keeps the head map bounded: a PR with nothing waiting or running needs no entry. */
+  const forget = (job: ReviewJob) => {
+    const key = pullRequestKey(job);
+    const busy = waiting.some((entry) => pullRequestKey(entry.job) === key) || [...running].some((id) => id.startsWith(`review/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}/`));
+    if (!busy) latestHead.delete(key);
+  };
+
   const run = async (jobHandler: JobHandler, { id, job }: { id: string; job: ReviewJob }) => {
     try {
-      await jobHandler(job);
+      await jobHandler(job, {
+        attempt: 1,
+        maxAttempts: 1,
+        isSuperseded: async () => latestHead.get(pullRequestKey(job)) !== job.headSha,
+      });
     } catch (error) {
       options.log.error({ err: error, jobId: id }, 'review job failed');
     } finally {
       running.delete(id);
+      forget(job);
       pump();
     }
   };
@@ -50,6 +64,12 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
       const jobId = reviewJobId(job);
       if (closed) throw new Error('The queue is closed: the server is shutting down.');
       if (running.has(jobId) || waiting.some((entry) => entry.id === jobId)) return { jobId, queued: false };
+      latestHead.set(pullRequestKey(job), job.headSha);
+      // A waiting job for an older head of this PR will never be worth running.
+      for (let index = waiting.length - 1; index >= 0; index -= 1) {
+        const entry = waiting[index]!;
+        if (pullRequestKey(entry.job) === pullRequestKey(job) && entry.job.headSha !== job.headSha) waiting.splice(index, 1);
+      }
       waiting.push({ id: jobId, job });
       // Start on the next turn so the webhook is acknowledged before any job work begins.
       setImmediate(pump);
