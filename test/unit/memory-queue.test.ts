@@ -44,10 +44,42 @@ describe('createMemoryQueue', () => {
       active -= 1;
     });
 
-    for (const sha of ['a', 'b', 'c', 'd', 'e']) await queue.enqueue(job(sha));
+    for (const pr of [1, 2, 3, 4, 5]) await queue.enqueue(job('a', pr));
     await queue.onIdle();
 
     expect(peak).toBe(2);
+  });
+
+  it('drops a waiting job of an older head when a newer head of the same PR arrives', async () => {
+    const queue = createMemoryQueue({ concurrency: 1, log });
+    const seen: string[] = [];
+
+    await queue.enqueue(job('old'));
+    await queue.enqueue(job('new'));
+    queue.start(async (received) => {
+      seen.push(received.headSha);
+    });
+    await queue.onIdle();
+
+    expect(seen).toEqual(['new']);
+  });
+
+  it('tells a running job it was superseded by a newer head', async () => {
+    const queue = createMemoryQueue({ concurrency: 1, log });
+    let release: () => void = () => undefined;
+    const superseded: boolean[] = [];
+    queue.start(async (received, control) => {
+      if (received.headSha === 'old') await new Promise<void>((resolve) => (release = resolve));
+      superseded.push(await control.isSuperseded());
+    });
+
+    await queue.enqueue(job('old'));
+    await new Promise((resolve) => setImmediate(resolve));
+    await queue.enqueue(job('new'));
+    release();
+    await queue.onIdle();
+
+    expect(superseded).toEqual([true, false]);
   });
 
   it('returns from enqueue before the job starts', async () => {
