@@ -11,6 +11,7 @@ import { ServiceError } from '../ports/service-error.js';
 import { batchAnnotations, renderCheckOutput, renderFailureOutput, renderSkippedOutput } from '../render/render-check.js';
 import { renderLedger } from '../render/render-ledger.js';
 import { renderReview } from '../render/render-review.js';
+import { alignChecklist } from '../review/align-checklist.js';
 import { anchorFindings } from '../review/anchor-findings.js';
 import { buildPrompt } from '../review/build-prompt.js';
 import type { PathInstruction } from '../review/build-prompt.js';
@@ -109,6 +110,7 @@ async function review({ deps, host, ref, job, pr, config, checkRunId, started, l
   const answer = await deps.model.review({ model: agent.model, system: prompt.system, user: prompt.user, maxOutputTokens: deps.settings.maxOutputTokens });
 
   const result = decide(answer, selection.files, config, {
+    checklist: agent.agent.checklist,
     headSha: job.headSha,
     reviewed,
     skipped: selection.skipped,
@@ -142,7 +144,7 @@ function decide(
   answer: ModelReview,
   files: DiffFile[],
   config: RepoConfig,
-  meta: { headSha: string; reviewed: string[]; skipped: ReviewResult['skipped']; agent: ReviewResult['agent'] },
+  meta: { checklist: { id: string; title: string }[]; headSha: string; reviewed: string[]; skipped: ReviewResult['skipped']; agent: ReviewResult['agent'] },
 ): ReviewResult {
   const { findings, invalid } = validateFindings(answer.findings);
   const ranked = rankFindings(dedupeFindings(findings, (finding) => lineText(files, finding.path, finding.line, finding.side ?? 'RIGHT')));
@@ -152,7 +154,7 @@ function decide(
   return {
     headSha: meta.headSha,
     summary: answer.summary,
-    checklist: answer.checklist,
+    checklist: alignChecklist(meta.checklist, answer.checklist),
     inline,
     overflow,
     unanchored,
@@ -202,10 +204,16 @@ async function publishCheck(
 ): Promise<void> {
   const batches = batchAnnotations(output.annotations);
   const base = { title: output.title, summary: output.summary, ...(output.text ? { text: output.text } : {}) };
-  for (const batch of batches.slice(0, -1)) {
-    await host.updateCheckRun(ref, checkRunId, { ...base, annotations: batch });
+  try {
+    for (const batch of batches.slice(0, -1)) {
+      await host.updateCheckRun(ref, checkRunId, { ...base, annotations: batch });
+    }
+    await host.completeCheckRun(ref, checkRunId, { conclusion, output: { ...base, annotations: batches.at(-1) ?? [] } });
+  } catch (error) {
+    // A rejected annotation must not leave the check in progress: complete it without them; the review has them all.
+    if (!(error instanceof ServiceError) || error.status !== 422) throw error;
+    await host.completeCheckRun(ref, checkRunId, { conclusion, output: base });
   }
-  await host.completeCheckRun(ref, checkRunId, { conclusion, output: { ...base, annotations: batches.at(-1) ?? [] } });
 }
 
 async function completeAfterFailure(

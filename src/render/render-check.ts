@@ -137,8 +137,9 @@ const LEVEL = {
 } as const satisfies Record<Severity, Annotation['annotation_level']>;
 
 /**
- * Inline, overflow and unanchored findings, each on its lines of the head file. Left out: findings on a file
- * that is not in the diff (GitHub rejects annotations on unknown paths), and LEFT-side findings, whose line
+ * Inline and overflow findings, each on its lines of the head file. Left out: unanchored findings (their line is
+ * not proven to exist in the head file, and one annotation GitHub rejects fails the whole check-run update, so
+ * the check would never complete — they are listed in the review body and the check's text), and LEFT-side findings, whose line
  * numbers count lines of the base file while an annotation always points into the head commit's file, so it
  * would mark an unrelated line.
  */
@@ -158,7 +159,7 @@ export function renderAnnotations(result: ReviewResult): Annotation[] {
 }
 
 function isAnnotatable(finding: AnchoredFinding | UnanchoredFinding): boolean {
-  if ('reason' in finding && finding.reason === 'unknown-file') return false;
+  if ('reason' in finding) return false;
   if (finding.side === 'LEFT') return false;
   return Number.isInteger(finding.line) && finding.line >= 1;
 }
@@ -193,7 +194,7 @@ function renderUnannotated(result: ReviewResult): string {
   const missing = [...result.inline, ...result.overflow, ...result.unanchored].filter((finding) => !isAnnotatable(finding));
   if (missing.length === 0) return '';
   const lines = missing.slice(0, MISSING_ANNOTATIONS_MAX).map((finding) => {
-    const why = finding.side === 'LEFT' ? 'on a deleted line' : 'file not in this diff';
+    const why = 'reason' in finding ? unanchoredReasonText(finding.reason) : 'on a deleted line';
     return `- ${severityBadge(finding.severity)} · ${codeSpan(`${finding.path.slice(0, 300)}:${finding.line}`)} (${why}) — ${sanitizeInline(finding.title, 200)}`;
   });
   const more = missing.length > MISSING_ANNOTATIONS_MAX ? [`… and ${missing.length - MISSING_ANNOTATIONS_MAX} more.`] : [];

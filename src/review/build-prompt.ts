@@ -84,7 +84,8 @@ function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions: PathI
   return parts.filter((part) => part !== '').join('\n');
 }
 
-function renderFile(file: DiffFile): string {
+/** One file as the prompt shows it; exported so the token estimate measures exactly this text. */
+export function renderFile(file: DiffFile): string {
   const rename = file.previousPath ? ` previous_path="${neutralise(file.previousPath)}"` : '';
   const hunks = file.hunks.map((hunk) => [neutralise(hunk.header), ...hunk.lines.map(renderLine)].join('\n'));
   return `<file path="${neutralise(file.path)}" status="${file.status}"${rename}>\n${hunks.join('\n')}\n</file>`;

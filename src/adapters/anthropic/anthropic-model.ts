@@ -97,7 +97,7 @@ function parseEnvelope(text: string) {
   return parsed.data;
 }
 
-function toServiceError(error: unknown): ServiceError {
+export function toServiceError(error: unknown): ServiceError {
   if (error instanceof Anthropic.APIConnectionTimeoutError) {
     return new ServiceError('anthropic', 'The model did not answer in time.', { retryable: true, cause: error });
   }

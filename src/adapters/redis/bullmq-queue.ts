@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
+import { pullRequestKey, RetryLaterError, reviewJobId } from '../../ports/job-queue.js';
+import type { Logger } from '../../ports/logger.js';
+
+export interface BullmqQueueOptions {
+  redisUrl: string;
+  /** Default `bulwark-reviews`. */
+  queueName?: string;
+  /** Namespaces every key of the queue: `<prefix>:<queueName>:…`. Default `bulwark`. */
+  prefix?: string;
+  /** Jobs this process runs at once. */
+  concurrency: number;
+  /** Runs allowed per job in all, counting the first. Default 3. */
+  maxAttempts?: number;
+  /** First retry delay; doubles each retry. Default 5000. */
+  backoffMs?: number;
+  /** How long a worker's lock on a running job lasts without renewal (BullMQ default 30 000). */
+  lockDurationMs?: number;
+  /** Period of the check that returns jobs of dead workers to the queue (BullMQ default 30 000). */
+  stalledIntervalMs?: number;
+  /** Times a job may be returned to the queue after its worker died before it fails. Default 1. */
+  maxStalledCount?: number;
+  /** `enqueue` fails when Redis has not answered within this bound. Default 3000. */
+  enqueueTimeoutMs?: number;
+  log: Logger;
+}
+
+/** Latest head and pending jobs per PR live a day after the last enqueue of that PR. */
+const PR_STATE_TTL_SECONDS = 24 * 3600;
+/** Reserves a job id between the enqueue script and BullMQ's add, so concurrent duplicates report queued: false. */
+const CLAIM_TTL_MS = 10_000;
+/** Completed and failed jobs are kept this long so a redelivery soon after still collapses into them. */
+const KEEP_FINISHED = { age: 3600, count: 1000 };
+
+/**
+ * KEYS: job hash (BullMQ's), claim, latest head, pending jobs of the PR (hash jobId → head sha).
+ * ARGV: job id, head sha, PR state TTL (s), claim TTL (ms).
+ * Returns {0} for a duplicate; otherwise {1, stale job ids…}: jobs of older heads of the PR, to remove.
+ */
+const ENQUEUE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[4]) then return {0} end
+redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
+local result = {1}
+local pending = redis.call('HGETALL', KEYS[4])
+for i = 1, #pending, 2 do
+  if pending[i + 1] ~= ARGV[2] then
+    result[#result + 1] = pending[i]
+    redis.call('HDEL', KEYS[4], pending[i])
+  end
+end
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[4], ARGV[3])
+return result
+`;
+const ENQUEUE_SCRIPT_SHA = createHash('sha1').update(ENQUEUE_SCRIPT).digest('hex');
+
+/** A Worker that knows how many jobs it is processing, including BullMQ's own completion bookkeeping. */
+class TrackingWorker extends Worker<ReviewJob, void, string> {
+  inFlight = 0;
+
+  override async processJob(...args: Parameters<Worker<ReviewJob, void, string>['processJob']>) {
+    this.inFlight += 1;
+    try {
+      return await super.processJob(...args);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
+
+/**
+ * A JobQueue on Redis with BullMQ, shared by every replica. Delivery is at least once: a job whose worker dies
+ * runs again once its lock expires (stalled check). The job id is `reviewJobId(job)`, so redeliveries collapse
+ * while the first job exists (waiting, running, or finished within the last hour). Job data is the ReviewJob
+ * only, in clear: workers authenticate themselves with the installation id.
+ */
+export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
+  const queueName = options.queueName ?? 'bulwark-reviews';
+  const prefix = options.prefix ?? 'bulwark';
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+  const backoffMs = Math.max(0, options.backoffMs ?? 5000);
+  const enqueueTimeoutMs = options.enqueueTimeoutMs ?? 3000;
+  const log = options.log.child({ queue: queueName });
+
+  // Producer side: fail fast when Redis is down, so the webhook answers 5xx and GitHub records the failure.
+  const client = new Redis(options.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2000,
+    connectTimeout: 2000,
+    connectionName: `${prefix}:${queueName}:producer`,
+  });
+  let reportedDown = false;
+  client.on('error', (error: Error) => {
+    if (reportedDown) return;
+    reportedDown = true;
+    log.warn({ err: error }, 'queue cannot reach Redis');
+  });
+  client.on('ready', () => {
+    reportedDown = false;
+  });
+
+  const queue = new Queue<ReviewJob, void, string>(queueName, {
+    connection: client,
+    prefix,
+    defaultJobOptions: {
+      attempts: maxAttempts,
+      backoff: { type: 'exponential', delay: backoffMs },
+      removeOnComplete: KEEP_FINISHED,
+      removeOnFail: KEEP_FINISHED,
+      // Stacks stay in the logs; Redis keeps only the one-line reason.
+      stackTraceLimit: 0,
+    },
+  });
+  queue.on('error', (error: Error) => log.error({ err: error }, 'queue error'));
+
+  const ownKey = (kind: string, id: string) => `${prefix}:${queueName}:bulwark:${kind}:${id}`;
+  const headKey = (job: ReviewJob) => ownKey('head', pullRequestKey(job));
+  const pendingKey = (job: ReviewJob) => ownKey('pending', pullRequestKey(job));
+
+  const runEnqueueScript = async (keys: string[], args: (string | number)[]): Promise<unknown[]> => {
+    try {
+      return (await client.evalsha(ENQUEUE_SCRIPT_SHA, keys.length, ...keys, ...args)) as unknown[];
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return (await client.eval(ENQUEUE_SCRIPT, keys.length, ...keys, ...args)) as unknown[];
+    }
+  };
+
+  /** The job is done for good: it no longer needs removing when a newer head arrives. */
+  const forget = async (job: ReviewJob, jobId: string) => {
+    await client.hdel(pendingKey(job), jobId).catch((error: unknown) => log.debug({ err: error, jobId }, 'could not forget a finished job'));
+  };
+
+  const isSuperseded = async (job: ReviewJob) => {
+    try {
+      const latest = await client.get(headKey(job));
+      return latest !== null && latest !== job.headSha;
+    } catch (error) {
+      // Best effort: the runner also checks the PR's head on GitHub before it publishes.
+      log.warn({ err: error, jobId: reviewJobId(job) }, 'could not read the latest head; assuming the job is current');
+      return false;
+    }
+  };
+
+  /** Errors this module already logged; anything else reaching the `failed` event came from BullMQ itself. */
+  const reported = new WeakSet<Error>();
+  let worker: TrackingWorker | undefined;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  const runJob = async (handler: JobHandler, job: Job<ReviewJob, void, string>, token?: string) => {
+    const jobId = job.id ?? reviewJobId(job.data);
+    if (closed && token) {
+      // Taken while this process shuts down: hand it straight back, without spending an attempt.
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    const attempt = job.attemptsMade + 1;
+    const jobMaxAttempts = job.opts.attempts ?? 1;
+    try {
+      await handler(job.data, { attempt, maxAttempts: jobMaxAttempts, isSuperseded: () => isSuperseded(job.data) });
+    } catch (error) {
+      const reason = describe(error);
+      if (isRetryLater(error) && attempt < jobMaxAttempts) {
+        log.warn({ err: error, jobId, attempt, maxAttempts: jobMaxAttempts }, 'review job will be retried');
+        const retry = new Error(reason);
+        reported.add(retry);
+        throw retry;
+      }
+      log.error({ err: error, jobId, attempt, maxAttempts: jobMaxAttempts }, 'review job failed');
+      await forget(job.data, jobId);
+      const failure = new UnrecoverableError(reason);
+      reported.add(failure);
+      throw failure;
+    }
+    await forget(job.data, jobId);
+  };
+
+  return {
+    async enqueue(job: ReviewJob): Promise<EnqueueResult> {
+      if (closed) throw new Error('The queue is closed: the server is shutting down.');
+      const jobId = reviewJobId(job);
+      const claimKey = ownKey('claim', jobId);
+      return within(
+        (async () => {
+          await queue.waitUntilReady();
+          const [created, ...stale] = await runEnqueueScript(
+            [queue.toKey(jobId), claimKey, headKey(job), pendingKey(job)],
+            [jobId, job.headSha, PR_STATE_TTL_SECONDS, CLAIM_TTL_MS],
+          );
+          if (created !== 1) return { jobId, queued: false };
+          const removals = stale.map(async (staleId) => {
+            // 0 when the job is running (it will see isSuperseded) or already gone.
+            const removed = await queue.remove(String(staleId)).catch((error: unknown) => {
+              log.warn({ err: error, jobId: staleId }, 'could not remove a superseded job');
+              return 0;
+            });
+            if (removed === 1) log.info({ jobId: staleId, by: jobId }, 'removed a waiting job of an older head');
+          });
+          try {
+            await Promise.all([queue.add('review', job, { jobId }), ...removals]);
+          } catch (error) {
+            await client.del(claimKey).catch(() => undefined);
+            throw error;
+          }
+          return { jobId, queued: true };
+        })(),
+        enqueueTimeoutMs,
+        'Redis did not accept the job in time.',
+      );
+    },
+
+    start(handler: JobHandler) {
+      if (worker) throw new Error('The queue is already started.');
+      if (closed) throw new Error('The queue is closed.');
+      const started = new TrackingWorker(queueName, (job, token) => runJob(handler, job, token), {
+        connection: { url: options.redisUrl, maxRetriesPerRequest: null, connectionName: `${prefix}:${queueName}:worker` },
+        prefix,
+        concurrency: options.concurrency,
+        autorun: true,
+        maxStalledCount: Math.max(1, options.maxStalledCount ?? 1),
+        ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+        ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+      });
+      started.on('error', (error: Error) => log.error({ err: error }, 'queue worker error'));
+      started.on('stalled', (jobId: string) => log.warn({ jobId }, 'review job stalled: its worker stopped; it runs again'));
+      started.on('failed', (job: Job<ReviewJob, void, string> | undefined, error: Error) => {
+        if (reported.has(error)) return;
+        log.error({ err: error, jobId: job?.id }, 'review job failed');
+        if (job?.id) void forget(job.data, job.id);
+      });
+      worker = started;
+    },
+
+    close(timeoutMs: number) {
+      closing ??= (async () => {
+        closed = true;
+        if (worker) {
+          const stopping = worker;
+          // Stop taking jobs; running ones go on.
+          await within(stopping.pause(true), 1000, 'pause').catch((error: unknown) => log.warn({ err: error }, 'could not pause the queue worker'));
+          const deadline = Date.now() + timeoutMs;
+          while (stopping.inFlight > 0 && Date.now() < deadline) await sleep(Math.min(25, Math.max(1, deadline - Date.now())));
+          if (stopping.inFlight > 0) {
+            log.warn({ running: stopping.inFlight, timeoutMs }, 'queue closed with jobs still running: another replica takes them over once their lock expires');
+          }
+          // Nothing of ours is running (or the bound is spent): force, so close never waits on a job.
+          await within(stopping.close(true), 2000, 'worker close').catch((error: unknown) => log.warn({ err: error }, 'could not close the queue worker'));
+        }
+        await within(queue.close(), 2000, 'queue close').catch((error: unknown) => log.warn({ err: error }, 'could not close the queue'));
+        await within(client.quit(), 1000, 'quit').catch(() => client.disconnect());
+      })();
+      return closing;
+    },
+
+    async onIdle() {
+      for (;;) {
+        const counts = await queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'waiting-children');
+        const pending = Object.values(counts).reduce((sum, count) => sum + count, 0);
+        if (pending === 0 && (worker?.inFlight ?? 0) === 0) return;
+        await sleep(50);
+      }
+    },
+
+    async healthy() {
+      if (closed) return false;
+      try {
+        return (await within(client.ping(), 1000, 'ping')) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+function isRetryLater(error: unknown): boolean {
+  return error instanceof RetryLaterError || (error instanceof Error && error.name === 'RetryLaterError');
+}
+
+/** One line for Redis's failedReason: the full error goes to the log. */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Rejects when `promise` has not settled within `ms`; the timer never keeps the process alive. */
+function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,2 @@
+export { maskSecretsInText, scanSecrets, SECRETS_RULE } from './scan-secrets.js';
+export type { SecretScan } from './scan-secrets.js';
