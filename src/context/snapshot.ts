@@ -203,7 +203,9 @@ async function readContent(entry: AsyncIterable<unknown>, size: number, maxFileB
 }
 
 async function drain(entry: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of entry) {
+  // Entries must be consumed before the next one arrives; the bytes are discarded (and were counted).
+  const iterator = entry[Symbol.asyncIterator]();
+  while (!(await iterator.next()).done) {
     // discard
   }
 }

@@ -54,7 +54,7 @@ export function mockNoRepoConfig(): nock.Scope {
 }
 
 export function mockRepoConfig(yaml: string): nock.Scope {
-  return nock(GITHUB).get(`${REPO_PATH}/contents/.github%2Fbulwark.yml`).reply(200, yaml, { 'content-type': 'application/vnd.github.raw' });
+  return nock(GITHUB).get(`${REPO_PATH}/contents/.github%2Fbulwark.yml`).reply(200, yaml, { 'content-type': 'text/plain; charset=utf-8' });
 }
 
 export function mockCreateCheck(id = 7, inspect?: (body: Record<string, unknown>) => void): nock.Scope {
@@ -86,14 +86,15 @@ export function mockRepoFiles(files: Record<string, string> = {}, at = BASE): { 
   nock(GITHUB)
     .persist()
     .get((uri: string) => (uri.startsWith(`${prefix}/`) || uri.startsWith(`${prefix}?`)) && /[?&]ref=/.test(uri))
-    .reply((uri: string) => {
-      const url = new URL(uri, GITHUB);
+    .reply((request: Request | string) => {
+      // nock 15 hands the reply callback the fetch Request.
+      const url = new URL(typeof request === 'string' ? request : request.url, GITHUB);
       const path = decodeURIComponent(url.pathname.slice(prefix.length)).replace(/^\/|\/$/g, '');
       const ref = url.searchParams.get('ref') ?? '';
       seen.refs.push(ref);
       seen.paths.push(path);
       if (ref !== at) return [404, { message: 'Not Found' }];
-      if (path in files) return [200, files[path], { 'content-type': 'application/vnd.github.raw' }];
+      if (path in files) return [200, files[path], { 'content-type': 'text/plain; charset=utf-8' }];
       const entries = new Map<string, 'file' | 'dir'>();
       for (const name of Object.keys(files)) {
         if (path && !name.startsWith(`${path}/`)) continue;

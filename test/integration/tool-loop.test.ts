@@ -17,7 +17,10 @@ const OUTPUT_FORMAT = {
 };
 
 let snapshot: Snapshot;
-let bodies: Record<string, any>[];
+// Request bodies as the API received them: loosely typed on purpose, the assertions check their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+let bodies: Body[];
 
 beforeAll(async () => {
   snapshot = await loadSnapshot(await buildTarball(hostileEntries()));
@@ -74,7 +77,7 @@ function expectCalls(...replies: unknown[]) {
   const scope = nock(ANTHROPIC);
   for (const reply of replies) {
     scope
-      .post('/v1/messages', (body: Record<string, any>) => {
+      .post('/v1/messages', (body: Body) => {
         bodies.push(body);
         return true;
       })
@@ -226,7 +229,7 @@ describe('runToolLoop', () => {
 
     await runToolLoop(client(), params());
 
-    const marks = (body: Record<string, any> | undefined) =>
+    const marks = (body: Body | undefined) =>
       body?.messages.filter((message: { role: string }) => message.role === 'user').slice(1).map((message: { content: { cache_control?: unknown }[] }) => 'cache_control' in message.content[0]!);
     expect(marks(bodies[1])).toEqual([true]);
     expect(marks(bodies[2])).toEqual([true, true]);

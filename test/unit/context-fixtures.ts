@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
-import type { Headers } from 'tar-stream';
+import type { Header } from 'tar-stream';
 
 /** Tarballs built at test time, shaped like GitHub's (`owner-repo-sha/` on top); nothing binary is committed. */
 
@@ -8,7 +8,7 @@ export const TOP = 'acme-shop-0123abc';
 
 export interface TarEntry {
   name: string;
-  type?: Headers['type'];
+  type?: Header['type'];
   content?: string | Buffer;
   linkname?: string;
 }
@@ -17,11 +17,11 @@ export async function buildTar(entries: TarEntry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   const done = (async () => {
-    for await (const chunk of pack) chunks.push(chunk);
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
   })();
   for (const entry of entries) {
     const type = entry.type ?? 'file';
-    const header: Headers = { name: entry.name, type, mode: type === 'directory' ? 0o755 : 0o644 };
+    const header: Partial<Header> & Pick<Header, 'name'> = { name: entry.name, type, mode: type === 'directory' ? 0o755 : 0o644 };
     if (entry.linkname !== undefined) header.linkname = entry.linkname;
     await new Promise<void>((resolve, reject) => {
       const callback = (error?: Error | null) => (error ? reject(error) : resolve());

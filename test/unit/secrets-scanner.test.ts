@@ -65,6 +65,14 @@ describe('findSecrets', () => {
     expect(matches?.map((match) => match.spans.map((span) => text.slice(span.start, span.end)))).toEqual([[secret]]);
   });
 
+  it('reports AWS access key ids but not account ids', async () => {
+    const keyId = `AKIA${[...randomBytes(16)].map((byte) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[byte % 32]).join('')}`;
+
+    const [matches] = await findSecrets([plain(`aws_account_id = "1234-5678-9012"\naccess_key_id = "${keyId}"`)]);
+
+    expect(matches?.map((match) => match.messageId)).toEqual(['AWSAccessKeyID']);
+  });
+
   it('runs the npm .npmrc rule only for .npmrc files', async () => {
     const token = [...randomBytes(30)].map((byte) => BASE62[byte % 62]).join('');
     const text = `//registry.example.com/:_authToken=${token}`;

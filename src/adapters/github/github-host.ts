@@ -71,7 +71,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
       call(`reading ${path}`, async () => {
         try {
           const { data } = await octokit.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path, ref: at, mediaType: { format: 'raw' } });
-          return typeof data === 'string' ? data : undefined;
+          return decodeRaw(data);
         } catch (error) {
           if (statusOf(error) === 404) return undefined;
           throw error;
@@ -142,6 +142,13 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         return { id: data.id };
       }),
   };
+}
+
+/** The raw media type arrives as text, or as bytes when GitHub labels it with a non-text content type. */
+function decodeRaw(data: unknown): string | undefined {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data as ArrayBuffer);
+  return undefined;
 }
 
 function statusOf(error: unknown): number | undefined {

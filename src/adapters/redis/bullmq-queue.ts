@@ -271,7 +271,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     async healthy() {
       if (closed) return false;
       try {
-        return (await within(client.ping(), 1000, 'ping')) === 'PONG';
+        return (await within(queue.waitUntilReady().then(() => client.ping()), 1000, 'ping')) === 'PONG';
       } catch {
         return false;
       }

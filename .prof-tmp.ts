@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { scanSecrets } from './src/secrets/index.js';
+import { findSecrets } from './src/secrets/secretlint-scanner.js';
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const gh = () => 'ghp_' + [...randomBytes(36)].map((b) => B62[b % 62]).join('');
+const big = Array.from({ length: 6000 }, (_, row) => `  const value${row} = compute(${row}); // padding padding padding padding`);
+await findSecrets([{ text: 'warm', kind: 'plain' }]);
+let t = performance.now();
+await findSecrets([{ text: big.join('\n'), kind: 'plain' }]);
+console.log('6000 lines one text', performance.now() - t);
+t = performance.now();
+await findSecrets([{ text: big.join('\n') + `\nconst t = "${gh()}";`, kind: 'plain' }]);
+console.log('6000 lines + token', performance.now() - t);
+t = performance.now();
+await findSecrets([{ text: big.join('\n').replaceAll('padding', 'pad x'), kind: 'plain' }]);
+console.log('6000 lines, no "padding"', performance.now() - t);

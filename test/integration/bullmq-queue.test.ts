@@ -1,0 +1,283 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, afterEach, expect, it } from 'vitest';
+import { createBullmqQueue } from '../../src/adapters/redis/bullmq-queue.js';
+import type { BullmqQueueOptions } from '../../src/adapters/redis/bullmq-queue.js';
+import type { JobQueue, ReviewJob } from '../../src/ports/job-queue.js';
+import { RetryLaterError, reviewJobId } from '../../src/ports/job-queue.js';
+import { deleteKeys, describeRedis, uniquePrefix } from '../helpers/redis.js';
+
+const log = pino({ level: 'silent' });
+const prefix = uniquePrefix();
+const job = (headSha: string, pullNumber = 1): ReviewJob => ({
+  installationId: 1,
+  owner: 'o',
+  repo: 'r',
+  pullNumber,
+  headSha,
+  trigger: 'opened',
+  full: true,
+  deliveryId: 'd',
+  run: 'auto',
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A promise with its resolver, for handlers the test releases by hand. */
+const gate = <T = void>() => {
+  let open: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((resolve) => (open = resolve));
+  return { promise, open };
+};
+
+await describeRedis('createBullmqQueue', (redisUrl) => {
+  const open: JobQueue[] = [];
+  const inspectors: Queue[] = [];
+  const queueNames = new Set<string>();
+  let count = 0;
+
+  const make = (overrides: Partial<BullmqQueueOptions> = {}) => {
+    const queueName = overrides.queueName ?? `q${(count += 1)}`;
+    queueNames.add(queueName);
+    const queue = createBullmqQueue({ redisUrl, prefix, concurrency: 2, backoffMs: 50, log, ...overrides, queueName });
+    open.push(queue);
+    return { queue, queueName };
+  };
+  /** A plain BullMQ Queue on the same keys, to look at job states. */
+  const inspect = (queueName: string) => {
+    const inspector = new Queue(queueName, { connection: { url: redisUrl }, prefix });
+    inspectors.push(inspector);
+    return inspector;
+  };
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((queue) => queue.close(200)));
+  });
+  afterAll(async () => {
+    for (const queueName of queueNames) await inspect(queueName).obliterate({ force: true });
+    await Promise.all(inspectors.map((inspector) => inspector.close()));
+    await deleteKeys(redisUrl, `${prefix}:`);
+  });
+
+  it('runs a job enqueued 10 times at once, from two replicas, exactly once', async () => {
+    const { queue, queueName } = make();
+    const { queue: replica } = make({ queueName });
+    let runs = 0;
+    queue.start(async () => {
+      runs += 1;
+    });
+
+    const results = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? queue : replica).enqueue(job('a'))));
+    await queue.onIdle();
+
+    const jobId = reviewJobId(job('a'));
+    expect(results.filter((result) => result.queued)).toHaveLength(1);
+    expect(results.every((result) => result.jobId === jobId)).toBe(true);
+    expect(runs).toBe(1);
+    // A redelivery soon after the job completed still collapses into it.
+    expect(await replica.enqueue(job('a'))).toEqual({ jobId, queued: false });
+    await sleep(100);
+    expect(runs).toBe(1);
+  });
+
+  it('keeps enqueue to a few milliseconds', async () => {
+    const { queue } = make();
+    await queue.enqueue(job('warm-up', 999));
+    const times: number[] = [];
+    for (let pr = 1; pr <= 50; pr += 1) {
+      const started = performance.now();
+      await queue.enqueue(job('a', pr));
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const mean = times.reduce((sum, time) => sum + time, 0) / times.length;
+    console.info(`enqueue over 50 jobs: mean ${mean.toFixed(2)} ms, p50 ${times[25]!.toFixed(2)} ms, max ${times[49]!.toFixed(2)} ms`);
+    expect(mean).toBeLessThan(50);
+  });
+
+  it('drops a waiting job of an older head when a newer head of the same PR arrives', async () => {
+    const { queue, queueName } = make({ concurrency: 1 });
+    const seen: string[] = [];
+
+    const old = await queue.enqueue(job('old'));
+    await queue.enqueue(job('other-pr', 2));
+    const fresh = await queue.enqueue(job('new'));
+
+    const inspector = inspect(queueName);
+    expect(await inspector.getJob(old.jobId)).toBeUndefined();
+    expect(await inspector.getJobState(fresh.jobId)).toBe('waiting');
+
+    queue.start(async (received, control) => {
+      seen.push(`${received.headSha}:${String(await control.isSuperseded())}`);
+    });
+    await queue.onIdle();
+
+    expect(seen.sort()).toEqual(['new:false', 'other-pr:false']);
+  });
+
+  it('tells a running job it was superseded by a newer head', async () => {
+    const { queue } = make({ concurrency: 1 });
+    const started = gate();
+    const release = gate();
+    const superseded: string[] = [];
+    queue.start(async (received, control) => {
+      if (received.headSha === 'old') {
+        started.open();
+        await release.promise;
+      }
+      superseded.push(`${received.headSha}:${String(await control.isSuperseded())}`);
+    });
+
+    await queue.enqueue(job('old'));
+    await started.promise;
+    expect((await queue.enqueue(job('new'))).queued).toBe(true);
+    release.open();
+    await queue.onIdle();
+
+    expect(superseded).toEqual(['old:true', 'new:false']);
+  });
+
+  it('retries a job that threw RetryLaterError, after the backoff, and it succeeds on attempt 2', async () => {
+    const { queue, queueName } = make({ backoffMs: 200 });
+    const runs: { attempt: number; maxAttempts: number; at: number }[] = [];
+    queue.start(async (_received, control) => {
+      runs.push({ attempt: control.attempt, maxAttempts: control.maxAttempts, at: Date.now() });
+      if (control.attempt === 1) throw new RetryLaterError('model rate limited');
+    });
+
+    const { jobId } = await queue.enqueue(job('a'));
+    await queue.onIdle();
+
+    expect(runs.map(({ attempt, maxAttempts }) => [attempt, maxAttempts])).toEqual([
+      [1, 3],
+      [2, 3],
+    ]);
+    expect(runs[1]!.at - runs[0]!.at).toBeGreaterThanOrEqual(190);
+    expect(await inspect(queueName).getJobState(jobId)).toBe('completed');
+  });
+
+  it('fails a job after maxAttempts runs of RetryLaterError', async () => {
+    const { queue, queueName } = make({ backoffMs: 20, maxAttempts: 2 });
+    const attempts: number[] = [];
+    queue.start(async (_received, control) => {
+      attempts.push(control.attempt);
+      throw new RetryLaterError('still rate limited');
+    });
+
+    const { jobId } = await queue.enqueue(job('a'));
+    await queue.onIdle();
+
+    expect(attempts).toEqual([1, 2]);
+    expect(await inspect(queueName).getJobState(jobId)).toBe('failed');
+  });
+
+  it('does not retry a job that threw any other error, and keeps no stack in Redis', async () => {
+    const { queue, queueName } = make({ backoffMs: 10 });
+    let runs = 0;
+    queue.start(async () => {
+      runs += 1;
+      throw new Error('bug in the runner');
+    });
+
+    const { jobId } = await queue.enqueue(job('a'));
+    await queue.onIdle();
+    await sleep(100);
+
+    const failed = await inspect(queueName).getJob(jobId);
+    expect(runs).toBe(1);
+    expect(await failed?.getState()).toBe('failed');
+    expect(failed?.failedReason).toBe('Error: bug in the runner');
+    expect(failed?.stacktrace).toEqual([]);
+  });
+
+  it('close returns within its bound while a handler hangs, leaving the job to the stalled check', async () => {
+    const { queue, queueName } = make();
+    const started = gate();
+    const release = gate();
+    queue.start(async () => {
+      started.open();
+      await release.promise;
+    });
+    const { jobId } = await queue.enqueue(job('slow'));
+    await started.promise;
+
+    const before = Date.now();
+    await queue.close(300);
+    const elapsed = Date.now() - before;
+    console.info(`close(300) with a hung handler took ${elapsed} ms`);
+
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1500);
+    await expect(queue.enqueue(job('late'))).rejects.toThrow(/closed/);
+    expect(await queue.healthy()).toBe(false);
+    release.open();
+    await sleep(50);
+    // The closed worker neither completed nor released it: another replica takes it once the lock expires.
+    expect(await inspect(queueName).getJobState(jobId)).toBe('active');
+  });
+
+  it('answers healthy while Redis answers', async () => {
+    const { queue } = make();
+    expect(await queue.healthy()).toBe(true);
+  });
+
+  it('hands a job whose worker process was killed to another worker (stalled check)', async () => {
+    const { queue, queueName } = make({ concurrency: 1, lockDurationMs: 1000, stalledIntervalMs: 500 });
+    const { jobId } = await queue.enqueue(job('a'));
+
+    const adapter = pathToFileURL(fileURLToPath(new URL('../../src/adapters/redis/bullmq-queue.ts', import.meta.url))).href;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_WORKER], {
+      env: { ...process.env, REDIS_URL: redisUrl, BULWARK_ADAPTER: adapter, BULWARK_QUEUE: queueName, BULWARK_PREFIX: prefix },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const taken = await new Promise<{ started: string; attempt: number }>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
+        if (line) resolve(JSON.parse(line) as { started: string; attempt: number });
+      });
+      child.on('exit', (code) => reject(new Error(`the child worker exited (${String(code)}) before taking the job:\n${output}`)));
+    });
+    expect(taken).toEqual({ started: 'a', attempt: 1 });
+    expect(await inspect(queueName).getJobState(jobId)).toBe('active');
+
+    child.kill('SIGKILL');
+    await exited;
+    const killedAt = Date.now();
+
+    const rerun = gate<{ attempt: number; at: number }>();
+    queue.start(async (_received, control) => rerun.open({ attempt: control.attempt, at: Date.now() }));
+    const { attempt, at } = await rerun.promise;
+    await queue.onIdle();
+    console.info(`stalled job re-run ${at - killedAt} ms after its worker was killed (lock 1000 ms, stalled check 500 ms)`);
+
+    // A stall is not a failed attempt: BullMQ counts it in stalledCounter, not attemptsMade.
+    expect(attempt).toBe(1);
+    const done = await inspect(queueName).getJob(jobId);
+    expect(await done?.getState()).toBe('completed');
+    expect(done?.stalledCounter).toBe(1);
+  }, 20_000);
+});
+
+/** A second replica in its own process: takes one job, says so on stdout, then hangs until killed. */
+const CHILD_WORKER = `
+const { createBullmqQueue } = await import(process.env.BULWARK_ADAPTER);
+const noop = () => {};
+const log = { debug: noop, info: noop, warn: noop, error: noop, child: () => log };
+const queue = createBullmqQueue({
+  redisUrl: process.env.REDIS_URL,
+  queueName: process.env.BULWARK_QUEUE,
+  prefix: process.env.BULWARK_PREFIX,
+  concurrency: 1,
+  lockDurationMs: 1000,
+  stalledIntervalMs: 500,
+  log,
+});
+queue.start(async (job, control) => {
+  console.log(JSON.stringify({ started: job.headSha, attempt: control.attempt }));
+  await new Promise(() => {});
+});
+`;
