@@ -64,7 +64,7 @@ export async function loadSnapshot(
   const caps: SnapshotLimits = { ...DEFAULT_SNAPSHOT_LIMITS, ...limits };
   const snapshot: Snapshot = { files: new Map(), truncated: false, refused: [] };
   const refuse = (path: string, reason: string) => {
-    if (snapshot.refused.length < MAX_REFUSED_LISTED) snapshot.refused.push({ path, reason });
+    if (snapshot.refused.length < MAX_REFUSED_LISTED) snapshot.refused.push({ path: clip(path), reason: clip(reason) });
   };
 
   // Every byte gunzip produces is counted, headers and padding included: a gzip bomb of empty entries
@@ -106,12 +106,15 @@ export async function loadSnapshot(
       if (top === undefined) top = located.top;
       const path = located.path;
 
-      const type = header.type ?? 'file';
+      // tar-stream reports typeflags it does not know as null: refused like any other non-file.
+      const type: string | null = header.type;
       if (type === 'directory') {
         await drain(entry);
         continue;
       }
       if (type !== 'file' && type !== 'contiguous-file') {
+        // A later entry replaces an earlier one of the same path, as when extracting.
+        snapshot.files.delete(path);
         refuse(path, refusalReason(type, header.linkname));
         await drain(entry);
         continue;
@@ -144,6 +147,21 @@ export async function loadSnapshot(
   return snapshot;
 }
 
+/**
+ * One download per job: the first call loads the snapshot, later calls (every chunk of the review) share it,
+ * failure included, so a broken archive is not fetched again for each chunk.
+ */
+export function lazySnapshot(
+  download: () => Promise<Uint8Array | AsyncIterable<Uint8Array>>,
+  limits: Partial<SnapshotLimits> = {},
+): () => Promise<Snapshot> {
+  let loading: Promise<Snapshot> | undefined;
+  return () => {
+    loading ??= download().then((tarball) => loadSnapshot(tarball, limits));
+    return loading;
+  };
+}
+
 type Located =
   | { kind: 'top'; top: string }
   | { kind: 'file'; top: string; path: string }
@@ -168,7 +186,7 @@ function locate(rawName: string, top: string | undefined): Located {
   return { kind: 'file', top: expected, path: normalised.slice(slash + 1) };
 }
 
-function refusalReason(type: string, linkname: string | null | undefined): string {
+function refusalReason(type: string | null, linkname: string | null | undefined): string {
   switch (type) {
     case 'symlink':
       return `symbolic link${linkname ? ` to ${linkname}` : ''}: links are not followed`;
@@ -180,8 +198,12 @@ function refusalReason(type: string, linkname: string | null | undefined): strin
     case 'fifo':
       return 'named pipe';
     default:
-      return `unsupported entry type (${type})`;
+      return `unsupported entry type (${type ?? 'unknown'})`;
   }
+}
+
+function clip(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 async function readContent(entry: AsyncIterable<unknown>, size: number, maxFileBytes: number): Promise<SnapshotFile> {

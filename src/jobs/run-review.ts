@@ -2,10 +2,12 @@ import picomatch from 'picomatch';
 import { parseRepoConfig, REPO_CONFIG_FILE } from '../config/repo-config.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { Clock } from '../ports/clock.js';
-import type { JobHandler, ReviewJob } from '../ports/job-queue.js';
-import { reviewJobId } from '../ports/job-queue.js';
+import type { JobControl, JobHandler, ReviewJob } from '../ports/job-queue.js';
+import { RetryLaterError, reviewJobId } from '../ports/job-queue.js';
+import { handleCommand } from './handle-command.js';
 import type { Logger } from '../ports/logger.js';
 import type { CheckOutput, PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
+import { RE_REVIEW_ACTION } from '../ports/pull-request-host.js';
 import type { ModelReview, ReviewModel } from '../ports/review-model.js';
 import { ServiceError } from '../ports/service-error.js';
 import { batchAnnotations, renderCheckOutput, renderFailureOutput, renderSkippedOutput } from '../render/render-check.js';
@@ -37,11 +39,15 @@ const RETRY_HINT = 'Comment `/review` on the pull request, or use **Re-run** on 
 
 /** One job = one review of one head sha. The only place that orders I/O; everything it decides is pure. */
 export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
-  return async (job) => {
+  return async (queued, control) => {
+    const ref: PullRequestRef = { installationId: queued.installationId, owner: queued.owner, repo: queued.repo, pullNumber: queued.pullNumber };
+    const baseLog = deps.log.child({ delivery: queued.deliveryId, repo: `${queued.owner}/${queued.repo}`, pr: queued.pullNumber, run: queued.run });
+    const host = await deps.hostFor(queued.installationId);
+
+    const job = await resolveJob(host, ref, queued, baseLog);
+    if (!job) return;
     const jobId = reviewJobId(job);
-    const log = deps.log.child({ jobId, delivery: job.deliveryId, repo: `${job.owner}/${job.repo}`, pr: job.pullNumber });
-    const ref: PullRequestRef = { installationId: job.installationId, owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
-    const host = await deps.hostFor(job.installationId);
+    const log = baseLog.child({ jobId, attempt: control.attempt });
 
     const config = await loadConfig(host, ref);
     if (config.ok && !triggerEnabled(job, config.config)) {
@@ -50,17 +56,27 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       return;
     }
 
+    // Exactly once: a redelivered or retried job finds the check run an earlier attempt created.
+    const existing = (await host.listCheckRuns(ref, job.headSha, deps.settings.checkName)).find((run) => run.externalId === jobId);
+    if (existing?.status === 'completed') {
+      log.info({ checkRunId: existing.id }, 'run already completed; nothing to do');
+      return;
+    }
     const started = deps.clock.now();
-    const check = await host.createCheckRun(ref, {
-      name: deps.settings.checkName,
-      headSha: job.headSha,
-      externalId: jobId,
-      output: { title: 'Review in progress', summary: `Bulwark is reviewing \`${job.headSha.slice(0, 7)}\`.` },
-    });
-    log.info({ checkRunId: check.id, trigger: job.trigger }, 'review started');
+    const checkRunId =
+      existing?.id ??
+      (
+        await host.createCheckRun(ref, {
+          name: deps.settings.checkName,
+          headSha: job.headSha,
+          externalId: jobId,
+          output: { title: 'Review in progress', summary: `Bulwark is reviewing \`${job.headSha.slice(0, 7)}\`.` },
+        })
+      ).id;
+    log.info({ checkRunId, trigger: job.trigger, resumed: existing !== undefined }, 'review started');
 
     const complete = (conclusion: 'success' | 'neutral' | 'failure' | 'skipped', output: CheckOutput) =>
-      host.completeCheckRun(ref, check.id, { conclusion, output });
+      host.completeCheckRun(ref, checkRunId, { conclusion, output, actions: RE_REVIEW });
 
     try {
       if (!config.ok) {
@@ -75,11 +91,36 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
         log.info({ reason: skip.reason }, 'review skipped');
         return;
       }
-      await review({ deps, host, ref, job, pr, config: config.config, checkRunId: check.id, started, log });
+      await review({ deps, host, ref, job, pr, config: config.config, checkRunId, started, log, control });
     } catch (error) {
+      if (isRetryable(error) && control.attempt < control.maxAttempts) {
+        log.warn({ err: error, attempt: control.attempt, maxAttempts: control.maxAttempts }, 'review failed; will retry');
+        await host
+          .updateCheckRun(ref, checkRunId, { title: 'Review in progress', summary: `A temporary failure interrupted the review (${describeFailure(error).message}); retrying.` })
+          .catch(() => undefined);
+        throw new RetryLaterError('retryable failure', { cause: error });
+      }
       await completeAfterFailure(error, complete, log);
     }
   };
+}
+
+/** The re-review button shown on a completed check (https://docs.github.com/en/rest/checks/runs#check-runs-and-requested-actions). */
+const RE_REVIEW = [{ label: 'Re-review', description: 'Review this commit again', identifier: RE_REVIEW_ACTION }];
+
+/**
+ * A command job learns its head sha only now, after the commenter's permission is checked (no model call,
+ * no check run and at most one reply for anyone else).
+ */
+async function resolveJob(host: PullRequestHost, ref: PullRequestRef, job: ReviewJob, log: Logger): Promise<ReviewJob | undefined> {
+  if (!job.command) return job;
+  if (!(await handleCommand(host, ref, job, log))) return undefined;
+  const pr = await host.getPullRequest(ref);
+  return { ...job, headSha: pr.headSha };
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof ServiceError && error.retryable;
 }
 
 interface ReviewInput {
@@ -92,9 +133,10 @@ interface ReviewInput {
   checkRunId: number;
   started: number;
   log: Logger;
+  control: JobControl;
 }
 
-async function review({ deps, host, ref, job, pr, config, checkRunId, started, log }: ReviewInput): Promise<void> {
+async function review({ deps, host, ref, job, pr, config, checkRunId, started, log, control }: ReviewInput): Promise<void> {
   const files = await host.listFiles(ref);
   const selection = selectFiles(files, { include: config.paths.include, exclude: config.paths.exclude, maxFiles: deps.settings.maxFiles });
   const reviewed = selection.files.map((file) => file.path);
@@ -208,11 +250,11 @@ async function publishCheck(
     for (const batch of batches.slice(0, -1)) {
       await host.updateCheckRun(ref, checkRunId, { ...base, annotations: batch });
     }
-    await host.completeCheckRun(ref, checkRunId, { conclusion, output: { ...base, annotations: batches.at(-1) ?? [] } });
+    await host.completeCheckRun(ref, checkRunId, { conclusion, output: { ...base, annotations: batches.at(-1) ?? [] }, actions: RE_REVIEW });
   } catch (error) {
     // A rejected annotation must not leave the check in progress: complete it without them; the review has them all.
     if (!(error instanceof ServiceError) || error.status !== 422) throw error;
-    await host.completeCheckRun(ref, checkRunId, { conclusion, output: base });
+    await host.completeCheckRun(ref, checkRunId, { conclusion, output: base, actions: RE_REVIEW });
   }
 }
 

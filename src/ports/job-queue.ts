@@ -1,11 +1,17 @@
 export type ReviewTrigger = 'opened' | 'reopened' | 'ready_for_review' | 'synchronize' | 'command' | 'rerequested';
 
+export type CommandKind = 'review' | 'full' | 'help';
+
 /** One review of one head sha. Carries no tokens or secrets: workers authenticate themselves. */
 export interface ReviewJob {
   installationId: number;
   owner: string;
   repo: string;
   pullNumber: number;
+  /**
+   * The commit to review. Empty for a `/review` command: the comment event does not carry the head, and the
+   * webhook handler makes no GitHub call, so the job reads it after checking the commenter's permission.
+   */
   headSha: string;
   trigger: ReviewTrigger;
   /** `/review full` asks for everything, not only what changed since the last review. */
@@ -18,6 +24,8 @@ export interface ReviewJob {
    */
   run: string;
   requestedBy?: string;
+  /** Set for a PR comment command; the job checks the commenter's permission before anything else. */
+  command?: { kind: CommandKind; commentId: number };
 }
 
 /** What a running job may ask of its queue. */

@@ -63,9 +63,20 @@ export interface CheckRunStart {
   output?: CheckOutput;
 }
 
+export interface CheckAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+/** The identifier of the "Re-review" button on Bulwark's completed check runs. */
+export const RE_REVIEW_ACTION = 'rereview';
+
 export interface CheckRunCompletion {
   conclusion: 'success' | 'neutral' | 'failure' | 'skipped' | 'cancelled';
   output: CheckOutput;
+  /** Buttons shown on the completed run (at most 3; label ≤ 20, description ≤ 40, identifier ≤ 20 characters). */
+  actions?: CheckAction[];
 }
 
 export interface DirectoryEntry {
@@ -88,4 +99,22 @@ export interface PullRequestHost {
   updateCheckRun(ref: PullRequestRef, checkRunId: number, output: CheckOutput): Promise<void>;
   completeCheckRun(ref: PullRequestRef, checkRunId: number, completion: CheckRunCompletion): Promise<void>;
   createReview(ref: PullRequestRef, review: ReviewDraft): Promise<{ id: number }>;
+  /** The user's permission on the repo (collaborator permission API). */
+  getPermission(ref: PullRequestRef, login: string): Promise<RepoPermission>;
+  addReaction(ref: PullRequestRef, commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
+  /** Bodies of conversation comments written by bots and carrying a Bulwark marker. */
+  listOwnComments(ref: PullRequestRef): Promise<string[]>;
+  /** Bodies of reviews on the PR written by bots and carrying a Bulwark marker. */
+  listOwnReviews(ref: PullRequestRef): Promise<string[]>;
+  /** Check runs of this name on a commit. */
+  listCheckRuns(ref: PullRequestRef, headSha: string, name: string): Promise<ExistingCheckRun[]>;
+  createComment(ref: PullRequestRef, body: string): Promise<void>;
 }
+
+export interface ExistingCheckRun {
+  id: number;
+  externalId: string | null;
+  status: 'queued' | 'in_progress' | 'completed' | string;
+}
+
+export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';

@@ -19,10 +19,19 @@ const findingMarkerSchema = z.looseObject({
   fp: z.string().min(1).max(200),
 });
 
+const deniedMarkerSchema = z.looseObject({
+  user: z.string().min(1).max(100),
+});
+
 export type ReviewMarkerData = z.infer<typeof reviewMarkerSchema>;
 export type FindingMarkerData = z.infer<typeof findingMarkerSchema>;
+export type DeniedMarkerData = z.infer<typeof deniedMarkerSchema>;
 
-export type ParsedMarker = { kind: 'review'; data: ReviewMarkerData } | { kind: 'finding'; data: FindingMarkerData };
+export type ParsedMarker =
+  | { kind: 'review'; data: ReviewMarkerData }
+  | { kind: 'finding'; data: FindingMarkerData }
+  /** On the one reply to a user whose `/review` was refused, so they get no second one. */
+  | { kind: 'denied'; data: DeniedMarkerData };
 
 export function reviewMarker({ headSha, runId }: { headSha: string; runId?: string | undefined }): string {
   return marker('review', runId === undefined ? { head: headSha } : { head: headSha, run: runId });
@@ -30,6 +39,10 @@ export function reviewMarker({ headSha, runId }: { headSha: string; runId?: stri
 
 export function findingMarker({ fingerprint }: { fingerprint: string }): string {
   return marker('finding', { fp: fingerprint });
+}
+
+export function deniedMarker({ user }: { user: string }): string {
+  return marker('denied', { user });
 }
 
 /**
@@ -42,7 +55,7 @@ function marker(kind: ParsedMarker['kind'], data: Record<string, string>): strin
 }
 
 // Bounded payload and no `<`/`>` inside: cheap to scan even on a hostile 64 KB body.
-const MARKER_PATTERN = /<!--\s*bulwark:(review|finding)\s+(\{[^<>]{0,2000}\})\s*-->/g;
+const MARKER_PATTERN = /<!--\s*bulwark:(review|finding|denied)\s+(\{[^<>]{0,2000}\})\s*-->/g;
 
 /** Every well-formed Bulwark marker in `body`, in order; anything malformed is ignored. */
 export function parseMarkers(body: string): ParsedMarker[] {
@@ -80,6 +93,10 @@ function parseMarker(kind: string | undefined, json: string | undefined): Parsed
   }
   if (kind === 'finding') {
     const result = findingMarkerSchema.safeParse(data);
+    return result.success ? { kind, data: result.data } : undefined;
+  }
+  if (kind === 'denied') {
+    const result = deniedMarkerSchema.safeParse(data);
     return result.success ? { kind, data: result.data } : undefined;
   }
   return undefined;

@@ -103,6 +103,10 @@ export function parsePriceOverrides(json: string | undefined, base: PriceTable =
   } catch (error) {
     throw new PriceOverridesError([`not valid JSON (${error instanceof Error ? error.message : String(error)})`]);
   }
+  // JSON.parse keeps `__proto__` as an own key, but zod's record output drops it: say so instead of ignoring it.
+  if (typeof raw === 'object' && raw !== null && Object.hasOwn(raw, '__proto__')) {
+    throw new PriceOverridesError(['__proto__: not a model id']);
+  }
   const parsed = overridesSchema.safeParse(raw);
   if (!parsed.success) {
     throw new PriceOverridesError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
@@ -119,7 +123,6 @@ export function parsePriceOverrides(json: string | undefined, base: PriceTable =
     return [[key, price] as const];
   });
   if (problems.length > 0) throw new PriceOverridesError(problems);
-  // Object.fromEntries defines own properties, so even a `__proto__` key cannot reach the prototype.
   return { ...base, ...Object.fromEntries(merged) };
 }
 

@@ -5,12 +5,14 @@ import type { DiffFile } from './types.js';
  * Characters of ASCII text per token, on the conservative side.
  *
  * Claude's tokenizer is not public; the numbers below are measurements against the count_tokens endpoint.
- * The tokenizer introduced with Opus 4.7, which later Claude models kept, splits code into smaller pieces
- * than the one before it: TypeScript went from about 3.66 to 2.69 characters per token and English prose
+ * The tokenizer introduced with Opus 4.7 (later models appear to share it; not confirmed for the 5.5 family)
+ * splits code into smaller pieces than the one before it: TypeScript went from about 3.66 to 2.69 characters per token and English prose
  * from 4.33 to 3.60 (Claude Code Camp, "Measuring Claude 4.7's tokenizer costs", April 2026; Anthropic's
  * Opus 4.7 release notes say the same text can take 1.0–1.35× the tokens). So the 3–3.5 characters per
- * token that held for older models now *under*-counts code. 2.5 is about 8–10% below the measured 2.69 for
- * code: the budget is a promise to the operator, so the estimate should run high, not low.
+ * token that held for older models now *under*-counts code. 2.5 puts the estimate about 8% above the
+ * measured 2.69 for TypeScript (other languages' ratios differ by a few percent): the budget is a promise
+ * to the operator, so the estimate should run high, not low. Where it pays (a chunk near the model's context
+ * limit), count_tokens gives the exact figure; planChunks accepts such an estimator.
  *
  * Whitespace runs (indentation, the padded L/R columns) tokenise far better than 2.5 characters per token,
  * which pushes the estimate further up for deeply indented code; that error is on the safe side.

@@ -84,7 +84,8 @@ export function planChunks(files: readonly DiffFile[], options: PlanChunksOption
     if (clip) clipped.push({ path: original.path, keptHunks: planned.file.hunks.length, totalHunks: original.hunks.length });
   }
 
-  return { chunks: pack(accepted, chunkTokens), skipped, clipped, estimatedTokens: budgetTokens - remaining };
+  const estimatedTokens = accepted.reduce((sum, planned) => sum + planned.tokens, 0);
+  return { chunks: pack(accepted, chunkTokens), skipped, clipped, estimatedTokens };
 }
 
 /**

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BUDGET_EXHAUSTED_RESULT, runToolLoop, ToolBudgetExhaustedError } from '../../src/adapters/anthropic/tool-loop.js';
+import { BUDGET_EXHAUSTED_RESULT, LAST_ROUND_NOTE, runToolLoop, ToolBudgetExhaustedError } from '../../src/adapters/anthropic/tool-loop.js';
 import type { ToolLoopParams } from '../../src/adapters/anthropic/tool-loop.js';
 import { loadSnapshot } from '../../src/context/snapshot.js';
 import type { Snapshot } from '../../src/context/snapshot.js';
@@ -172,19 +172,19 @@ describe('runToolLoop', () => {
     expect(content[0]).not.toHaveProperty('cache_control');
   });
 
-  it('at the turn cap, answers the pending calls without running them and takes the JSON', async () => {
+  it('at the turn cap, runs the last round of calls with a note that the JSON is due now', async () => {
     const execute = vi.fn(createToolExecutor(snapshot, ['Read']));
     expectCalls(toolUse([{ name: 'Read', input: { path: 'src/a.ts' } }]), toolUse([{ name: 'Read', input: { path: 'README.md' } }]), FINAL);
 
     const result = await runToolLoop(client(), params({ execute }), { maxTurns: 3 });
 
     expect(result.turns).toBe(3);
-    expect(result.toolCalls).toBe(1);
-    expect(execute).toHaveBeenCalledTimes(1);
-    expect(execute).toHaveBeenCalledWith('Read', { path: 'src/a.ts' });
+    expect(result.toolCalls).toBe(2);
+    expect(execute).toHaveBeenCalledTimes(2);
+    expect(bodies[1]?.messages[2].content[0].content).not.toContain(LAST_ROUND_NOTE);
     const last = bodies[2];
     expect(last?.messages[4].content).toEqual([
-      { type: 'tool_result', tool_use_id: expect.any(String), content: BUDGET_EXHAUSTED_RESULT, is_error: true, cache_control: { type: 'ephemeral' } },
+      { type: 'tool_result', tool_use_id: expect.any(String), content: `1\t# Shop\n\n${LAST_ROUND_NOTE}`, cache_control: { type: 'ephemeral' } },
     ]);
     // The tools stay declared: the history holds tool_use blocks.
     expect(last?.tools).toEqual(bodies[0]?.tools);
@@ -198,8 +198,8 @@ describe('runToolLoop', () => {
 
     expect(error).toBeInstanceOf(ToolBudgetExhaustedError);
     expect(error).toBeInstanceOf(ServiceError);
-    expect(error).toMatchObject({ service: 'anthropic', retryable: false, turns: 2, toolCalls: 0 });
-    expect(bodies[1]?.messages[2].content[0]).toMatchObject({ content: BUDGET_EXHAUSTED_RESULT, is_error: true });
+    expect(error).toMatchObject({ service: 'anthropic', retryable: false, turns: 2, toolCalls: 1 });
+    expect(bodies[1]?.messages[2].content[0].content).toContain(LAST_ROUND_NOTE);
   });
 
   it('stops running tools once the cumulative input tokens reach the cap', async () => {

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { loadSnapshot, SnapshotError } from '../../src/context/snapshot.js';
+import { describe, expect, it, vi } from 'vitest';
+import { lazySnapshot, loadSnapshot, SnapshotError } from '../../src/context/snapshot.js';
 import { buildTar, buildTarball, hostileEntries, TOP } from './context-fixtures.js';
 
 describe('loadSnapshot', () => {
@@ -48,6 +48,38 @@ describe('loadSnapshot', () => {
     );
 
     expect([...snapshot.files.keys()]).toEqual(['src/a.ts']);
+  });
+
+  it('reads an archive shaped like GitHub\'s, pax global header first', async () => {
+    const record = (text: string) => {
+      const length = text.length + 2 + String(text.length + 4).length;
+      return `${length} ${text}\n`;
+    };
+    const comment = record('comment=0123abc0123abc0123abc0123abc0123abc');
+    const tarBytes = await buildTar([{ name: 'pax_global_header', content: comment }, { name: `${TOP}/`, type: 'directory' }, { name: `${TOP}/a.ts`, content: 'a' }]);
+    setTypeflag(tarBytes, 0, 'g');
+    const snapshot = await loadSnapshot(gzipSync(tarBytes));
+
+    expect([...snapshot.files.keys()]).toEqual(['a.ts']);
+    expect(snapshot.refused).toEqual([]);
+  });
+
+  it('refuses entry types it does not know instead of reading them as files', async () => {
+    const tarBytes = await buildTar([{ name: `${TOP}/odd`, content: 'secret' }, { name: `${TOP}/ok.txt`, content: 'ok' }]);
+    setTypeflag(tarBytes, 0, 'X');
+    const snapshot = await loadSnapshot(gzipSync(tarBytes));
+
+    expect([...snapshot.files.keys()]).toEqual(['ok.txt']);
+    expect(snapshot.refused).toEqual([{ path: 'odd', reason: 'unsupported entry type (unknown)' }]);
+  });
+
+  it('lets a later link replace an earlier file of the same path, as extraction would', async () => {
+    const snapshot = await loadSnapshot(
+      await buildTarball([{ name: `${TOP}/config.ts`, content: 'x' }, { name: `${TOP}/config.ts`, type: 'symlink', linkname: '/etc/passwd' }]),
+    );
+
+    expect(snapshot.files.has('config.ts')).toBe(false);
+    expect(snapshot.refused[0]?.path).toBe('config.ts');
   });
 
   it('lists files over the per-file cap without keeping their content', async () => {
@@ -109,3 +141,34 @@ describe('loadSnapshot', () => {
     await expect(loadSnapshot(gzipSync(tarBytes.subarray(0, 1_500)))).rejects.toBeInstanceOf(SnapshotError);
   });
 });
+
+describe('lazySnapshot', () => {
+  it('downloads once per job and shares the result', async () => {
+    const gz = await buildTarball(hostileEntries());
+    const download = vi.fn(async () => gz);
+    const get = lazySnapshot(download);
+
+    const [a, b] = await Promise.all([get(), get()]);
+    expect(a).toBe(b);
+    expect(await get()).toBe(a);
+    expect(download).toHaveBeenCalledTimes(1);
+  });
+
+  it('shares a failure too', async () => {
+    const download = vi.fn(async () => Buffer.from('broken'));
+    const get = lazySnapshot(download);
+
+    await expect(get()).rejects.toBeInstanceOf(SnapshotError);
+    await expect(get()).rejects.toBeInstanceOf(SnapshotError);
+    expect(download).toHaveBeenCalledTimes(1);
+  });
+});
+
+/** Rewrites the typeflag of the header at `offset` and fixes its checksum. */
+function setTypeflag(tarBytes: Buffer, offset: number, flag: string) {
+  tarBytes[offset + 156] = flag.charCodeAt(0);
+  tarBytes.fill(0x20, offset + 148, offset + 156);
+  let sum = 0;
+  for (let i = offset; i < offset + 512; i += 1) sum += tarBytes[i] ?? 0;
+  tarBytes.write(`${sum.toString(8).padStart(6, '0')}\0 `, offset + 148, 'latin1');
+}

@@ -85,10 +85,9 @@ describe('parsePriceOverrides', () => {
     expect(estimateCost(usage(200_000, 0), 'claude-haiku-5-5', { 'claude-haiku-5-5': removed! }).usd).toBeCloseTo(0.02, 10);
   });
 
-  it('keeps a `__proto__` key as a model, not a prototype', () => {
-    const prices = parsePriceOverrides('{"__proto__":{"inputPerMTok":1,"outputPerMTok":1}}');
-    expect(Object.getPrototypeOf(prices)).toBe(Object.prototype);
-    expect(Object.hasOwn(prices, '__proto__')).toBe(true);
+  it('rejects a `__proto__` key rather than dropping it or touching a prototype', () => {
+    expect(() => parsePriceOverrides('{"__proto__":{"inputPerMTok":1,"outputPerMTok":1}}')).toThrow(/__proto__: not a model id/);
+    expect(({} as Record<string, unknown>)['inputPerMTok']).toBeUndefined();
   });
 
   it.each([

@@ -174,9 +174,9 @@ describe('planChunks', () => {
     const files = [
       small('src/routes/a.ts'),
       small('src/routes/b.ts'),
-      small('src/auth/c.ts'),
+      small('src/tokens/c.ts'),
       small('src/routes/d.ts'),
-      small('src/auth/e.ts'),
+      small('src/tokens/e.ts'),
     ];
     const each = cost(files[0]!);
     expect(files.every((file) => cost(file) === each)).toBe(true);
@@ -185,8 +185,8 @@ describe('planChunks', () => {
     // d opens the second chunk, c (next in risk order) fills it, e opens a third; each chunk stays in risk order.
     expect(plan.chunks.map((chunk) => chunk.map((file) => file.path))).toEqual([
       ['src/routes/a.ts', 'src/routes/b.ts'],
-      ['src/routes/d.ts', 'src/auth/c.ts'],
-      ['src/auth/e.ts'],
+      ['src/routes/d.ts', 'src/tokens/c.ts'],
+      ['src/tokens/e.ts'],
     ]);
   });
 

@@ -61,7 +61,7 @@ describe('riskRank', () => {
     ['app.yml', 3],
     ['docker-compose.yml', 3],
     ['Dockerfile', 3],
-    ['services/api/Dockerfile.prod', 3],
+    ['services/billing/Dockerfile.prod', 3],
     ['k8s/deployment.yaml', 3],
     ['deploy/helm/values.yaml', 3],
     ['infra/main.tf', 3],

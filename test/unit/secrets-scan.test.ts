@@ -205,6 +205,21 @@ describe('scanSecrets: masking', () => {
     expect(onlyFinding(scan)).toMatchObject({ line: 6, side: 'RIGHT' });
   });
 
+  it('masks a JSON-escaped private key on one line (a service-account file)', async () => {
+    const pem = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
+    const files = [diffFile('sa.json', hunk(0, 1, ['+{', `+  "private_key": ${JSON.stringify(pem)},`, '+  "client_email": "svc@example.iam.gserviceaccount.com"', '+}']))];
+
+    const scan = await scanSecrets({ files, title: '', body: '' });
+
+    expect(lineText(scan, 'sa.json', 2)).toBe('  "private_key": "[REDACTED secret: privatekey]\\n",');
+    expect(onlyFinding(scan)).toMatchObject({ line: 2, title: 'Secret committed: private key' });
+    expectNoLeak(scan, ...pem.split('\n').filter((line) => line.length >= 8 && !line.startsWith('-----')));
+  });
+
   it('masks two secrets on one line and reports one finding per rule', async () => {
     const aws = fake.awsAccessKeyId();
     const github = fake.githubToken();

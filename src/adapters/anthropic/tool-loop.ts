@@ -13,9 +13,10 @@ import { toServiceError } from './anthropic-model.js';
  * `tool_choice` is always `auto`: the newest models reject forced tool choice (and temperature, and prefill),
  * so nothing here relies on them.
  *
- * When a budget runs out (turns or cumulative input tokens) the tools stay declared and the pending tool
- * calls are answered, without being run, by `is_error` tool_results that say the budget is spent and ask for
- * the JSON now. Why not drop the tools for that last call: every request whose history holds tool_use or
+ * When a budget runs out the tools stay declared and the last call is told, inside the tool_results, that the
+ * budget is spent and the JSON is due now: at the turn cap the last round of tool calls is still run and
+ * its results carry that note; at the token cap the pending calls are not run and are answered by `is_error`
+ * results saying so. Why not drop the tools for that last call: every request whose history holds tool_use or
  * tool_result blocks must define tools ("Requests which include tool_use or tool_result blocks must define
  * tools.", https://github.com/anthropics/anthropic-sdk-python/issues/494), and every tool_use must be answered
  * by a tool_result in the very next user message
@@ -46,13 +47,15 @@ export interface ToolLoopParams {
 
 export interface ToolLoopLimits {
   /**
-   * Model calls at most, the last one included. Tools run after calls 1 … maxTurns-1; the call that reaches
-   * the cap is answered with "budget exhausted" results. At least 2.
+   * Model calls at most, the last one included (at least 2). Tool calls asked for by calls 1 … maxTurns-1
+   * are run; the results of the round asked for by call maxTurns-1 carry the "budget spent" note, so call
+   * maxTurns must answer.
    */
   maxTurns: number;
   /**
    * Input tokens (uncached + cache writes + cache reads) summed over the calls so far. Once reached, the
-   * pending tool calls are not run and the next call is the last. A soft cap: that last call adds its own input.
+   * pending tool calls are not run (answered "budget spent") and the next call is the last. A soft cap: that
+   * last call adds its own input.
    */
   maxInputTokens: number;
 }
@@ -66,7 +69,7 @@ export interface ToolLoopResult {
   usage: ModelUsage;
   /** Model calls made. */
   turns: number;
-  /** Tool calls run (budget-exhausted answers are not counted). */
+  /** Tool calls run (calls answered "budget spent" without running are not counted). */
   toolCalls: number;
 }
 
@@ -85,9 +88,14 @@ export class ToolBudgetExhaustedError extends ServiceError {
   }
 }
 
+/** The whole tool_result of a call not run because the token budget is spent. */
 export const BUDGET_EXHAUSTED_RESULT =
   'Not run: the repository tool budget for this review is spent. Do not call any more tools. ' +
   'Answer now with the final JSON review, based on what you have already seen.';
+
+/** Appended to the results of the last round of tool calls the turn cap allows. */
+export const LAST_ROUND_NOTE =
+  '[Tool budget spent: these are the last tool results of this review. Do not call any more tools; answer now with the final JSON review.]';
 
 export async function runToolLoop(
   client: Anthropic,
@@ -117,14 +125,21 @@ export async function runToolLoop(
 
     const calls = message.content.filter((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
     const spent = usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
-    // The next call is the last one allowed, or the token budget is gone: answer without running anything.
-    exhausted = turns + 1 >= maxTurns || spent >= maxInputTokens;
+    const overTokens = spent >= maxInputTokens;
+    // Either way the next call is the last one: it must answer.
+    exhausted = overTokens || turns + 1 >= maxTurns;
 
     const results: Anthropic.ToolResultBlockParam[] = [];
     for (const call of calls) {
       if (signal?.aborted) throw new ServiceError('anthropic', 'The model call was cancelled.', { retryable: false, cause: signal.reason });
-      const outcome = exhausted ? { content: BUDGET_EXHAUSTED_RESULT, isError: true } : await runOne(params, call);
-      if (!exhausted) toolCalls += 1;
+      let outcome: ToolCallResult;
+      if (overTokens) {
+        outcome = { content: BUDGET_EXHAUSTED_RESULT, isError: true };
+      } else {
+        outcome = await runOne(params, call);
+        toolCalls += 1;
+        if (exhausted) outcome = { content: `${outcome.content}\n\n${LAST_ROUND_NOTE}`, isError: outcome.isError };
+      }
       results.push({
         type: 'tool_result',
         tool_use_id: call.id,
@@ -161,8 +176,7 @@ async function create(
         model: params.model,
         max_tokens: params.maxTokens,
         system: [{ type: 'text', text: params.system, cache_control: { type: 'ephemeral' } }],
-        // A copy: the SDK may serialise later, and `messages` keeps growing.
-        messages: messages.map((message) => ({ ...message })),
+        messages,
         tools: params.tools,
         tool_choice: { type: 'auto' },
         output_config: { format: params.outputFormat },

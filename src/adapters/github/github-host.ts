@@ -125,7 +125,59 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           conclusion: completion.conclusion,
           completed_at: new Date().toISOString(),
           output: toOctokitOutput(completion.output),
+          ...(completion.actions?.length ? { actions: completion.actions } : {}),
         });
+      }),
+
+    getPermission: (ref, login) =>
+      call('checking the commenter\'s permission', async () => {
+        try {
+          const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username: login });
+          // `permission` folds maintain into write and triage into read; `role_name` keeps them apart.
+          const role = (data.role_name || data.permission).toLowerCase();
+          return PERMISSIONS.find((known) => known === role) ?? 'none';
+        } catch (error) {
+          if (statusOf(error) === 404) return 'none';
+          throw error;
+        }
+      }),
+
+    addReaction: (ref, commentId, content) =>
+      call('reacting to the comment', async () => {
+        await octokit.rest.reactions.createForIssueComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId, content });
+      }),
+
+    listOwnComments: (ref) =>
+      call('listing the pull request comments', async () => {
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+          owner: ref.owner,
+          repo: ref.repo,
+          issue_number: ref.pullNumber,
+          per_page: 100,
+        });
+        return comments.filter((comment) => comment.user?.type === 'Bot' && comment.body?.includes(MARKER)).map((comment) => comment.body ?? '');
+      }),
+
+    listOwnReviews: (ref) =>
+      call('listing the pull request reviews', async () => {
+        const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+          owner: ref.owner,
+          repo: ref.repo,
+          pull_number: ref.pullNumber,
+          per_page: 100,
+        });
+        return reviews.filter((review) => review.user?.type === 'Bot' && review.body.includes(MARKER)).map((review) => review.body);
+      }),
+
+    listCheckRuns: (ref, headSha, name) =>
+      call('listing check runs', async () => {
+        const { data } = await octokit.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: headSha, check_name: name, filter: 'all', per_page: 100 });
+        return data.check_runs.map((run) => ({ id: run.id, externalId: run.external_id, status: run.status }));
+      }),
+
+    createComment: (ref, body) =>
+      call('posting a comment', async () => {
+        await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, body });
       }),
 
     createReview: (ref, review) =>
@@ -172,6 +224,10 @@ interface RawFile {
   deletions: number;
   patch?: string;
 }
+
+const MARKER = '<!-- bulwark:';
+
+const PERMISSIONS = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] as const;
 
 const STATUSES = ['added', 'removed', 'modified', 'renamed', 'copied', 'changed', 'unchanged'] as const;
 

@@ -151,6 +151,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
   /** Errors this module already logged; anything else reaching the `failed` event came from BullMQ itself. */
   const reported = new WeakSet<Error>();
   let worker: TrackingWorker | undefined;
+  let workerTemplate: Redis | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -219,8 +220,12 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     start(handler: JobHandler) {
       if (worker) throw new Error('The queue is already started.');
       if (closed) throw new Error('The queue is closed.');
+      // A client instance, not options: BullMQ's ESM build cannot load ioredis itself. It never connects: BullMQ
+      // duplicates it into the worker's own connection and its blocking one (maxRetriesPerRequest: null, as
+      // BullMQ requires), and closes those with the worker.
+      workerTemplate = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: `${prefix}:${queueName}:worker` });
       const started = new TrackingWorker(queueName, (job, token) => runJob(handler, job, token), {
-        connection: { url: options.redisUrl, maxRetriesPerRequest: null, connectionName: `${prefix}:${queueName}:worker` },
+        connection: workerTemplate,
         prefix,
         concurrency: options.concurrency,
         autorun: true,
@@ -252,6 +257,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
           }
           // Nothing of ours is running (or the bound is spent): force, so close never waits on a job.
           await within(stopping.close(true), 2000, 'worker close').catch((error: unknown) => log.warn({ err: error }, 'could not close the queue worker'));
+          workerTemplate?.disconnect();
         }
         await within(queue.close(), 2000, 'queue close').catch((error: unknown) => log.warn({ err: error }, 'could not close the queue'));
         await within(client.quit(), 1000, 'quit').catch(() => client.disconnect());
