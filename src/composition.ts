@@ -1,15 +1,23 @@
-import type { Probot } from 'probot';
+import type { Probot, ProbotOctokit } from 'probot';
 import { createAnthropicClient, createAnthropicModel } from './adapters/anthropic/anthropic-model.js';
 import { createGitHubHost } from './adapters/github/github-host.js';
+import { createMemoryBudgetStore } from './adapters/memory/memory-budget-store.js';
 import { createMemoryQueue } from './adapters/memory/memory-queue.js';
+import { instrumentQueue } from './adapters/metrics/instrument-queue.js';
+import { createMetrics } from './adapters/metrics/metrics.js';
+import type { Metrics } from './adapters/metrics/metrics.js';
+import { createBullmqQueue } from './adapters/redis/bullmq-queue.js';
+import { createRedisBudgetStore } from './adapters/redis/redis-budget-store.js';
 import { readSettings } from './config/env.js';
 import type { Settings } from './config/env.js';
 import type { AgentProvider } from './jobs/agent-provider.js';
 import { createAgentProvider } from './jobs/create-agent-provider.js';
 import type { ReviewRunnerDeps } from './jobs/run-review.js';
+import type { BudgetStore } from './ports/budget-store.js';
 import type { Clock } from './ports/clock.js';
 import { systemClock } from './ports/clock.js';
 import type { JobQueue } from './ports/job-queue.js';
+import type { Logger } from './ports/logger.js';
 import type { ReviewModel } from './ports/review-model.js';
 
 /** Everything the App runs on; tests and benchmarks replace any part. */
@@ -19,6 +27,8 @@ export interface Runtime {
   model: ReviewModel;
   agents: AgentProvider;
   clock: Clock;
+  budget: BudgetStore;
+  metrics: Metrics;
 }
 
 export type RuntimeOverrides = Partial<Runtime>;
@@ -26,23 +36,67 @@ export type RuntimeOverrides = Partial<Runtime>;
 /** The one place that knows every concrete adapter and wires it to a port. */
 export function composeRuntime(app: Probot, overrides: RuntimeOverrides = {}): Runtime {
   const settings = overrides.settings ?? readSettings(process.env);
-  const log = app.log.child({ name: 'bulwark' });
+  const log = app.log.child({ name: 'bulwark' }) as Logger;
+  const metrics = overrides.metrics ?? createMetrics();
   return {
     settings,
+    metrics,
     clock: overrides.clock ?? systemClock,
-    queue: overrides.queue ?? createMemoryQueue({ concurrency: settings.concurrency, log }),
+    queue: instrumentQueue(overrides.queue ?? createQueue(settings, log), metrics),
+    budget: overrides.budget ?? (settings.redisUrl ? createRedisBudgetStore({ redisUrl: settings.redisUrl, log }) : createMemoryBudgetStore()),
     model: overrides.model ?? createAnthropicModel(createAnthropicClient(settings.anthropic)),
     agents: overrides.agents ?? createAgentProvider({ defaultModel: settings.model.default, allowedModels: settings.model.allowed }),
   };
 }
 
+/** REDIS_URL set: BullMQ, shared by every replica; unset: the in-process queue. */
+function createQueue(settings: Settings, log: Logger): JobQueue {
+  const retry = { maxAttempts: settings.jobs.attempts, backoffMs: settings.jobs.backoffMs };
+  return settings.redisUrl
+    ? createBullmqQueue({ redisUrl: settings.redisUrl, concurrency: settings.concurrency, ...retry, log })
+    : createMemoryQueue({ concurrency: settings.concurrency, ...retry, log });
+}
+
 export function runnerDeps(app: Probot, runtime: Runtime): ReviewRunnerDeps {
+  const { settings } = runtime;
   return {
-    hostFor: async (installationId) => createGitHubHost(await app.auth(installationId)),
+    hostFor: async (installationId) => createGitHubHost(countRequests(await app.auth(installationId), runtime.metrics)),
     model: runtime.model,
     agents: runtime.agents,
-    settings: { checkName: runtime.settings.checkName, maxFiles: runtime.settings.maxFiles, maxOutputTokens: runtime.settings.model.maxOutputTokens },
+    budget: runtime.budget,
+    settings: {
+      checkName: settings.checkName,
+      maxFiles: settings.maxFiles,
+      maxOutputTokens: settings.model.maxOutputTokens,
+      chunkTokens: settings.chunkTokens,
+      modelConcurrency: settings.modelConcurrency,
+      maxInputTokens: settings.maxInputTokens,
+      prices: settings.prices,
+      dailyBudget: settings.dailyBudget,
+      tools: settings.tools,
+    },
     clock: runtime.clock,
-    log: app.log.child({ name: 'bulwark' }),
+    log: app.log.child({ name: 'bulwark' }) as Logger,
+    onUsage: ({ model, usd, ...usage }) => {
+      runtime.metrics.modelTokens.inc({ model, kind: 'input' }, usage.inputTokens);
+      runtime.metrics.modelTokens.inc({ model, kind: 'output' }, usage.outputTokens);
+      runtime.metrics.modelTokens.inc({ model, kind: 'cache_write' }, usage.cacheCreationInputTokens);
+      runtime.metrics.modelTokens.inc({ model, kind: 'cache_read' }, usage.cacheReadInputTokens);
+      if (usd !== undefined) runtime.metrics.modelCostUsd.inc({ model }, usd);
+    },
   };
+}
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+function countRequests(octokit: Octokit, metrics: Metrics): Octokit {
+  octokit.hook.after('request', (response, options) => {
+    metrics.githubRequests.inc({ method: options.method, status: String(response.status) });
+  });
+  octokit.hook.error('request', (error, options) => {
+    const status = typeof error === 'object' && error !== null && 'status' in error ? String(error.status) : 'network';
+    metrics.githubRequests.inc({ method: options.method, status });
+    throw error;
+  });
+  return octokit;
 }

@@ -2,6 +2,9 @@ import type { ApplicationFunction } from 'probot';
 import { composeRuntime, runnerDeps } from './composition.js';
 import type { Runtime, RuntimeOverrides } from './composition.js';
 import { healthHandler } from './handlers/health.js';
+import { metricsHandler } from './handlers/metrics.js';
+import { onCheckRun } from './handlers/on-check-run.js';
+import { onIssueComment } from './handlers/on-issue-comment.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/on-pull-request.js';
 import { createReviewRunner } from './jobs/run-review.js';
 
@@ -14,8 +17,14 @@ export interface BulwarkOptions extends RuntimeOverrides {
 export function bulwark(options: BulwarkOptions = {}): ApplicationFunction {
   return (app, { addHandler }) => {
     const runtime = composeRuntime(app, options);
+    app.onAny(async (context) => {
+      runtime.metrics.webhooks.inc({ event: context.name });
+    });
     app.on(PULL_REQUEST_EVENTS, onPullRequest(runtime.queue));
+    app.on('issue_comment.created', onIssueComment(runtime.queue));
+    app.on(['check_run.rerequested', 'check_run.requested_action'], onCheckRun(runtime.queue, () => runtime.settings.checkName));
     addHandler(healthHandler(runtime.queue));
+    addHandler(metricsHandler(runtime.metrics));
     runtime.queue.start(createReviewRunner(runnerDeps(app, runtime)));
     options.onStarted?.(runtime);
   };

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parsePriceOverrides, PriceOverridesError } from '../review/estimate-cost.js';
+import type { PriceTable } from '../review/estimate-cost.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -19,6 +21,17 @@ const envSchema = z.object({
   BULWARK_CONCURRENCY: int(4),
   BULWARK_MAX_FILES: z.coerce.number().int().min(1).max(3000).default(3000),
   BULWARK_SHUTDOWN_TIMEOUT_MS: int(25_000),
+  BULWARK_CHUNK_TOKENS: int(80_000),
+  BULWARK_MODEL_CONCURRENCY: int(4),
+  BULWARK_MAX_INPUT_TOKENS: int(400_000),
+  BULWARK_PRICES: z.string().optional(),
+  BULWARK_DAILY_TOKEN_BUDGET: z.coerce.number().int().positive().optional(),
+  BULWARK_DAILY_USD_BUDGET: z.coerce.number().positive().optional(),
+  BULWARK_TOOL_MAX_TURNS: z.coerce.number().int().min(2).max(50).default(8),
+  BULWARK_TOOL_MAX_INPUT_TOKENS: int(400_000),
+  BULWARK_SNAPSHOT_MAX_BYTES: int(50 * 1024 * 1024),
+  BULWARK_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  BULWARK_RETRY_BACKOFF_MS: int(5_000),
   REDIS_URL: z.string().optional(),
 });
 
@@ -32,6 +45,16 @@ export interface Settings {
   concurrency: number;
   maxFiles: number;
   shutdownTimeoutMs: number;
+  /** Estimated diff tokens per model call; chunks are packed under it. */
+  chunkTokens: number;
+  /** Model calls of one review running at once. */
+  modelConcurrency: number;
+  /** The operator's ceiling on a review's input tokens; a repo's `budget.max_input_tokens` can only lower it. */
+  maxInputTokens: number;
+  prices: PriceTable;
+  dailyBudget: { tokens: number | undefined; usd: number | undefined };
+  tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number };
+  jobs: { attempts: number; backoffMs: number };
   redisUrl: string | undefined;
 }
 
@@ -39,6 +62,15 @@ export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid Bulwark settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'SettingsError';
+  }
+}
+
+function readPrices(json: string | undefined): PriceTable {
+  try {
+    return parsePriceOverrides(json);
+  } catch (error) {
+    if (error instanceof PriceOverridesError) throw new SettingsError(error.problems.map((problem) => `BULWARK_PRICES: ${problem}`));
+    throw error;
   }
 }
 
@@ -61,6 +93,13 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     concurrency: e.BULWARK_CONCURRENCY,
     maxFiles: e.BULWARK_MAX_FILES,
     shutdownTimeoutMs: e.BULWARK_SHUTDOWN_TIMEOUT_MS,
+    chunkTokens: e.BULWARK_CHUNK_TOKENS,
+    modelConcurrency: e.BULWARK_MODEL_CONCURRENCY,
+    maxInputTokens: e.BULWARK_MAX_INPUT_TOKENS,
+    prices: readPrices(e.BULWARK_PRICES),
+    dailyBudget: { tokens: e.BULWARK_DAILY_TOKEN_BUDGET, usd: e.BULWARK_DAILY_USD_BUDGET },
+    tools: { maxTurns: e.BULWARK_TOOL_MAX_TURNS, maxInputTokens: e.BULWARK_TOOL_MAX_INPUT_TOKENS, snapshotMaxBytes: e.BULWARK_SNAPSHOT_MAX_BYTES },
+    jobs: { attempts: e.BULWARK_JOB_ATTEMPTS, backoffMs: e.BULWARK_RETRY_BACKOFF_MS },
     redisUrl: e.REDIS_URL || undefined,
   };
 }

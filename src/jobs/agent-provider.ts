@@ -8,6 +8,8 @@ export interface AgentChoice {
   /** Where it came from: a repo path on the base branch, or `bundled:agents/backend-specialist.md`. */
   source: string;
   model: string;
+  /** Read-only tools the agent lists (Read, Grep, Glob) that Bulwark serves from the head snapshot. */
+  tools: string[];
   /** Things the check summary should mention (missing skills, ignored tools, model warnings). */
   notes: string[];
 }

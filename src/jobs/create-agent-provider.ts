@@ -44,6 +44,7 @@ function toChoice(agent: LoadedAgent, notes: string[]): AgentChoice {
     },
     source: agent.file,
     model: agent.model.resolved,
+    tools: agent.tools.honoured,
     notes: [...notes, ...describeAgent(agent)],
   };
 }

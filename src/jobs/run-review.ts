@@ -1,37 +1,18 @@
-import picomatch from 'picomatch';
 import { parseRepoConfig, REPO_CONFIG_FILE } from '../config/repo-config.js';
 import type { RepoConfig } from '../config/repo-config.js';
-import type { Clock } from '../ports/clock.js';
-import type { JobControl, JobHandler, ReviewJob } from '../ports/job-queue.js';
+import type { JobHandler, ReviewJob } from '../ports/job-queue.js';
 import { RetryLaterError, reviewJobId } from '../ports/job-queue.js';
-import { handleCommand } from './handle-command.js';
 import type { Logger } from '../ports/logger.js';
 import type { CheckOutput, PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
-import { RE_REVIEW_ACTION } from '../ports/pull-request-host.js';
-import type { ModelReview, ReviewModel } from '../ports/review-model.js';
 import { ServiceError } from '../ports/service-error.js';
-import { batchAnnotations, renderCheckOutput, renderFailureOutput, renderSkippedOutput } from '../render/render-check.js';
-import { renderLedger } from '../render/render-ledger.js';
-import { renderReview } from '../render/render-review.js';
-import { alignChecklist } from '../review/align-checklist.js';
-import { anchorFindings } from '../review/anchor-findings.js';
-import { buildPrompt } from '../review/build-prompt.js';
-import type { PathInstruction } from '../review/build-prompt.js';
-import { decideConclusion } from '../review/decide-conclusion.js';
-import { validateFindings } from '../review/findings-schema.js';
-import { fingerprint } from '../review/fingerprint.js';
-import { lineText } from '../review/line-text.js';
-import { applyThreshold, capComments, dedupeFindings, rankFindings } from '../review/rank-findings.js';
-import { selectFiles } from '../review/select-files.js';
-import type { AnchoredFinding, DiffFile, ReviewResult } from '../review/types.js';
-import type { AgentProvider } from './agent-provider.js';
+import { renderFailureOutput, renderSkippedOutput } from '../render/render-check.js';
+import { handleCommand } from './handle-command.js';
+import { RE_REVIEW } from './publish.js';
+import { reviewPullRequest } from './review-pull-request.js';
+import type { PipelineDeps } from './review-pull-request.js';
 
-export interface ReviewRunnerDeps {
+export interface ReviewRunnerDeps extends PipelineDeps {
   hostFor: (installationId: number) => Promise<PullRequestHost>;
-  model: ReviewModel;
-  agents: AgentProvider;
-  settings: { checkName: string; maxFiles: number; maxOutputTokens: number };
-  clock: Clock;
   log: Logger;
 }
 
@@ -91,7 +72,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
         log.info({ reason: skip.reason }, 'review skipped');
         return;
       }
-      await review({ deps, host, ref, job, pr, config: config.config, checkRunId, started, log, control });
+      await reviewPullRequest({ deps, host, ref, job, pr, config: config.config, checkRunId, started, log, control, complete });
     } catch (error) {
       if (isRetryable(error) && control.attempt < control.maxAttempts) {
         log.warn({ err: error, attempt: control.attempt, maxAttempts: control.maxAttempts }, 'review failed; will retry');
@@ -105,8 +86,6 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
   };
 }
 
-/** The re-review button shown on a completed check (https://docs.github.com/en/rest/checks/runs#check-runs-and-requested-actions). */
-const RE_REVIEW = [{ label: 'Re-review', description: 'Review this commit again', identifier: RE_REVIEW_ACTION }];
 
 /**
  * A command job learns its head sha only now, after the commenter's permission is checked (no model call,
@@ -121,141 +100,6 @@ async function resolveJob(host: PullRequestHost, ref: PullRequestRef, job: Revie
 
 function isRetryable(error: unknown): boolean {
   return error instanceof ServiceError && error.retryable;
-}
-
-interface ReviewInput {
-  deps: ReviewRunnerDeps;
-  host: PullRequestHost;
-  ref: PullRequestRef;
-  job: ReviewJob;
-  pr: PullRequestInfo;
-  config: RepoConfig;
-  checkRunId: number;
-  started: number;
-  log: Logger;
-  control: JobControl;
-}
-
-async function review({ deps, host, ref, job, pr, config, checkRunId, started, log, control }: ReviewInput): Promise<void> {
-  const files = await host.listFiles(ref);
-  const selection = selectFiles(files, { include: config.paths.include, exclude: config.paths.exclude, maxFiles: deps.settings.maxFiles });
-  const reviewed = selection.files.map((file) => file.path);
-  if (selection.files.length === 0) {
-    const output = renderSkippedOutput('No reviewable files', skippedDetail(selection.skipped.length));
-    await host.completeCheckRun(ref, checkRunId, { conclusion: 'skipped', output });
-    log.info({ skipped: selection.skipped.length }, 'nothing to review');
-    return;
-  }
-
-  const agent = await deps.agents({ host, ref, pr, config });
-  const prompt = buildPrompt(agent.agent, pr, selection.files, pathInstructions(config));
-  const answer = await deps.model.review({ model: agent.model, system: prompt.system, user: prompt.user, maxOutputTokens: deps.settings.maxOutputTokens });
-
-  const result = decide(answer, selection.files, config, {
-    checklist: agent.agent.checklist,
-    headSha: job.headSha,
-    reviewed,
-    skipped: selection.skipped,
-    agent: { name: agent.agent.name, source: agent.source },
-  });
-  const all = [...result.inline, ...result.overflow, ...result.unanchored];
-  const conclusion = decideConclusion(all, { blocking: config.check.blocking, failOn: config.check.fail_on });
-  const fingerprints = fingerprintsOf([...result.inline, ...result.overflow], selection.files);
-
-  if (all.length > 0) {
-    const event = config.check.request_changes && conclusion === 'failure' ? 'REQUEST_CHANGES' : 'COMMENT';
-    await postReview(host, ref, result, fingerprints, event, log);
-  }
-
-  const ledger = renderLedger({
-    model: answer.model || agent.model,
-    usage: answer.usage,
-    filesReviewed: reviewed.length,
-    filesSkipped: selection.skipped.length,
-    durationMs: deps.clock.now() - started,
-  });
-  const output = renderCheckOutput(result, conclusion, { durationMs: deps.clock.now() - started, ledger: [ledger, ...agent.notes.map((note) => `> ${note}`)].join('\n\n') });
-  await publishCheck(host, ref, checkRunId, conclusion, output);
-  log.info(
-    { conclusion, inline: result.inline.length, overflow: result.overflow.length, unanchored: result.unanchored.length, invalid: result.invalidFindings, usage: answer.usage },
-    'review completed',
-  );
-}
-
-function decide(
-  answer: ModelReview,
-  files: DiffFile[],
-  config: RepoConfig,
-  meta: { checklist: { id: string; title: string }[]; headSha: string; reviewed: string[]; skipped: ReviewResult['skipped']; agent: ReviewResult['agent'] },
-): ReviewResult {
-  const { findings, invalid } = validateFindings(answer.findings);
-  const ranked = rankFindings(dedupeFindings(findings, (finding) => lineText(files, finding.path, finding.line, finding.side ?? 'RIGHT')));
-  const { kept, below } = applyThreshold(ranked, config.review.min_severity);
-  const { anchored, unanchored } = anchorFindings(kept, files);
-  const { inline, overflow } = capComments(anchored, config.review.max_comments);
-  return {
-    headSha: meta.headSha,
-    summary: answer.summary,
-    checklist: alignChecklist(meta.checklist, answer.checklist),
-    inline,
-    overflow,
-    unanchored,
-    belowThreshold: below,
-    invalidFindings: invalid,
-    reviewedFiles: meta.reviewed,
-    skipped: meta.skipped,
-    agent: meta.agent,
-    model: answer.model,
-  };
-}
-
-function fingerprintsOf(findings: AnchoredFinding[], files: DiffFile[]): Map<AnchoredFinding, string> {
-  return new Map(findings.map((finding) => [finding, fingerprint(finding, lineText(files, finding.path, finding.line, finding.side))]));
-}
-
-/**
- * One review per run. Anchors were validated, but GitHub's 422 does not say which comment it disliked: if it
- * still answers 422, post the same findings once more with none inline, so nothing is lost.
- */
-async function postReview(
-  host: PullRequestHost,
-  ref: PullRequestRef,
-  result: ReviewResult,
-  fingerprints: Map<AnchoredFinding, string>,
-  event: 'COMMENT' | 'REQUEST_CHANGES',
-  log: Logger,
-): Promise<void> {
-  const rendered = renderReview(result, { fingerprints });
-  try {
-    await host.createReview(ref, { commitId: rendered.commit_id, body: rendered.body, event, comments: rendered.comments });
-  } catch (error) {
-    if (!(error instanceof ServiceError) || error.status !== 422 || rendered.comments.length === 0) throw error;
-    log.warn({ comments: rendered.comments.length }, 'review rejected with 422; posting findings in the body');
-    const flat = renderReview({ ...result, inline: [], overflow: [...result.inline, ...result.overflow] }, { fingerprints });
-    await host.createReview(ref, { commitId: flat.commit_id, body: flat.body, event, comments: [] });
-  }
-}
-
-/** GitHub takes at most 50 annotations per request; further updates append (https://docs.github.com/en/rest/checks/runs#update-a-check-run). */
-async function publishCheck(
-  host: PullRequestHost,
-  ref: PullRequestRef,
-  checkRunId: number,
-  conclusion: 'success' | 'neutral' | 'failure',
-  output: ReturnType<typeof renderCheckOutput>,
-): Promise<void> {
-  const batches = batchAnnotations(output.annotations);
-  const base = { title: output.title, summary: output.summary, ...(output.text ? { text: output.text } : {}) };
-  try {
-    for (const batch of batches.slice(0, -1)) {
-      await host.updateCheckRun(ref, checkRunId, { ...base, annotations: batch });
-    }
-    await host.completeCheckRun(ref, checkRunId, { conclusion, output: { ...base, annotations: batches.at(-1) ?? [] }, actions: RE_REVIEW });
-  } catch (error) {
-    // A rejected annotation must not leave the check in progress: complete it without them; the review has them all.
-    if (!(error instanceof ServiceError) || error.status !== 422) throw error;
-    await host.completeCheckRun(ref, checkRunId, { conclusion, output: base, actions: RE_REVIEW });
-  }
 }
 
 async function completeAfterFailure(
@@ -334,14 +178,4 @@ function gate(job: ReviewJob, pr: PullRequestInfo, config: RepoConfig): { reason
     return { reason: 'Opened by a bot', detail: `Pull requests by bots (${pr.author.login}) are skipped unless \`review.bots: true\` is set.` };
   }
   return undefined;
-}
-
-function pathInstructions(config: RepoConfig): PathInstruction[] {
-  return config.instructions.map((instruction) => ({ ...instruction, matches: picomatch(instruction.path, { dot: true }) }));
-}
-
-function skippedDetail(count: number): string {
-  return count === 0
-    ? 'The pull request changes no files.'
-    : `All ${count} changed files were skipped (removed, binary, generated, vendored, lock files or excluded by config).`;
 }

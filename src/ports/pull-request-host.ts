@@ -99,6 +99,13 @@ export interface PullRequestHost {
   updateCheckRun(ref: PullRequestRef, checkRunId: number, output: CheckOutput): Promise<void>;
   completeCheckRun(ref: PullRequestRef, checkRunId: number, completion: CheckRunCompletion): Promise<void>;
   createReview(ref: PullRequestRef, review: ReviewDraft): Promise<{ id: number }>;
+  /** The repository at a commit as a gzipped tarball (for the read-only context tools). */
+  downloadTarball(ref: PullRequestRef, sha: string): Promise<Uint8Array>;
+  /** Files changed between two commits (`base...head`); `truncated` when GitHub lists only part of them. */
+  compareCommits(ref: PullRequestRef, base: string, head: string): Promise<Comparison>;
+  /** Review threads of the PR that start with a comment by a bot carrying a Bulwark finding marker. */
+  listOwnReviewThreads(ref: PullRequestRef): Promise<ReviewThread[]>;
+  resolveReviewThread(ref: PullRequestRef, threadId: string): Promise<void>;
   /** The user's permission on the repo (collaborator permission API). */
   getPermission(ref: PullRequestRef, login: string): Promise<RepoPermission>;
   addReaction(ref: PullRequestRef, commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
@@ -109,6 +116,23 @@ export interface PullRequestHost {
   /** Check runs of this name on a commit. */
   listCheckRuns(ref: PullRequestRef, headSha: string, name: string): Promise<ExistingCheckRun[]>;
   createComment(ref: PullRequestRef, body: string): Promise<void>;
+}
+
+export interface Comparison {
+  /** `ahead`: head descends from base; `diverged`/`behind`: history was rewritten (force-push); `missing`: base is gone. */
+  status: 'ahead' | 'behind' | 'diverged' | 'identical' | 'missing';
+  files: string[];
+  truncated: boolean;
+}
+
+export interface ReviewThread {
+  id: string;
+  path: string;
+  isResolved: boolean;
+  /** GitHub marks a thread outdated once the line it is on has changed. */
+  isOutdated: boolean;
+  /** The first comment's body (carries the finding marker). */
+  body: string;
 }
 
 export interface ExistingCheckRun {

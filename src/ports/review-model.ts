@@ -7,6 +7,16 @@ export interface ModelRequest {
   /** The PR under review, framed as data. */
   user: string;
   maxOutputTokens: number;
+  /** Read-only repository tools the model may call (tool_choice auto); absent: one single-shot call. */
+  tools?: ModelTools;
+}
+
+export interface ModelTools {
+  /** Tool definitions in the Messages API shape (name, description, input_schema). */
+  definitions: { name: string; description: string; input_schema: { type: 'object'; [key: string]: unknown } }[];
+  execute: (name: string, input: unknown) => { content: string; isError: boolean } | Promise<{ content: string; isError: boolean }>;
+  maxTurns: number;
+  maxInputTokens: number;
 }
 
 export interface ModelUsage {

@@ -104,6 +104,7 @@ const SKIP_REASON_TEXT = {
   'unparseable-patch': 'diff could not be parsed',
   'over-file-limit': 'over the limit of files per review',
   'over-budget': 'over the review size budget',
+  'review-failed': 'not reviewed: the model call for it failed',
 } as const satisfies Record<SkipReason, string>;
 
 export function renderSkippedTable(skipped: ReviewResult['skipped'], maxRows = SKIPPED_ROWS_MAX): string {

@@ -6,9 +6,12 @@ export interface Ledger {
   filesReviewed: number;
   filesSkipped: number;
   durationMs: number;
+  chunks: number;
+  /** Estimated from the price table; undefined when the model has no price. */
+  usd: number | undefined;
 }
 
-/** The cost line at the end of the check summary: what this review consumed. */
+/** The end of the check summary: what this review consumed. */
 export function renderLedger(ledger: Ledger): string {
   const { usage } = ledger;
   const rows = [
@@ -16,7 +19,9 @@ export function renderLedger(ledger: Ledger): string {
     ['Input tokens', format(usage.inputTokens)],
     ['Output tokens', format(usage.outputTokens)],
     ['Cache writes / reads', `${format(usage.cacheCreationInputTokens)} / ${format(usage.cacheReadInputTokens)}`],
+    ['Estimated cost', ledger.usd === undefined ? 'no price for this model' : `$${ledger.usd.toFixed(4)}`],
     ['Files reviewed / skipped', `${ledger.filesReviewed} / ${ledger.filesSkipped}`],
+    ['Model calls (chunks)', String(ledger.chunks)],
     ['Duration', `${(ledger.durationMs / 1000).toFixed(1)} s`],
   ];
   return ['| Ledger | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${value} |`)].join('\n');

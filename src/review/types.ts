@@ -71,7 +71,8 @@ export type SkipReason =
   | 'excluded-by-config'
   | 'unparseable-patch'
   | 'over-file-limit'
-  | 'over-budget';
+  | 'over-budget'
+  | 'review-failed';
 
 export interface SkippedFile {
   path: string;

@@ -57,8 +57,12 @@ export function mockRepoConfig(yaml: string): nock.Scope {
   return nock(GITHUB).get(`${REPO_PATH}/contents/.github%2Fbulwark.yml`).reply(200, yaml, { 'content-type': 'text/plain; charset=utf-8' });
 }
 
-export function mockCreateCheck(id = 7, inspect?: (body: Record<string, unknown>) => void): nock.Scope {
+/** A fresh run: the job finds no check run of its own on the head yet (exactly-once lookup) and creates one. */
+export function mockCreateCheck(id = 7, inspect?: (body: Record<string, unknown>) => void, head = HEAD): nock.Scope {
   return nock(GITHUB)
+    .get(`${REPO_PATH}/commits/${head}/check-runs`)
+    .query(true)
+    .reply(200, { total_count: 0, check_runs: [] })
     .post(`${REPO_PATH}/check-runs`, (body: Record<string, unknown>) => {
       inspect?.(body);
       return true;
@@ -71,7 +75,16 @@ export function mockPullRequest(overrides: Record<string, unknown> = {}): nock.S
 }
 
 export function mockFiles(files: unknown[]): nock.Scope {
+  mockEarlierReviews([]);
   return nock(GITHUB).get(`${REPO_PATH}/pulls/${PR}/files`).query({ per_page: '100' }).reply(200, files);
+}
+
+/** Reviews already on the PR (Bulwark's are found by their marker). */
+export function mockEarlierReviews(reviews: { body: string; user?: { login: string; type: string } }[]): nock.Scope {
+  return nock(GITHUB)
+    .get(`${REPO_PATH}/pulls/${PR}/reviews`)
+    .query({ per_page: '100' })
+    .reply(200, reviews.map((review, index) => ({ id: index + 1, user: { login: 'bulwark[bot]', type: 'Bot' }, ...review })));
 }
 
 export const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';

@@ -25,7 +25,8 @@ export function fixture<T = Record<string, unknown>>(name: string): T {
 }
 
 export function testSettings(env: Record<string, string> = {}): Settings {
-  return readSettings({ ANTHROPIC_API_KEY: 'test-key', BULWARK_MODEL_MAX_RETRIES: '0', ...env });
+  // One attempt and no SDK retries unless a test asks for them: a failure shows at once.
+  return readSettings({ ANTHROPIC_API_KEY: 'test-key', BULWARK_MODEL_MAX_RETRIES: '0', BULWARK_JOB_ATTEMPTS: '1', BULWARK_RETRY_BACKOFF_MS: '10', ...env });
 }
 
 export interface TestApp {
@@ -38,7 +39,7 @@ export interface TestApp {
 export async function createTestApp(options: BulwarkOptions & { env?: Record<string, string> } = {}): Promise<TestApp> {
   const settings = options.settings ?? testSettings(options.env);
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const queue = options.queue ?? createMemoryQueue({ concurrency: settings.concurrency, log });
+  const queue = options.queue ?? createMemoryQueue({ concurrency: settings.concurrency, maxAttempts: settings.jobs.attempts, backoffMs: settings.jobs.backoffMs, log });
   const probot = new Probot({
     appId: 123,
     privateKey: TEST_PRIVATE_KEY,

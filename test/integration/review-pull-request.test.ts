@@ -6,6 +6,7 @@ import {
   file,
   HEAD,
   mockCreateCheck,
+  mockEarlierReviews,
   mockFiles,
   mockNoRepoConfig,
   mockPullRequest,
@@ -118,6 +119,7 @@ describe('pull_request.opened', () => {
     mockCreateCheck();
     mockPullRequest();
     mockRepoFiles();
+    mockEarlierReviews([]);
     const pages = nock(GITHUB)
       .get(`${REPO_PATH}/pulls/${PR}/files`)
       .query({ per_page: '100' })

@@ -3,6 +3,8 @@ import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { ModelRequest, ModelReview, ReviewModel } from '../../ports/review-model.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { modelEnvelopeSchema, modelOutputSchema, validateChecklist } from '../../review/findings-schema.js';
+import { toServiceError } from './to-service-error.js';
+import { runToolLoop } from './tool-loop.js';
 
 export interface AnthropicModelOptions {
   apiKey: string | undefined;
@@ -32,6 +34,23 @@ export function createAnthropicClient(options: AnthropicModelOptions): Anthropic
 export function createAnthropicModel(client: Anthropic): ReviewModel {
   return {
     async review(request: ModelRequest, signal?: AbortSignal): Promise<ModelReview> {
+      if (request.tools && request.tools.definitions.length > 0) {
+        const looped = await runToolLoop(
+          client,
+          {
+            model: request.model,
+            maxTokens: request.maxOutputTokens,
+            system: request.system,
+            user: request.user,
+            outputFormat: OUTPUT_FORMAT,
+            tools: request.tools.definitions,
+            execute: request.tools.execute,
+          },
+          { maxTurns: request.tools.maxTurns, maxInputTokens: request.tools.maxInputTokens },
+          signal,
+        );
+        return { ...readReview(looped.message), usage: looped.usage };
+      }
       let message: Anthropic.Message;
       try {
         message = await client.messages.create(
@@ -97,37 +116,3 @@ function parseEnvelope(text: string) {
   return parsed.data;
 }
 
-export function toServiceError(error: unknown): ServiceError {
-  if (error instanceof Anthropic.APIConnectionTimeoutError) {
-    return new ServiceError('anthropic', 'The model did not answer in time.', { retryable: true, cause: error });
-  }
-  if (error instanceof Anthropic.APIConnectionError) {
-    return new ServiceError('anthropic', 'Could not reach the model provider.', { retryable: true, cause: error });
-  }
-  if (error instanceof Anthropic.APIUserAbortError) {
-    return new ServiceError('anthropic', 'The model call was cancelled.', { retryable: false, cause: error });
-  }
-  if (error instanceof Anthropic.APIError) {
-    const status = error.status;
-    const retryable = status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
-    return new ServiceError('anthropic', `The model provider answered ${status ?? 'with an error'}${describe(status)}.`, {
-      retryable,
-      status,
-      cause: error,
-    });
-  }
-  return new ServiceError('anthropic', 'The model call failed unexpectedly.', { retryable: false, cause: error });
-}
-
-function describe(status: number | undefined): string {
-  switch (status) {
-    case 401:
-      return ' (invalid API key)';
-    case 429:
-      return ' (rate limited)';
-    case 529:
-      return ' (overloaded)';
-    default:
-      return '';
-  }
-}

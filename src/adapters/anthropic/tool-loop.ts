@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ModelUsage } from '../../ports/review-model.js';
 import { ServiceError } from '../../ports/service-error.js';
-import { toServiceError } from './anthropic-model.js';
+import { toServiceError } from './to-service-error.js';
 
 /**
  * The review call when the agent may look at the repository: Read, Grep and Glob run against the PR's head

@@ -1,6 +1,6 @@
 import merge from 'deepmerge';
 import type { ProbotOctokit } from 'probot';
-import type { CheckOutput, DirectoryEntry, PullRequestHost, PullRequestInfo } from '../../ports/pull-request-host.js';
+import type { CheckOutput, Comparison, DirectoryEntry, PullRequestHost, PullRequestInfo, ReviewThread } from '../../ports/pull-request-host.js';
 import type { ChangedFile } from '../../review/types.js';
 import { toServiceError } from './to-service-error.js';
 
@@ -180,6 +180,47 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, body });
       }),
 
+    downloadTarball: (ref, sha) =>
+      call('downloading the repository snapshot', async () => {
+        const { data } = await octokit.rest.repos.downloadTarballArchive({ owner: ref.owner, repo: ref.repo, ref: sha });
+        return new Uint8Array(data as ArrayBuffer);
+      }),
+
+    compareCommits: (ref, base, head) =>
+      call('comparing commits', async () => {
+        try {
+          const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner: ref.owner, repo: ref.repo, basehead: `${base}...${head}`, per_page: 100 });
+          const files = (data.files ?? []).map((file) => file.filename);
+          // The compare API lists at most 300 files, on its first page only.
+          return { status: data.status, files, truncated: files.length >= 300 } satisfies Comparison;
+        } catch (error) {
+          if (statusOf(error) === 404) return { status: 'missing', files: [], truncated: false } satisfies Comparison;
+          throw error;
+        }
+      }),
+
+    listOwnReviewThreads: (ref) =>
+      call('listing review threads', async () => {
+        const threads: ReviewThread[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: ThreadsPage = await octokit.graphql<ThreadsPage>(THREADS_QUERY, { owner: ref.owner, repo: ref.repo, number: ref.pullNumber, cursor });
+          const connection = page.repository?.pullRequest?.reviewThreads;
+          for (const node of connection?.nodes ?? []) {
+            const first = node.comments.nodes[0];
+            if (!first || first.author?.__typename !== 'Bot' || !first.body.includes(MARKER)) continue;
+            threads.push({ id: node.id, path: node.path, isResolved: node.isResolved, isOutdated: node.isOutdated, body: first.body });
+          }
+          cursor = connection?.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
+        } while (cursor);
+        return threads;
+      }),
+
+    resolveReviewThread: (_ref, threadId) =>
+      call('resolving a review thread', async () => {
+        await octokit.graphql('mutation($id: ID!) { resolveReviewThread(input: { threadId: $id }) { thread { id } } }', { id: threadId });
+      }),
+
     createReview: (ref, review) =>
       call('posting the review', async () => {
         const { data } = await octokit.rest.pulls.createReview({
@@ -226,6 +267,29 @@ interface RawFile {
 }
 
 const MARKER = '<!-- bulwark:';
+
+/** Review threads are only in GraphQL (resolution state, outdated flag): https://docs.github.com/en/graphql/reference/objects#pullrequestreviewthread */
+const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      reviewThreads(first: 100, after: $cursor) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id path isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } } }
+      }
+    }
+  }
+}`;
+
+interface ThreadsPage {
+  repository: {
+    pullRequest: {
+      reviewThreads: {
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        nodes: { id: string; path: string; isResolved: boolean; isOutdated: boolean; comments: { nodes: { body: string; author: { __typename: string; login: string } | null }[] } }[];
+      };
+    } | null;
+  } | null;
+}
 
 const PERMISSIONS = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] as const;
 

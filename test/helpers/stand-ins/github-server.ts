@@ -66,6 +66,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       return json(res, 201, { token: 'ghs_standin', expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {} });
     }
     if (method === 'GET' && path.includes('/contents')) return json(res, 404, { message: 'Not Found' });
+    if (method === 'GET' && /\/commits\/[^/]+\/check-runs$/.test(path)) {
+      const runs = [...checkRuns.entries()].map(([id, updates]) => ({ id, external_id: updates[0]?.external_id ?? null, status: updates.at(-1)?.status ?? 'queued' }));
+      return json(res, 200, { total_count: runs.length, check_runs: runs });
+    }
+    if (method === 'GET' && path === `${repoPath}/pulls/${options.pullNumber}/reviews`) {
+      return json(res, 200, reviews.map((review, index) => ({ id: index + 1, body: review.body, user: { login: 'bulwark[bot]', type: 'Bot' } })));
+    }
     if (method === 'POST' && path === `${repoPath}/check-runs`) {
       const id = nextCheckId++;
       checkRuns.set(id, [body as Record<string, unknown>]);

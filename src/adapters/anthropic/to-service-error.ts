@@ -1,0 +1,38 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { ServiceError } from '../../ports/service-error.js';
+
+/** Maps SDK errors (after the SDK's own retries) to our one typed failure. */
+export function toServiceError(error: unknown): ServiceError {
+  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+    return new ServiceError('anthropic', 'The model did not answer in time.', { retryable: true, cause: error });
+  }
+  if (error instanceof Anthropic.APIConnectionError) {
+    return new ServiceError('anthropic', 'Could not reach the model provider.', { retryable: true, cause: error });
+  }
+  if (error instanceof Anthropic.APIUserAbortError) {
+    return new ServiceError('anthropic', 'The model call was cancelled.', { retryable: false, cause: error });
+  }
+  if (error instanceof Anthropic.APIError) {
+    const status = error.status;
+    const retryable = status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
+    return new ServiceError('anthropic', `The model provider answered ${status ?? 'with an error'}${describe(status)}.`, {
+      retryable,
+      status,
+      cause: error,
+    });
+  }
+  return new ServiceError('anthropic', 'The model call failed unexpectedly.', { retryable: false, cause: error });
+}
+
+function describe(status: number | undefined): string {
+  switch (status) {
+    case 401:
+      return ' (invalid API key)';
+    case 429:
+      return ' (rate limited)';
+    case 529:
+      return ' (overloaded)';
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,48 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Bulwark's Prometheus metrics, in a registry of their own (one per App instance, never the global default). */
+export interface Metrics {
+  registry: Registry;
+  webhooks: Counter<'event'>;
+  jobs: Counter<'outcome'>;
+  jobsActive: Gauge;
+  reviewDuration: Histogram;
+  modelTokens: Counter<'model' | 'kind'>;
+  modelCostUsd: Counter<'model'>;
+  githubRequests: Counter<'method' | 'status'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'bulwark_process_' });
+  return {
+    registry,
+    webhooks: new Counter({ name: 'bulwark_webhooks_received_total', help: 'Webhooks received, by event', labelNames: ['event'], registers: [registry] }),
+    jobs: new Counter({
+      name: 'bulwark_jobs_total',
+      help: 'Review jobs by outcome: queued, duplicate, completed, retried, failed',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    jobsActive: new Gauge({ name: 'bulwark_jobs_active', help: 'Review jobs running in this process', registers: [registry] }),
+    reviewDuration: new Histogram({
+      name: 'bulwark_review_duration_seconds',
+      help: 'Duration of a review job, from pick-up to its end',
+      buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
+      registers: [registry],
+    }),
+    modelTokens: new Counter({
+      name: 'bulwark_model_tokens_total',
+      help: 'Model tokens by kind: input, output, cache_write, cache_read',
+      labelNames: ['model', 'kind'],
+      registers: [registry],
+    }),
+    modelCostUsd: new Counter({ name: 'bulwark_model_cost_usd_total', help: 'Estimated model cost in USD', labelNames: ['model'], registers: [registry] }),
+    githubRequests: new Counter({
+      name: 'bulwark_github_requests_total',
+      help: 'Requests to the GitHub API, by method and status',
+      labelNames: ['method', 'status'],
+      registers: [registry],
+    }),
+  };
+}

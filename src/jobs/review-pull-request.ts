@@ -1,0 +1,286 @@
+import pLimit from 'p-limit';
+import picomatch from 'picomatch';
+import type { RepoConfig } from '../config/repo-config.js';
+import { lazySnapshot } from '../context/snapshot.js';
+import { createToolExecutor, toolDefinitions } from '../context/tools.js';
+import type { BudgetStore } from '../ports/budget-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { JobControl, ReviewJob } from '../ports/job-queue.js';
+import type { Logger } from '../ports/logger.js';
+import type { PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread } from '../ports/pull-request-host.js';
+import type { ModelReview, ModelTools, ReviewModel } from '../ports/review-model.js';
+import { parseMarkers } from '../render/markers.js';
+import { renderCheckOutput, renderSkippedOutput } from '../render/render-check.js';
+import { renderLedger } from '../render/render-ledger.js';
+import { alignChecklist } from '../review/align-checklist.js';
+import { anchorFindings } from '../review/anchor-findings.js';
+import { buildPrompt } from '../review/build-prompt.js';
+import type { PathInstruction } from '../review/build-prompt.js';
+import { decideConclusion } from '../review/decide-conclusion.js';
+import { estimateTotalCost } from '../review/estimate-cost.js';
+import type { PriceTable } from '../review/estimate-cost.js';
+import { validateFindings } from '../review/findings-schema.js';
+import { fingerprint } from '../review/fingerprint.js';
+import { lineText } from '../review/line-text.js';
+import { mergeChunkReviews } from '../review/merge-chunk-reviews.js';
+import { planChunks } from '../review/plan-chunks.js';
+import { applyThreshold, capComments, dedupeFindings, rankFindings } from '../review/rank-findings.js';
+import { selectFiles } from '../review/select-files.js';
+import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
+import { scanSecrets } from '../secrets/scan-secrets.js';
+import type { AgentChoice, AgentProvider } from './agent-provider.js';
+import { completeOverBudget, overDailyBudget } from './daily-budget.js';
+import { publishReview } from './publish.js';
+import { findReviewScope } from './review-scope.js';
+
+export interface PipelineSettings {
+  checkName: string;
+  maxFiles: number;
+  maxOutputTokens: number;
+  chunkTokens: number;
+  modelConcurrency: number;
+  maxInputTokens: number;
+  prices: PriceTable;
+  dailyBudget: { tokens: number | undefined; usd: number | undefined };
+  tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number };
+}
+
+export interface PipelineDeps {
+  model: ReviewModel;
+  agents: AgentProvider;
+  settings: PipelineSettings;
+  clock: Clock;
+  budget: BudgetStore | undefined;
+  /** Observes what each review consumed (metrics). */
+  onUsage?: ((usage: { model: string; inputTokens: number; outputTokens: number; cacheReadInputTokens: number; cacheCreationInputTokens: number; usd: number | undefined }) => void) | undefined;
+}
+
+export interface PipelineInput {
+  deps: PipelineDeps;
+  host: PullRequestHost;
+  ref: PullRequestRef;
+  job: ReviewJob;
+  pr: PullRequestInfo;
+  config: RepoConfig;
+  checkRunId: number;
+  started: number;
+  log: Logger;
+  control: JobControl;
+  complete: (conclusion: 'success' | 'neutral' | 'failure' | 'skipped', output: { title: string; summary: string }) => Promise<void>;
+}
+
+/**
+ * collect → scope → select → redact → plan → review chunks in parallel → merge → anchor → dedupe against earlier
+ * runs → publish. Every exit completes the check run.
+ */
+export async function reviewPullRequest(input: PipelineInput): Promise<void> {
+  const { deps, host, ref, job, pr, config, log } = input;
+  const files = await host.listFiles(ref);
+  const earlierReviews = await host.listOwnReviews(ref);
+  const scope = await findReviewScope(host, ref, job, files, earlierReviews);
+  if (scope.mode === 'unchanged') {
+    await input.complete('skipped', renderSkippedOutput('No changes since the last review', scope.note ?? ''));
+    return;
+  }
+
+  const selection = selectFiles(
+    files.filter((file) => scope.paths === undefined || scope.paths.has(file.path)),
+    { include: config.paths.include, exclude: config.paths.exclude, maxFiles: deps.settings.maxFiles },
+  );
+  if (selection.files.length === 0) {
+    await input.complete('skipped', renderSkippedOutput('No reviewable files', skippedDetail(selection.skipped)));
+    log.info({ skipped: selection.skipped.length }, 'nothing to review');
+    return;
+  }
+
+  if (await overDailyBudget(deps, job.installationId)) {
+    await completeOverBudget(input);
+    return;
+  }
+
+  // Secrets are masked before anything leaves; the model sees placeholders, the review reports them.
+  const redacted = await scanSecrets({ files: selection.files, title: pr.title, body: pr.body });
+  const agent = await deps.agents({ host, ref, pr, config });
+  const plan = planChunks(redacted.files, {
+    budgetTokens: Math.min(config.budget.max_input_tokens, deps.settings.maxInputTokens),
+    chunkTokens: deps.settings.chunkTokens,
+  });
+
+  const outcome = await reviewChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body });
+  const failedFiles: SkippedFile[] = outcome.failed.flatMap((chunk) => chunk.map((file) => ({ path: file.path, reason: 'review-failed' as const })));
+  const merged = mergeChunkReviews(outcome.answers);
+  const usd = estimateTotalCost(outcome.answers.map((answer) => answer.usage), merged.model || agent.model, deps.settings.prices).usd;
+  deps.onUsage?.({ model: merged.model || agent.model, ...merged.usage, usd });
+  await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
+
+  const reviewedPaths = plan.chunks.flat().map((file) => file.path).filter((path) => !failedFiles.some((failed) => failed.path === path));
+  const reviewedFiles = selection.files.filter((file) => reviewedPaths.includes(file.path));
+  const { findings: modelFindings, invalid } = validateFindings(merged.findings);
+  const found = [...redacted.findings, ...modelFindings];
+  const threads = earlierReviews.length > 0 ? await host.listOwnReviewThreads(ref) : [];
+  const decided = decide(found, reviewedFiles, config, threads);
+
+  const result: ReviewResult = {
+    headSha: job.headSha,
+    summary: merged.summary,
+    checklist: alignChecklist(agent.agent.checklist, merged.checklist),
+    inline: decided.inline,
+    overflow: decided.overflow,
+    unanchored: decided.unanchored,
+    belowThreshold: decided.below,
+    invalidFindings: invalid,
+    reviewedFiles: reviewedPaths,
+    skipped: [...selection.skipped, ...plan.skipped, ...failedFiles],
+    agent: { name: agent.agent.name, source: agent.source },
+    model: merged.model || agent.model,
+  };
+
+  if (!job.command && (await input.control.isSuperseded())) {
+    await input.complete('skipped', renderSkippedOutput('Superseded by a newer push', 'A newer commit of this pull request was pushed while this one was being reviewed; its review replaces this one.'));
+    log.info({}, 'superseded before publishing');
+    return;
+  }
+
+  const conclusion = decideConclusion([...result.inline, ...result.overflow, ...result.unanchored], { blocking: config.check.blocking, failOn: config.check.fail_on });
+  const notes = [
+    scope.note,
+    ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${outcome.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
+    ...(plan.clipped.length ? [`Clipped to fit the budget: ${plan.clipped.map((clip) => `\`${clip.path}\` (${clip.keptHunks}/${clip.totalHunks} hunks)`).join(', ')}.`] : []),
+    ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
+    ...(decided.stale.length ? [`Resolved ${decided.stale.length} earlier thread(s) whose finding is gone.`] : []),
+    ...(redacted.count ? [`${redacted.count} secret(s) were masked before the diff was sent to the model.`] : []),
+    ...agent.notes,
+  ].filter((note): note is string => Boolean(note));
+
+  const durationMs = deps.clock.now() - input.started;
+  const ledger = renderLedger({
+    model: result.model,
+    usage: merged.usage,
+    filesReviewed: reviewedPaths.length,
+    filesSkipped: result.skipped.length,
+    durationMs,
+    chunks: plan.chunks.length,
+    usd,
+  });
+  await publishReview({
+    host,
+    ref,
+    job,
+    result,
+    conclusion,
+    fingerprints: decided.fingerprints,
+    earlierReviews,
+    requestChanges: config.check.request_changes,
+    partial: failedFiles.length > 0 || plan.skipped.length > 0,
+    checkRunId: input.checkRunId,
+    output: renderCheckOutput(result, conclusion, { durationMs, ledger: [ledger, ...notes.map((note) => `> ${note}`)].join('\n\n') }),
+    log,
+  });
+  await resolveStaleThreads(host, ref, decided.stale, log);
+  log.info(
+    { conclusion, inline: result.inline.length, overflow: result.overflow.length, unanchored: result.unanchored.length, invalid, chunks: plan.chunks.length, usage: merged.usage, mode: scope.mode },
+    'review completed',
+  );
+}
+
+interface ChunkOutcome {
+  answers: ModelReview[];
+  failed: DiffFile[][];
+  errors: string[];
+}
+
+/** Chunks run in parallel under a bound; a failed chunk is reported, the others are kept. All failing is a failure. */
+async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }): Promise<ChunkOutcome> {
+  const { deps, host, ref, job, config } = input;
+  const limit = pLimit(deps.settings.modelConcurrency);
+  const tools = modelTools(agent, () => host.downloadTarball(ref, job.headSha), deps.settings.tools);
+  const instructions = pathInstructions(config);
+  const settled = await Promise.allSettled(
+    chunks.map((chunk) =>
+      limit(() => {
+        const prompt = buildPrompt(agent.agent, pr, chunk, instructions);
+        return deps.model.review({ model: agent.model, system: prompt.system, user: prompt.user, maxOutputTokens: deps.settings.maxOutputTokens, ...(tools ? { tools } : {}) });
+      }),
+    ),
+  );
+  const outcome: ChunkOutcome = { answers: [], failed: [], errors: [] };
+  settled.forEach((result, index) => {
+    if (result.status === 'fulfilled') outcome.answers.push(result.value);
+    else {
+      outcome.failed.push(chunks[index] ?? []);
+      outcome.errors.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
+    }
+  });
+  if (outcome.answers.length === 0 && chunks.length > 0) {
+    throw settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason;
+  }
+  return outcome;
+}
+
+/** Read, Grep and Glob when the agent lists them, served from one head snapshot per job, downloaded on first use. */
+function modelTools(agent: AgentChoice, download: () => Promise<Uint8Array>, limits: PipelineSettings['tools']): ModelTools | undefined {
+  if (agent.tools.length === 0) return undefined;
+  const snapshot = lazySnapshot(download, { maxBytes: limits.snapshotMaxBytes });
+  return {
+    definitions: toolDefinitions(agent.tools),
+    execute: async (name, input) => createToolExecutor(await snapshot(), agent.tools)(name, input),
+    maxTurns: limits.maxTurns,
+    maxInputTokens: limits.maxInputTokens,
+  };
+}
+
+interface Decided {
+  inline: AnchoredFinding[];
+  overflow: AnchoredFinding[];
+  unanchored: ReviewResult['unanchored'];
+  below: number;
+  repeats: number;
+  fingerprints: Map<AnchoredFinding, string>;
+  stale: ReviewThread[];
+}
+
+/**
+ * Threshold, anchor against the PR's own base...head diff, drop what open threads already say, cap. A thread of
+ * ours on a reviewed file whose line changed and whose finding is gone is stale: it gets resolved.
+ */
+function decide(found: Finding[], files: DiffFile[], config: RepoConfig, threads: ReviewThread[]): Decided {
+  const textOf = (finding: Finding) => lineText(files, finding.path, finding.line, finding.side ?? 'RIGHT');
+  const ranked = rankFindings(dedupeFindings(found, textOf));
+  const { kept, below } = applyThreshold(ranked, config.review.min_severity);
+  const { anchored, unanchored } = anchorFindings(kept, files);
+  const fingerprints = new Map(anchored.map((finding) => [finding, fingerprint(finding, lineText(files, finding.path, finding.line, finding.side))]));
+  const open = new Set(threads.filter((thread) => !thread.isResolved).flatMap(threadFingerprints));
+  const fresh = anchored.filter((finding) => !open.has(fingerprints.get(finding) ?? ''));
+  const current = new Set(fingerprints.values());
+  const reviewed = new Set(files.map((file) => file.path));
+  const stale = threads.filter(
+    (thread) => !thread.isResolved && thread.isOutdated && reviewed.has(thread.path) && !threadFingerprints(thread).some((fp) => current.has(fp)),
+  );
+  const { inline, overflow } = capComments(fresh, config.review.max_comments);
+  return { inline, overflow, unanchored, below, repeats: anchored.length - fresh.length, fingerprints, stale };
+}
+
+function threadFingerprints(thread: ReviewThread): string[] {
+  return parseMarkers(thread.body).flatMap((marker) => (marker.kind === 'finding' ? [marker.data.fp] : []));
+}
+
+async function resolveStaleThreads(host: PullRequestHost, ref: PullRequestRef, stale: ReviewThread[], log: Logger): Promise<void> {
+  for (const thread of stale) {
+    try {
+      await host.resolveReviewThread(ref, thread.id);
+    } catch (error) {
+      // The review is published; a thread left open is cosmetic, so it is logged, not fatal.
+      log.warn({ err: error, thread: thread.id }, 'could not resolve a stale review thread');
+    }
+  }
+}
+
+function pathInstructions(config: RepoConfig): PathInstruction[] {
+  return config.instructions.map((instruction) => ({ ...instruction, matches: picomatch(instruction.path, { dot: true }) }));
+}
+
+function skippedDetail(skipped: SkippedFile[]): string {
+  return skipped.length === 0
+    ? 'The pull request changes no files.'
+    : `All ${skipped.length} changed files were skipped (removed, binary, generated, vendored, lock files or excluded by config).`;
+}
