@@ -1,0 +1,187 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TestApp } from '../helpers/test-app.js';
+import { ANTHROPIC, assertNockDone, createTestApp, fixture, GITHUB, mockInstallationToken, setupNock } from '../helpers/test-app.js';
+import {
+  file,
+  HEAD,
+  mockCreateCheck,
+  mockFiles,
+  mockNoRepoConfig,
+  mockPullRequest,
+  mockRepoFiles,
+  OWNER,
+  PR,
+  REPO,
+  REPO_PATH,
+  USERS_PATCH,
+} from '../helpers/github-stand-in.js';
+import { finding, messageResponse } from '../helpers/model-stand-in.js';
+
+type Body = Record<string, unknown>;
+type Payload = Record<string, unknown> & { comment: Body; issue: Body; sender: Body };
+
+const COMMENT_ID = 492700400;
+
+/** GitHub's own issue_comment.created payload, on a pull request of the fixture repo (as GitHub sends for PR conversations). */
+function commentPayload(body: string, user: { login: string; type: string } = { login: 'maintainer', type: 'User' }, onPullRequest = true): Payload {
+  const payload = fixture<Payload>('issue_comment.created.json');
+  return {
+    ...payload,
+    repository: fixture<{ repository: unknown }>('pull_request.opened.json').repository,
+    issue: { ...payload.issue, number: PR, ...(onPullRequest ? { pull_request: { url: `${GITHUB}${REPO_PATH}/pulls/${PR}` } } : {}) },
+    comment: { ...payload.comment, id: COMMENT_ID, body, user: { ...(payload.comment.user as Body), ...user } },
+    sender: { ...payload.sender, ...user },
+  };
+}
+
+let app: TestApp;
+
+beforeEach(async () => {
+  setupNock();
+  app = await createTestApp();
+});
+
+afterEach(() => {
+  assertNockDone();
+});
+
+async function receiveComment(payload: Payload) {
+  await app.probot.receive({ id: `delivery-${Math.random()}`, name: 'issue_comment', payload: payload as never });
+  await app.queue.onIdle();
+}
+
+function mockPermission(login: string, role: string) {
+  return nock(GITHUB).get(`${REPO_PATH}/collaborators/${login}/permission`).reply(200, { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { login } });
+}
+
+function mockReaction() {
+  const reactions: Body[] = [];
+  nock(GITHUB)
+    .post(`${REPO_PATH}/issues/comments/${COMMENT_ID}/reactions`, (body: Body) => {
+      reactions.push(body);
+      return true;
+    })
+    .reply(201, { id: 1, content: 'eyes' });
+  return reactions;
+}
+
+describe('/review commands', () => {
+  it.each(['write', 'maintain', 'admin'])('reviews the current head when a user with %s permission asks, with an eyes reaction', async (role) => {
+    const reviews: Body[] = [];
+    const models: Body[] = [];
+    mockInstallationToken();
+    mockPermission('maintainer', role);
+    const reactions = mockReaction();
+    mockPullRequest();
+    mockNoRepoConfig();
+    mockCreateCheck();
+    mockPullRequest();
+    mockRepoFiles();
+    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    nock(ANTHROPIC)
+      .post('/v1/messages', (body: Body) => models.push(body) > 0)
+      .reply(200, messageResponse({ findings: [finding()] }));
+    nock(GITHUB)
+      .post(`${REPO_PATH}/pulls/${PR}/reviews`, (body: Body) => reviews.push(body) > 0)
+      .reply(200, { id: 1 })
+      .patch(`${REPO_PATH}/check-runs/7`)
+      .reply(200, { id: 7 });
+
+    await receiveComment(commentPayload('/review'));
+
+    expect(reactions).toEqual([{ content: 'eyes' }]);
+    expect(models).toHaveLength(1);
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({ commit_id: HEAD, event: 'COMMENT' });
+    expect(reviews[0]!.body).toContain(`"run":"comment-${COMMENT_ID}"`);
+  });
+
+  it('gives a read-only user one short reply, no review and no model call — and no second reply', async () => {
+    const replies: Body[] = [];
+    mockInstallationToken();
+    mockPermission('visitor', 'read');
+    nock(GITHUB)
+      .get(`${REPO_PATH}/issues/${PR}/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`${REPO_PATH}/issues/${PR}/comments`, (body: Body) => replies.push(body) > 0)
+      .reply(201, { id: 5 });
+
+    await receiveComment(commentPayload('/review', { login: 'visitor', type: 'User' }));
+
+    expect(replies).toHaveLength(1);
+    const reply = replies[0]!.body as string;
+    expect(reply).toMatch(/write, maintain or admin/);
+    expect(reply).not.toMatch(/@visitor/);
+    assertNockDone();
+
+    mockPermission('visitor', 'read');
+    nock(GITHUB)
+      .get(`${REPO_PATH}/issues/${PR}/comments`)
+      .query(true)
+      .reply(200, [{ id: 5, body: reply, user: { login: 'bulwark[bot]', type: 'Bot' } }]);
+
+    await receiveComment(commentPayload('/review full', { login: 'visitor', type: 'User' }));
+  });
+
+  it('answers /review help with the command list and reviews nothing', async () => {
+    const replies: Body[] = [];
+    mockInstallationToken();
+    mockPermission('maintainer', 'write');
+    mockReaction();
+    nock(GITHUB)
+      .post(`${REPO_PATH}/issues/${PR}/comments`, (body: Body) => replies.push(body) > 0)
+      .reply(201, { id: 6 });
+
+    await receiveComment(commentPayload('/review help'));
+
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.body).toContain('/review full');
+  });
+
+  it.each([
+    ['a bot', commentPayload('/review', { login: 'dependabot[bot]', type: 'Bot' })],
+    ['a plain issue', commentPayload('/review', undefined, false)],
+    ['a comment that only quotes the command', commentPayload('> /review\nThis was asked before.')],
+    ['a comment without the command', commentPayload('Looks good to me')],
+  ])('ignores %s: nothing is queued, so no GitHub or model call follows', async (_label, payload) => {
+    const enqueue = vi.spyOn(app.queue, 'enqueue');
+
+    await receiveComment(payload);
+
+    expect(enqueue).not.toHaveBeenCalled();
+  });
+});
+
+describe('Re-run and Re-review on the check', () => {
+  function rerequested(action: 'rerequested' | 'requested_action') {
+    const payload = fixture<Body & { check_run: Body }>('check_run.rerequested.json');
+    return {
+      ...payload,
+      action,
+      repository: fixture<{ repository: unknown }>('pull_request.opened.json').repository,
+      // A fork's check run lists no pull requests; Bulwark finds the PR in its own external_id.
+      check_run: { ...payload.check_run, name: 'Bulwark', head_sha: HEAD, pull_requests: [], external_id: `review/1/${OWNER}/${REPO}/${PR}/${HEAD}/auto` },
+      ...(action === 'requested_action' ? { requested_action: { identifier: 'rereview' } } : {}),
+    };
+  }
+
+  it.each(['rerequested', 'requested_action'] as const)('reviews that head sha again on %s', async (action) => {
+    const created: Body[] = [];
+    mockInstallationToken();
+    mockNoRepoConfig();
+    mockCreateCheck(8, (body) => created.push(body));
+    mockPullRequest();
+    mockRepoFiles();
+    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    nock(ANTHROPIC).post('/v1/messages').reply(200, messageResponse({ findings: [] }));
+    nock(GITHUB).patch(`${REPO_PATH}/check-runs/8`).reply(200, { id: 8 });
+
+    await app.probot.receive({ id: `delivery-${action}`, name: 'check_run', payload: rerequested(action) as never });
+    await app.queue.onIdle();
+
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ head_sha: HEAD, external_id: expect.stringContaining(`/rerun-delivery-${action}`) });
+  });
+});
