@@ -66,6 +66,8 @@ export interface PipelineInput {
   started: number;
   log: Logger;
   control: JobControl;
+  /** The check run was created by an earlier attempt of this run (a retry, or a worker that died). */
+  resumed?: boolean;
   complete: (conclusion: 'success' | 'neutral' | 'failure' | 'skipped', output: { title: string; summary: string }) => Promise<void>;
 }
 
@@ -77,7 +79,13 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   const { deps, host, ref, job, pr, config, log } = input;
   const files = await host.listFiles(ref);
   const earlierReviews = await host.listOwnReviews(ref);
-  const scope = await findReviewScope(host, ref, job, files, earlierReviews);
+  // On a resumed run, a review of this head and run was posted by an earlier attempt of this very run, so it is
+  // no earlier review: scoping against it would call the head "unchanged" (a skipped check), and its threads would
+  // turn its findings into repeats left out of the conclusion (a green check). publishReview still finds it in
+  // `earlierReviews` and does not post again.
+  const postedByThisRun = input.resumed === true && earlierReviews.some((body) => isThisRun(body, job));
+  const priorReviews = postedByThisRun ? earlierReviews.filter((body) => !isThisRun(body, job)) : earlierReviews;
+  const scope = await findReviewScope(host, ref, job, files, priorReviews);
   if (scope.mode === 'unchanged') {
     await input.complete('skipped', renderSkippedOutput('No changes since the last review', scope.note ?? ''));
     return;
@@ -117,7 +125,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   const reviewedFiles = selection.files.filter((file) => reviewedPaths.includes(file.path));
   const { findings: modelFindings, invalid } = validateFindings(merged.findings);
   const found = [...redacted.findings, ...modelFindings];
-  const threads = earlierReviews.length > 0 ? await host.listOwnReviewThreads(ref) : [];
+  const threads = priorReviews.length > 0 && !postedByThisRun ? await host.listOwnReviewThreads(ref) : [];
   const decided = decide(found, reviewedFiles, config, threads);
 
   const result: ReviewResult = {
@@ -142,8 +150,11 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   }
 
   const conclusion = decideConclusion([...result.inline, ...result.overflow, ...result.unanchored], { blocking: config.check.blocking, failOn: config.check.fail_on });
+  // GitHub lists at most 3,000 files of a pull request (listFiles stops there): say what was never seen.
+  const unlisted = Math.max(0, pr.changedFiles - files.length);
   const notes = [
     scope.note,
+    ...(unlisted ? [`Partial review: this pull request changes ${pr.changedFiles} files, but GitHub lists only the first ${files.length}; the other ${unlisted} file(s) were not reviewed.`] : []),
     ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${outcome.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
     ...(plan.clipped.length ? [`Clipped to fit the budget: ${plan.clipped.map((clip) => `\`${clip.path}\` (${clip.keptHunks}/${clip.totalHunks} hunks)`).join(', ')}.`] : []),
     ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
@@ -171,7 +182,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     fingerprints: decided.fingerprints,
     earlierReviews,
     requestChanges: config.check.request_changes,
-    partial: failedFiles.length > 0 || plan.skipped.length > 0,
+    partial: failedFiles.length > 0 || plan.skipped.length > 0 || unlisted > 0,
     checkRunId: input.checkRunId,
     output: renderCheckOutput(result, conclusion, { durationMs, ledger: [ledger, ...notes.map((note) => `> ${note}`)].join('\n\n') }),
     log,
@@ -258,6 +269,10 @@ function decide(found: Finding[], files: DiffFile[], config: RepoConfig, threads
   );
   const { inline, overflow } = capComments(fresh, config.review.max_comments);
   return { inline, overflow, unanchored, below, repeats: anchored.length - fresh.length, fingerprints, stale };
+}
+
+function isThisRun(body: string, job: ReviewJob): boolean {
+  return parseMarkers(body).some((marker) => marker.kind === 'review' && marker.data.head === job.headSha && marker.data.run === job.run);
 }
 
 function threadFingerprints(thread: ReviewThread): string[] {

@@ -20,7 +20,7 @@ const RETRY_HINT = 'Comment `/review` on the pull request, or use **Re-run** on 
 
 /** One job = one review of one head sha. The only place that orders I/O; everything it decides is pure. */
 export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
-  return async (queued, control) => {
+  return retryBeforeTheCheck(async (queued, control) => {
     const ref: PullRequestRef = { installationId: queued.installationId, owner: queued.owner, repo: queued.repo, pullNumber: queued.pullNumber };
     const baseLog = deps.log.child({ delivery: queued.deliveryId, repo: `${queued.owner}/${queued.repo}`, pr: queued.pullNumber, run: queued.run });
     const host = await deps.hostFor(queued.installationId);
@@ -72,7 +72,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
         log.info({ reason: skip.reason }, 'review skipped');
         return;
       }
-      await reviewPullRequest({ deps, host, ref, job, pr, config: config.config, checkRunId, started, log, control, complete });
+      await reviewPullRequest({ deps, host, ref, job, pr, config: config.config, checkRunId, resumed: existing !== undefined, started, log, control, complete });
     } catch (error) {
       if (isRetryable(error) && control.attempt < control.maxAttempts) {
         log.warn({ err: error, attempt: control.attempt, maxAttempts: control.maxAttempts }, 'review failed; will retry');
@@ -82,6 +82,21 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
         throw new RetryLaterError('retryable failure', { cause: error });
       }
       await completeAfterFailure(error, complete, log);
+    }
+  });
+}
+
+/**
+ * Until the check run exists (config, check-run lookup and creation) a failure has no check to be reported on and
+ * the handler's own try does not see it: a retryable one is retried like any other, a last one is logged by the queue.
+ */
+function retryBeforeTheCheck(handler: JobHandler): JobHandler {
+  return async (job, control) => {
+    try {
+      await handler(job, control);
+    } catch (error) {
+      if (isRetryable(error) && control.attempt < control.maxAttempts) throw new RetryLaterError('retryable failure before the check run existed', { cause: error });
+      throw error;
     }
   };
 }

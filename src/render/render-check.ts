@@ -95,7 +95,8 @@ function notPostedLines(result: ReviewResult): string[] {
 }
 
 const SKIP_REASON_TEXT = {
-  'no-patch': 'no diff available (binary or too large)',
+  // GitHub gives no patch for binary files, very large diffs and renames without changes.
+  'no-patch': 'no diff available (binary, too large, or renamed without changes)',
   removed: 'file removed',
   lockfile: 'lock file',
   generated: 'generated file',

@@ -98,7 +98,13 @@ function renderLine(line: DiffLine): string {
   return `${left.padEnd(7)}${right.padEnd(7)}${mark} ${neutralise(line.text)}`;
 }
 
-/** PR text must not be able to close the data frame or open a fake one. */
+/**
+ * PR text must not be able to close the data frame or open a fake one. A lone UTF-16 surrogate (from a file that
+ * is not valid UTF-8, or a title set through the API) becomes U+FFFD: the API rejects the whole request with
+ * "400 The request body is not valid JSON: no low surrogate in string" otherwise.
+ */
 export function neutralise(text: string): string {
-  return text.replace(/<(\/?)\s*(pull_request_data|file|title|description)\b/gi, '<$1\u200b$2');
+  return text
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/<(\/?)\s*(pull_request_data|file|title|description)\b/gi, '<$1\u200b$2');
 }

@@ -73,9 +73,10 @@ export async function scanSecrets(input: { files: DiffFile[]; title: string; bod
 
   const located = await locateSecrets(segments);
   const findings = findingsOf(located);
-  const count = applyMasks([title, body, ...lineTargets.values(), ...headerTargets.values()]);
+  const count = applyMasks([[title, body], lineTargets.values(), headerTargets.values()]);
 
-  const files = input.files.map((file) => {
+  // Nothing masked (the usual case): the files go on as they came, without walking every line again.
+  const files = count === 0 ? [...input.files] : input.files.map((file) => {
     let changed = false;
     const hunks = file.hunks.map((hunk) => {
       const header = headerTargets.get(hunk)?.masked ?? hunk.header;
@@ -223,13 +224,22 @@ function targetAtOrBefore(starts: number[], offset: number): number {
 }
 
 /** Replaces the marked places of every target (once per target); returns how many places were masked. */
-function applyMasks(targets: Target[]): number {
+function applyMasks(groups: Iterable<Target>[]): number {
   let count = 0;
   const done = new Set<Target>();
-  for (const target of targets) {
-    if (done.has(target)) continue;
-    done.add(target);
-    if (target.marks.length === 0) continue;
+  for (const targets of groups) {
+    for (const target of targets) {
+      if (target.marks.length === 0 || done.has(target)) continue;
+      done.add(target);
+      count += mask(target);
+    }
+  }
+  return count;
+}
+
+/** Sets `masked` from the target's marks; returns how many places it masked. */
+function mask(target: Target): number {
+  {
     const marks = [...target.marks].sort((a, b) => a.start - b.start || b.end - a.end);
     const merged: Mark[] = [];
     for (const mark of marks) {
@@ -244,9 +254,8 @@ function applyMasks(targets: Target[]): number {
       position = mark.end;
     }
     target.masked = text + target.text.slice(position);
-    count += merged.length;
+    return merged.length;
   }
-  return count;
 }
 
 // ---------------------------------------------------------------------------------------------------------

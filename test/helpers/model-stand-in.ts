@@ -38,3 +38,32 @@ export function finding(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+let toolUseIds = 0;
+
+/** An assistant turn that asks for client tools (`stop_reason: tool_use`). */
+export function toolUseResponse(calls: { name: string; input: unknown }[], options: { model?: string } = {}) {
+  return {
+    id: `msg_tool_${(toolUseIds += 1)}`,
+    type: 'message',
+    role: 'assistant',
+    model: options.model ?? 'claude-sonnet-5-5',
+    content: calls.map((call) => ({ type: 'tool_use', id: `toolu_${(toolUseIds += 1)}`, name: call.name, input: call.input })),
+    stop_reason: 'tool_use',
+    stop_sequence: null,
+    usage: { input_tokens: 1500, output_tokens: 60, cache_creation_input_tokens: 0, cache_read_input_tokens: 900 },
+  };
+}
+
+/** The user turn of a Messages API request: the first message's text (the PR, as build-prompt frames it). */
+export function promptOf(request: Record<string, unknown>): string {
+  const messages = request.messages as { role: string; content: unknown }[] | undefined;
+  const first = messages?.[0]?.content;
+  if (typeof first === 'string') return first;
+  return Array.isArray(first) ? first.map((block: { text?: string }) => block.text ?? '').join('') : '';
+}
+
+/** The paths of the files a request's prompt shows, in prompt order. */
+export function filesInRequest(request: Record<string, unknown>): string[] {
+  return [...promptOf(request).matchAll(/<file path="([^"]+)"/g)].map((match) => match[1]!);
+}

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { pino } from 'pino';
+import type { Logger as PinoLogger } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { createMemoryQueue } from '../../src/adapters/memory/memory-queue.js';
 import { readSettings } from '../../src/config/env.js';
@@ -36,19 +37,33 @@ export interface TestApp {
 }
 
 /** The real App, with Octokit's retry and throttling off so strict nock sees every request once. */
-export async function createTestApp(options: BulwarkOptions & { env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: BulwarkOptions & { env?: Record<string, string>; log?: PinoLogger; octokitRetry?: Record<string, unknown> } = {},
+): Promise<TestApp> {
   const settings = options.settings ?? testSettings(options.env);
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const queue = options.queue ?? createMemoryQueue({ concurrency: settings.concurrency, maxAttempts: settings.jobs.attempts, backoffMs: settings.jobs.backoffMs, log });
   const probot = new Probot({
     appId: 123,
     privateKey: TEST_PRIVATE_KEY,
     log,
     // A function, not an object: Probot's own defaults wrap this class and would override an object's `throttle`.
-    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
+    // `octokitRetry` turns Octokit's retry plugin on (as in production) with the options given.
+    Octokit: ProbotOctokit.defaults((octokitOptions: Record<string, unknown>) => ({
+      ...octokitOptions,
+      retry: options.octokitRetry ? { enabled: true, ...options.octokitRetry } : { enabled: false },
+      throttle: { enabled: false },
+    })),
   });
   await probot.load(bulwark({ ...options, settings, queue }), { cwd: process.cwd(), addHandler: () => undefined });
   return { probot, queue, settings };
+}
+
+/** A logger that keeps every line it writes, parsed, for tests that assert on what was logged. */
+export function recordingLogger(level = 'debug'): { log: PinoLogger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { log, lines };
 }
 
 export function mockInstallationToken(installationId = 1): nock.Scope {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { createBullmqQueue } from '../../src/adapters/redis/bullmq-queue.js';
@@ -43,9 +44,10 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     open.push(queue);
     return { queue, queueName };
   };
-  /** A plain BullMQ Queue on the same keys, to look at job states. */
+  /** A plain BullMQ Queue on the same keys, to look at job states (on a client instance: BullMQ's ESM build cannot load ioredis itself). */
+  const inspectorClient = new Redis(redisUrl);
   const inspect = (queueName: string) => {
-    const inspector = new Queue(queueName, { connection: { url: redisUrl }, prefix });
+    const inspector = new Queue(queueName, { connection: inspectorClient, prefix });
     inspectors.push(inspector);
     return inspector;
   };
@@ -56,6 +58,7 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
   afterAll(async () => {
     for (const queueName of queueNames) await inspect(queueName).obliterate({ force: true });
     await Promise.all(inspectors.map((inspector) => inspector.close()));
+    await inspectorClient.quit();
     await deleteKeys(redisUrl, `${prefix}:`);
   });
 
@@ -214,6 +217,40 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     await sleep(50);
     // The closed worker neither completed nor released it: another replica takes it once the lock expires.
     expect(await inspect(queueName).getJobState(jobId)).toBe('active');
+  });
+
+  it('close waits for a running job within its bound and hands back a job taken meanwhile', async () => {
+    const { queue, queueName } = make({ concurrency: 2 });
+    const { queue: replica } = make({ queueName, concurrency: 1 });
+    const ran: string[] = [];
+    const started = gate();
+    const release = gate();
+    queue.start(async (received) => {
+      ran.push(`first:${received.headSha}`);
+      if (received.headSha === 'slow') {
+        started.open();
+        await release.promise;
+      }
+    });
+    const slow = await replica.enqueue(job('slow'));
+    await started.promise;
+
+    const closing = queue.close(3000);
+    await sleep(100);
+    // The closing worker's other slot may still be blocked waiting for a job: it must not run this one.
+    const second = await replica.enqueue(job('second', 2));
+    await sleep(200);
+    release.open();
+    await closing;
+
+    const inspector = inspect(queueName);
+    expect(await inspector.getJobState(slow.jobId)).toBe('completed');
+    expect((await inspector.getJob(second.jobId))?.attemptsMade).toBe(0);
+    replica.start(async (received) => {
+      ran.push(`replica:${received.headSha}`);
+    });
+    await replica.onIdle();
+    expect(ran).toEqual(['first:slow', 'replica:second']);
   });
 
   it('answers healthy while Redis answers', async () => {

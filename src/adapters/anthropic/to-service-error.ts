@@ -9,6 +9,11 @@ export function toServiceError(error: unknown): ServiceError {
   if (error instanceof Anthropic.APIConnectionError) {
     return new ServiceError('anthropic', 'Could not reach the model provider.', { retryable: true, cause: error });
   }
+  // The SDK parses the body with JSON.parse: an answer cut off midway (connection dropped after the headers)
+  // surfaces as a SyntaxError. Like a dropped connection, asking again can succeed.
+  if (error instanceof SyntaxError) {
+    return new ServiceError('anthropic', 'The answer from the model provider could not be read (it was cut off or is not JSON).', { retryable: true, cause: error });
+  }
   if (error instanceof Anthropic.APIUserAbortError) {
     return new ServiceError('anthropic', 'The model call was cancelled.', { retryable: false, cause: error });
   }

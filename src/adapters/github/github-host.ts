@@ -231,6 +231,9 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           body: review.body,
           event: review.event,
           comments: review.comments,
+          // Not re-sent by Octokit's retry plugin (which retries any 5xx, POST included): a 502 can come after
+          // GitHub created the review. The job's own retry looks for the review's marker before posting again.
+          request: { retries: 0 },
         });
         return { id: data.id };
       }),

@@ -117,7 +117,17 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       stackTraceLimit: 0,
     },
   });
-  queue.on('error', (error: Error) => log.error({ err: error }, 'queue error'));
+  // While Redis is down every connection reports each reconnect attempt: one line per message and minute is plenty.
+  const lastReported = new Map<string, number>();
+  const reportError = (message: string) => (error: Error) => {
+    const key = `${message}\u0000${error.message}`;
+    const now = Date.now();
+    if (now - (lastReported.get(key) ?? 0) < 60_000) return;
+    if (lastReported.size > 100) lastReported.clear();
+    lastReported.set(key, now);
+    log.error({ err: error }, message);
+  };
+  queue.on('error', reportError('queue error'));
 
   const ownKey = (kind: string, id: string) => `${prefix}:${queueName}:bulwark:${kind}:${id}`;
   const headKey = (job: ReviewJob) => ownKey('head', pullRequestKey(job));
@@ -160,6 +170,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     if (closed && token) {
       // Taken while this process shuts down: hand it straight back, without spending an attempt.
       await job.moveToDelayed(Date.now(), token);
+      log.info({ jobId }, 'handed a job back to the queue: shutting down');
       throw new DelayedError();
     }
     const attempt = job.attemptsMade + 1;
@@ -233,7 +244,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
         ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
         ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       });
-      started.on('error', (error: Error) => log.error({ err: error }, 'queue worker error'));
+      started.on('error', reportError('queue worker error'));
       started.on('stalled', (jobId: string) => log.warn({ jobId }, 'review job stalled: its worker stopped; it runs again'));
       started.on('failed', (job: Job<ReviewJob, void, string> | undefined, error: Error) => {
         if (reported.has(error)) return;

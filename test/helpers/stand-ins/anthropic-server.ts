@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -6,19 +7,58 @@ export interface AnthropicStandInOptions {
   latencyMs?: number;
   /** Builds the Messages API answer from the request body. */
   respond: (request: Record<string, unknown>) => { status?: number; body: unknown };
+  /**
+   * Prompt caching as the API reports it: a request whose system prompt was cached before reads it
+   * (`cache_read_input_tokens`), the first one writes it (`cache_creation_input_tokens`). `at-response`, like the
+   * API, makes an entry readable only once the response that wrote it is sent, so requests started together all
+   * write; `at-request` makes it readable as soon as the first request arrives. Off: usage is left as answered.
+   */
+  cache?: 'at-request' | 'at-response';
+  /** Keep request bodies (default true); a benchmark sending megabytes of prompts turns it off. */
+  keepBodies?: boolean;
 }
 
 export interface AnthropicStandIn {
   url: string;
   requests: { at: number; body: Record<string, unknown> }[];
+  /** Requests received (also when bodies are not kept). */
+  received: number;
   /** Most requests in flight at once. */
   peakConcurrency: number;
+  /** With `cache`: requests that read the cached system prompt, the tokens they read, and requests that wrote it. */
+  cacheReads: number;
+  cacheReadTokens: number;
+  cacheWrites: number;
+  /** Forgets requests, counters and the cache: the next request is a cold start. */
+  reset(): void;
   close(): Promise<void>;
 }
 
+/** ~4 characters per token: a stand-in's count only has to be stable. */
+const tokensOf = (text: string) => Math.ceil(text.length / 4);
+
 /** A local Anthropic Messages API (`POST /v1/messages`) over real HTTP, with a latency you set. */
 export async function startAnthropicStandIn(options: AnthropicStandInOptions): Promise<AnthropicStandIn> {
-  const state: AnthropicStandIn = { url: '', requests: [], peakConcurrency: 0, close: async () => undefined };
+  const state: AnthropicStandIn = {
+    url: '',
+    requests: [],
+    received: 0,
+    peakConcurrency: 0,
+    cacheReads: 0,
+    cacheReadTokens: 0,
+    cacheWrites: 0,
+    reset: () => {
+      state.requests.length = 0;
+      state.received = 0;
+      state.peakConcurrency = 0;
+      state.cacheReads = 0;
+      state.cacheReadTokens = 0;
+      state.cacheWrites = 0;
+      cached.clear();
+    },
+    close: async () => undefined,
+  };
+  const cached = new Set<string>();
   let inFlight = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -26,8 +66,12 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     req.on('end', () => {
       inFlight += 1;
       state.peakConcurrency = Math.max(state.peakConcurrency, inFlight);
+      state.received += 1;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      state.requests.push({ at: performance.now(), body });
+      if (options.keepBodies !== false) state.requests.push({ at: performance.now(), body });
+      const cacheKey = options.cache ? createHash('sha256').update(JSON.stringify([body.model, body.tools ?? null, body.system ?? null])).digest('hex') : '';
+      const hit = options.cache ? cached.has(cacheKey) : false;
+      if (options.cache === 'at-request') cached.add(cacheKey);
       setTimeout(() => {
         inFlight -= 1;
         if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
@@ -35,7 +79,25 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
           return;
         }
         const answer = options.respond(body);
-        res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+        const status = answer.status ?? 200;
+        if (options.cache && status === 200) {
+          const prefix = tokensOf(JSON.stringify([body.tools ?? null, body.system ?? null]));
+          const usage = {
+            input_tokens: tokensOf(JSON.stringify(body.messages ?? [])),
+            cache_creation_input_tokens: hit ? 0 : prefix,
+            cache_read_input_tokens: hit ? prefix : 0,
+          };
+          if (hit) {
+            state.cacheReads += 1;
+            state.cacheReadTokens += prefix;
+          } else {
+            state.cacheWrites += 1;
+          }
+          cached.add(cacheKey);
+          const message = answer.body as { usage?: Record<string, unknown> };
+          answer.body = { ...message, usage: { ...message.usage, ...usage } };
+        }
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
       }, options.latencyMs ?? 0);
     });
   });

@@ -21,6 +21,22 @@ export interface GitHubStandInOptions {
   latencyMs?: number;
   /** Served at GHE's API prefix, as Probot uses it with GHE_HOST. */
   prefix?: string;
+  /** `.github/bulwark.yml` on the default branch (raw YAML); absent: 404. */
+  config?: string;
+  /** `GET /compare/{base}...{head}`: `status` and the file names; absent: 404 (the base is gone). */
+  compare?: { status: string; files: string[] };
+  /** Review threads the GraphQL `reviewThreads` query lists (first comment by the bot). */
+  threads?: StandInThread[];
+  /** `GET /tarball/{sha}`: the gzipped archive; absent: 404. */
+  tarball?: Uint8Array;
+}
+
+export interface StandInThread {
+  id: string;
+  path: string;
+  isResolved?: boolean;
+  isOutdated?: boolean;
+  body: string;
 }
 
 export interface RecordedRequest {
@@ -36,6 +52,10 @@ export interface GitHubStandIn {
   requests: RecordedRequest[];
   reviews: Record<string, unknown>[];
   checkRuns: Map<number, Record<string, unknown>[]>;
+  /** Thread ids the `resolveReviewThread` mutation was sent for. */
+  resolvedThreads: string[];
+  /** Forgets requests, reviews, check runs and resolved threads: the next review starts on a fresh PR. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +69,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   const requests: RecordedRequest[] = [];
   const reviews: Record<string, unknown>[] = [];
   const checkRuns = new Map<number, Record<string, unknown>[]>();
+  const resolvedThreads: string[] = [];
   let nextCheckId = 1;
 
   const server: Server = createServer((req, res) => {
@@ -65,7 +86,24 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     if (method === 'POST' && /\/app\/installations\/\d+\/access_tokens$/.test(path)) {
       return json(res, 201, { token: 'ghs_standin', expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {} });
     }
-    if (method === 'GET' && path.includes('/contents')) return json(res, 404, { message: 'Not Found' });
+    if (method === 'GET' && path.includes('/contents')) {
+      if (options.config !== undefined && decodeURIComponent(path) === `${repoPath}/contents/.github/bulwark.yml`) {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(options.config);
+        return;
+      }
+      return json(res, 404, { message: 'Not Found' });
+    }
+    if (method === 'GET' && path.startsWith(`${repoPath}/compare/`)) {
+      if (!options.compare) return json(res, 404, { message: 'Not Found' });
+      return json(res, 200, { status: options.compare.status, files: options.compare.files.map((filename) => ({ filename, status: 'modified', additions: 1, deletions: 0 })) });
+    }
+    if (method === 'GET' && path.startsWith(`${repoPath}/tarball/`)) {
+      if (!options.tarball) return json(res, 404, { message: 'Not Found' });
+      res.writeHead(200, { 'content-type': 'application/x-gzip' }).end(Buffer.from(options.tarball));
+      return;
+    }
+    // Octokit's GraphQL client on GHE drops the /v3 of the REST prefix: /api/v3 → /api/graphql.
+    if (method === 'POST' && path === `${prefix.replace(/\/v3$/, '')}/graphql`) return graphql(body as { query?: string; variables?: Record<string, unknown> }, res);
     if (method === 'GET' && /\/commits\/[^/]+\/check-runs$/.test(path)) {
       const runs = [...checkRuns.entries()].map(([id, updates]) => ({ id, external_id: updates[0]?.external_id ?? null, status: updates.at(-1)?.status ?? 'queued' }));
       return json(res, 200, { total_count: runs.length, check_runs: runs });
@@ -90,6 +128,25 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       return json(res, 200, { id: reviews.length });
     }
     return json(res, 404, { message: `stand-in has no route for ${method} ${path}` });
+  };
+
+  const graphql = (body: { query?: string; variables?: Record<string, unknown> }, res: ServerResponse) => {
+    const query = body?.query ?? '';
+    if (query.includes('resolveReviewThread')) {
+      resolvedThreads.push(String(body.variables?.id));
+      return json(res, 200, { data: { resolveReviewThread: { thread: { id: body.variables?.id } } } });
+    }
+    if (query.includes('reviewThreads')) {
+      const nodes = (options.threads ?? []).map((thread) => ({
+        id: thread.id,
+        path: thread.path,
+        isResolved: thread.isResolved ?? false,
+        isOutdated: thread.isOutdated ?? false,
+        comments: { nodes: [{ body: thread.body, author: { __typename: 'Bot', login: 'bulwark' } }] },
+      }));
+      return json(res, 200, { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } } } } });
+    }
+    return json(res, 200, { errors: [{ message: 'stand-in does not know this query' }] });
   };
 
   const files = (url: URL, res: ServerResponse) => {
@@ -117,6 +174,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     requests,
     reviews,
     checkRuns,
+    resolvedThreads,
+    reset: () => {
+      requests.length = 0;
+      reviews.length = 0;
+      resolvedThreads.length = 0;
+      checkRuns.clear();
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

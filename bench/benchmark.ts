@@ -1,0 +1,23 @@
+/** One benchmark of `npm run bench`: it runs, prints a short report, and says whether its targets were met. */
+export interface Benchmark {
+  name: string;
+  run(): Promise<BenchmarkResult>;
+}
+
+export interface BenchmarkResult {
+  /** Report lines, already printed. */
+  lines: string[];
+  /** Each target with whether the median met it. */
+  targets: { name: string; met: boolean }[];
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** `min … max` of a series, to show how noisy the runs were. */
+export function spread(values: number[], digits = 0): string {
+  return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+}

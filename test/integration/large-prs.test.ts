@@ -1,0 +1,172 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { estimateFileTokens } from '../../src/review/estimate-tokens.js';
+import { selectFiles } from '../../src/review/select-files.js';
+import { file, mockCreateCheck, mockEarlierReviews, mockNoRepoConfig, mockPullRequest, mockRepoConfig, mockRepoFiles, openedPayload } from '../helpers/github-stand-in.js';
+import { filesInRequest, finding, messageResponse } from '../helpers/model-stand-in.js';
+import { captureCheckUpdates, captureReviews, mockFilePages, summaryOf } from '../helpers/pipeline-mocks.js';
+import type { RestFile } from '../helpers/pipeline-mocks.js';
+import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
+import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
+import { assertNockDone, createTestApp, mockInstallationToken, setupNock } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
+
+type Body = Record<string, unknown>;
+
+/**
+ * Large pull requests: GitHub by nock, the model by the real-HTTP stand-in (so "in flight" means open
+ * connections). Paged file lists, chunks reviewed in parallel under BULWARK_MODEL_CONCURRENCY, one failed chunk,
+ * and the risk-ordered per-review budget.
+ */
+
+const pad = (index: number) => String(index).padStart(3, '0');
+/** One added line (R2) between two context lines; the added text names the file so every line is distinct. */
+const patchFor = (path: string) => ['@@ -1,2 +1,3 @@', ' const first = 1;', `+const added = '${path}';`, ' const last = 3;'].join('\n');
+const restFile = (path: string): RestFile => file(path, patchFor(path));
+
+const routes = (count: number) => Array.from({ length: count }, (_, index) => `src/routes/r${pad(index)}.ts`);
+const libs = (count: number) => Array.from({ length: count }, (_, index) => `src/lib/u${pad(index)}.ts`);
+const tests = (count: number) => Array.from({ length: count }, (_, index) => `test/t${pad(index)}.test.ts`);
+
+const isRoute = (path: string) => path.startsWith('src/routes/');
+const isTest = (path: string) => path.startsWith('test/');
+
+let app: TestApp;
+let model: AnthropicStandIn | undefined;
+
+beforeEach(() => {
+  setupNock();
+  nock.enableNetConnect('127.0.0.1');
+});
+
+afterEach(async () => {
+  await model?.close();
+  model = undefined;
+  nock.disableNetConnect();
+  assertNockDone();
+});
+
+/** The model: one finding per chunk on its first file's added line; a 500 for the chunk holding `failOn`. */
+async function startModel(options: { failOn?: string; latencyMs?: number } = {}) {
+  model = await startAnthropicStandIn({
+    latencyMs: options.latencyMs ?? 40,
+    respond: (request) => {
+      const files = filesInRequest(request);
+      if (options.failOn && files.includes(options.failOn)) {
+        return { status: 500, body: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } } };
+      }
+      const first = files[0] ?? 'none';
+      return { body: messageResponse({ summary: `Chunk starting at ${first}.`, findings: [finding({ path: first, line: 2, title: `Issue in ${first}` })] }) };
+    },
+  });
+  return model;
+}
+
+async function start(env: Record<string, string>, files: RestFile[], config?: string) {
+  app = await createTestApp({ env: { ANTHROPIC_BASE_URL: model!.url, ...env } });
+  mockInstallationToken();
+  if (config) mockRepoConfig(config);
+  else mockNoRepoConfig();
+  mockCreateCheck();
+  mockPullRequest();
+  mockRepoFiles();
+  mockEarlierReviews([]);
+  const pages = mockFilePages(files);
+  const updates = captureCheckUpdates();
+  const reviews = captureReviews();
+  await app.probot.receive({ id: 'delivery-large', name: 'pull_request', payload: openedPayload() as never });
+  await app.queue.onIdle();
+  return { pages, updates, reviews };
+}
+
+/** 250 files listed tests first, so any routes-first order is the planner's, not the API's. */
+function mixedPullRequest(): RestFile[] {
+  return [...tests(90), ...libs(100), ...routes(60)].map(restFile);
+}
+
+describe('a 250-file pull request', () => {
+  it('pages through 3 pages, reviews every file in exactly one chunk with at most 2 model calls in flight, and merges all findings into one review', async () => {
+    const stand = await startModel();
+    const files = mixedPullRequest();
+
+    const { pages, updates, reviews } = await start({ BULWARK_CHUNK_TOKENS: '1500', BULWARK_MODEL_CONCURRENCY: '2' }, files);
+
+    expect(pages.isDone()).toBe(true);
+    const chunks = stand.requests.map((request) => filesInRequest(request.body));
+    expect(chunks.length).toBeGreaterThan(4);
+    // The bound holds, and is used: the chunks did run two at a time.
+    expect(stand.peakConcurrency).toBe(2);
+    // Every file in exactly one chunk.
+    const seen = chunks.flat();
+    expect(seen).toHaveLength(250);
+    expect(new Set(seen)).toEqual(new Set(files.map((entry) => entry.filename)));
+    // Risk order: the routes fill the first chunks, the tests the last ones; no chunk mixes the two.
+    const byArrival = [...stand.requests].sort((a, b) => a.at - b.at).map((request) => filesInRequest(request.body));
+    expect(byArrival[0]!.every(isRoute)).toBe(true);
+    expect(byArrival.at(-1)!.every(isTest)).toBe(true);
+    expect(chunks.every((chunk) => !(chunk.some(isRoute) && chunk.some(isTest)))).toBe(true);
+    // One review, with the finding of every chunk inline.
+    expect(reviews).toHaveLength(1);
+    const comments = reviews[0]!.comments as Body[];
+    expect(comments.map((comment) => comment.path).sort()).toEqual(chunks.map((chunk) => chunk[0]).sort());
+    expect(reviews[0]!.body).not.toMatch(/partial review/i);
+    expect(updates.at(-1)).toMatchObject({ status: 'completed' });
+    const summary = summaryOf(updates);
+    expect(summary).toContain('Reviewed 250 files.');
+    expect(summary).toContain(`| Model calls (chunks) | ${chunks.length} |`);
+  });
+
+  it('keeps the other chunks when one model call fails, posts the review as partial and lists the failed chunk with the reason', async () => {
+    const failOn = 'src/lib/u050.ts';
+    const stand = await startModel({ failOn });
+    const files = mixedPullRequest();
+
+    const { updates, reviews } = await start({ BULWARK_CHUNK_TOKENS: '1500', BULWARK_MODEL_CONCURRENCY: '2' }, files);
+
+    const chunks = stand.requests.map((request) => filesInRequest(request.body));
+    const failed = chunks.find((chunk) => chunk.includes(failOn))!;
+    const succeeded = chunks.filter((chunk) => chunk !== failed);
+    expect(failed.length).toBeGreaterThan(1);
+    expect(stand.requests).toHaveLength(chunks.length);
+
+    expect(reviews).toHaveLength(1);
+    const review = reviews[0]!;
+    expect(review.body).toMatch(/partial review/i);
+    const commented = (review.comments as Body[]).map((comment) => comment.path).sort();
+    expect(commented).toEqual(succeeded.map((chunk) => chunk[0]).sort());
+
+    expect(updates.at(-1)).toMatchObject({ status: 'completed' });
+    const summary = summaryOf(updates);
+    expect(summary).toContain(`Reviewed ${250 - failed.length} files.`);
+    for (const path of failed) expect(summary).toContain(`| \`${path}\` | not reviewed: the model call for it failed |`);
+    expect(summary).toMatch(new RegExp(`Partial review: ${failed.length} file\\(s\\) could not be reviewed because a model call failed \\(The model provider answered 500\\.\\)`));
+    for (const path of succeeded.flat()) expect(summary).not.toContain(`\`${path}\` |`);
+  });
+
+  it('spends a small per-review budget riskiest first: routes, then other code; the tests that do not fit are listed as over budget', async () => {
+    const stand = await startModel({ latencyMs: 0 });
+    const testFiles = tests(10);
+    const otherFiles = libs(10);
+    const routeFiles = routes(10);
+    const files = [...testFiles, ...otherFiles, ...routeFiles].map(restFile);
+    // Exactly the routes and the other code, plus half a test file: no test fits.
+    const costOf = (paths: string[]) =>
+      selectFiles(paths.map((path) => ({ path, status: 'modified' as const, additions: 1, deletions: 0, patch: patchFor(path) })), { include: ['**/*'], exclude: [] }).files.reduce(
+        (sum, diff) => sum + estimateFileTokens(diff),
+        0,
+      );
+    const budget = costOf([...routeFiles, ...otherFiles]) + Math.floor(costOf([testFiles[0]!]) / 2);
+
+    const { updates, reviews } = await start({}, files, `budget:\n  max_input_tokens: ${budget}\n`);
+
+    expect(stand.requests).toHaveLength(1);
+    const prompt = filesInRequest(stand.requests[0]!.body);
+    expect(prompt).toEqual([...routeFiles, ...otherFiles]);
+    const summary = summaryOf(updates);
+    expect(summary).toContain('Reviewed 20 files.');
+    expect(summary).toContain('### Skipped files (10)');
+    for (const path of testFiles) expect(summary).toContain(`| \`${path}\` | over the review size budget |`);
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]!.body).toMatch(/partial review/i);
+  });
+});
