@@ -54,6 +54,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
           output: { title: 'Review in progress', summary: `Bulwark is reviewing \`${job.headSha.slice(0, 7)}\`.` },
         })
       ).id;
+    if (existing) host.learnOwnIdentity(existing.appSlug);
     log.info({ checkRunId, trigger: job.trigger, resumed: existing !== undefined }, 'review started');
 
     const complete = (conclusion: 'success' | 'neutral' | 'failure' | 'skipped', output: CheckOutput) =>

@@ -87,6 +87,8 @@ export interface DirectoryEntry {
 /** What Bulwark needs from GitHub for one installation, in its own words. */
 export interface PullRequestHost {
   getPullRequest(ref: PullRequestRef): Promise<PullRequestInfo>;
+  /** Tells the host which App it is (from a check run it created or resumed): its own bodies are told apart from other bots'. */
+  learnOwnIdentity(appSlug: string | null): void;
   /** Every file of the PR (paginated; GitHub lists at most 3,000). */
   listFiles(ref: PullRequestRef): Promise<ChangedFile[]>;
   /** The repo config file from the default branch (org `.github` and `_extends` honoured); undefined when absent. */
@@ -139,6 +141,8 @@ export interface ExistingCheckRun {
   id: number;
   externalId: string | null;
   status: 'queued' | 'in_progress' | 'completed' | string;
+  /** The App that created the run. */
+  appSlug: string | null;
 }
 
 export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';

@@ -35,13 +35,24 @@ import type {
  *   was written to replace the whole range, and applying it to a single line would corrupt the code.
  */
 export function anchorFindings(findings: Finding[], files: DiffFile[]): AnchorResult {
-  const indexes = new Map(files.map((file) => [file.path, indexFile(file)] as const));
+  // Only the files findings cite are indexed: a 3,000-file review with 50 findings indexes a few files, not all.
+  const byPath = new Map(files.map((file) => [file.path, file] as const));
+  const indexes = new Map<string, FileIndex>();
+  const indexOf = (path: string): FileIndex | undefined => {
+    let index = indexes.get(path);
+    const file = byPath.get(path);
+    if (index === undefined && file !== undefined) {
+      index = indexFile(file);
+      indexes.set(path, index);
+    }
+    return index;
+  };
   const anchored: AnchoredFinding[] = [];
   const unanchored: UnanchoredFinding[] = [];
 
   for (const finding of findings) {
     const path = normalisePath(finding.path);
-    const index = indexes.get(path);
+    const index = indexOf(path);
     const outcome = index === undefined ? 'unknown-file' : anchorFinding({ ...finding, path }, index);
     if (typeof outcome === 'string') unanchored.push({ ...finding, path, reason: outcome });
     else anchored.push(outcome);

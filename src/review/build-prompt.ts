@@ -104,7 +104,12 @@ function renderLine(line: DiffLine): string {
  * "400 The request body is not valid JSON: no low surrogate in string" otherwise.
  */
 export function neutralise(text: string): string {
+  // Most lines hold neither: one scan instead of two replaces, for every line of a 100,000-line diff.
+  if (!NEEDS_NEUTRALISING.test(text)) return text;
   return text
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
     .replace(/<(\/?)\s*(pull_request_data|file|title|description)\b/gi, '<$1\u200b$2');
 }
+
+/** What either replace in neutralise could act on: a '<' or any surrogate. */
+const NEEDS_NEUTRALISING = /[<\uD800-\uDFFF]/;

@@ -44,55 +44,56 @@ const MIN_PROPAGATED_LENGTH = 8;
 export async function scanSecrets(input: { files: DiffFile[]; title: string; body: string }): Promise<SecretScan> {
   const title = newTarget(input.title);
   const body = newTarget(input.body);
-  const lineTargets = new Map<DiffLine, Target>();
-  const headerTargets = new Map<Hunk, Target>();
+  // Targets by position (file, hunk, line), not in a Map keyed by the line objects: hashing 100,000 lines as Map
+  // keys was the costliest part of the scan. A context line is one target shared by the new and the old side.
+  const fileTargets: { lines: Target[][]; headers: Target[] }[] = [];
   const segments: Segment[] = [newSegment('plain', 'text', undefined, [title]), newSegment('plain', 'text', undefined, [body])];
 
   for (const file of input.files) {
     const kind = lintKindForPath(file.path);
-    const lines = file.hunks.flatMap((hunk) => hunk.lines);
-    const targetOf = (line: DiffLine): Target => {
-      let target = lineTargets.get(line);
-      if (!target) {
-        target = newTarget(line.text, line);
-        lineTargets.set(line, target);
-      }
-      return target;
-    };
-    segments.push(newSegment(kind, 'new', file.path, lines.filter((line) => line.kind !== 'del').map(targetOf)));
-    if (lines.some((line) => line.kind === 'del')) {
-      segments.push(newSegment(kind, 'old', file.path, lines.filter((line) => line.kind !== 'add').map(targetOf)));
+    const lines = file.hunks.map((hunk) => hunk.lines.map((line) => newTarget(line.text, line)));
+    const newSide: Target[] = [];
+    const oldSide: Target[] = [];
+    let deletes = false;
+    for (const target of lines.flat()) {
+      const lineKind = target.line?.kind;
+      if (lineKind !== 'del') newSide.push(target);
+      if (lineKind !== 'add') oldSide.push(target);
+      if (lineKind === 'del') deletes = true;
     }
-    const headers = file.hunks.map((hunk) => {
-      const target = newTarget(hunk.header);
-      headerTargets.set(hunk, target);
-      return target;
-    });
+    segments.push(newSegment(kind, 'new', file.path, newSide));
+    if (deletes) segments.push(newSegment(kind, 'old', file.path, oldSide));
+    const headers = file.hunks.map((hunk) => newTarget(hunk.header));
     segments.push(newSegment('plain', 'text', file.path, headers));
+    fileTargets.push({ lines, headers });
   }
 
   const located = await locateSecrets(segments);
   const findings = findingsOf(located);
-  const count = applyMasks([[title, body], lineTargets.values(), headerTargets.values()]);
+  const count = applyMasks([[title, body], ...fileTargets.flatMap((targets) => [...targets.lines, targets.headers])]);
 
   // Nothing masked (the usual case): the files go on as they came, without walking every line again.
-  const files = count === 0 ? [...input.files] : input.files.map((file) => {
-    let changed = false;
-    const hunks = file.hunks.map((hunk) => {
-      const header = headerTargets.get(hunk)?.masked ?? hunk.header;
-      let hunkChanged = header !== hunk.header;
-      const lines = hunk.lines.map((line) => {
-        const masked = lineTargets.get(line)?.masked;
-        if (masked === undefined || masked === line.text) return line;
-        hunkChanged = true;
-        return { ...line, text: masked };
-      });
-      if (!hunkChanged) return hunk;
-      changed = true;
-      return { ...hunk, header, lines };
-    });
-    return changed ? { ...file, hunks } : file;
-  });
+  const files =
+    count === 0
+      ? [...input.files]
+      : input.files.map((file, fileIndex) => {
+          const targets = fileTargets[fileIndex];
+          let changed = false;
+          const hunks = file.hunks.map((hunk, hunkIndex) => {
+            const header = targets?.headers[hunkIndex]?.masked ?? hunk.header;
+            let hunkChanged = header !== hunk.header;
+            const lines = hunk.lines.map((line, lineIndex) => {
+              const masked = targets?.lines[hunkIndex]?.[lineIndex]?.masked;
+              if (masked === undefined || masked === line.text) return line;
+              hunkChanged = true;
+              return { ...line, text: masked };
+            });
+            if (!hunkChanged) return hunk;
+            changed = true;
+            return { ...hunk, header, lines };
+          });
+          return changed ? { ...file, hunks } : file;
+        });
 
   return { files, title: title.masked ?? input.title, body: body.masked ?? input.body, findings, count };
 }
@@ -101,7 +102,7 @@ export async function scanSecrets(input: { files: DiffFile[]; title: string; bod
 export async function maskSecretsInText(text: string): Promise<{ text: string; count: number }> {
   const target = newTarget(text);
   await locateSecrets([newSegment('plain', 'text', undefined, [target])]);
-  const count = applyMasks([target]);
+  const count = applyMasks([[target]]);
   return { text: target.masked ?? text, count };
 }
 
@@ -239,23 +240,21 @@ function applyMasks(groups: Iterable<Target>[]): number {
 
 /** Sets `masked` from the target's marks; returns how many places it masked. */
 function mask(target: Target): number {
-  {
-    const marks = [...target.marks].sort((a, b) => a.start - b.start || b.end - a.end);
-    const merged: Mark[] = [];
-    for (const mark of marks) {
-      const last = merged.at(-1);
-      if (last && mark.start < last.end) last.end = Math.max(last.end, mark.end);
-      else merged.push({ ...mark });
-    }
-    let text = '';
-    let position = 0;
-    for (const mark of merged) {
-      text += target.text.slice(position, mark.start) + mark.label;
-      position = mark.end;
-    }
-    target.masked = text + target.text.slice(position);
-    return merged.length;
+  const marks = [...target.marks].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Mark[] = [];
+  for (const mark of marks) {
+    const last = merged.at(-1);
+    if (last && mark.start < last.end) last.end = Math.max(last.end, mark.end);
+    else merged.push({ ...mark });
   }
+  let text = '';
+  let position = 0;
+  for (const mark of merged) {
+    text += target.text.slice(position, mark.start) + mark.label;
+    position = mark.end;
+  }
+  target.masked = text + target.text.slice(position);
+  return merged.length;
 }
 
 // ---------------------------------------------------------------------------------------------------------

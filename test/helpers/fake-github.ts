@@ -77,6 +77,8 @@ export interface FakeGitHub {
 }
 
 const BOT = { login: 'bulwark[bot]', type: 'Bot' };
+/** The App behind the fake's check runs, as GitHub names it in check-run responses. */
+const APP = { id: 1, slug: 'bulwark' };
 
 export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
   const faults: (Fault & { left: number })[] = [];
@@ -109,7 +111,7 @@ export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
     if (method === 'GET' && listing) {
       const runs = state.checkRuns
         .filter((run) => run.headSha === listing[1] && (!query.has('check_name') || query.get('check_name') === run.name))
-        .map((run) => ({ id: run.id, name: run.name, head_sha: run.headSha, external_id: run.externalId, status: run.status, conclusion: run.conclusion ?? null }));
+        .map((run) => ({ id: run.id, name: run.name, head_sha: run.headSha, external_id: run.externalId, status: run.status, conclusion: run.conclusion ?? null, app: APP }));
       return [200, { total_count: runs.length, check_runs: runs }];
     }
     if (method === 'POST' && path === `${REPO_PATH}/check-runs`) {
@@ -125,7 +127,7 @@ export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
         updates: [start],
       };
       state.checkRuns.push(run);
-      return [201, { id: run.id }];
+      return [201, { id: run.id, app: APP }];
     }
     const update = path.match(new RegExp(`^${REPO_PATH}/check-runs/(\\d+)$`));
     if (method === 'PATCH' && update) {

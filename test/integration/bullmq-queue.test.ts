@@ -264,6 +264,7 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
 
     const adapter = pathToFileURL(fileURLToPath(new URL('../../src/adapters/redis/bullmq-queue.ts', import.meta.url))).href;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_WORKER], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
       env: { ...process.env, REDIS_URL: redisUrl, BULWARK_ADAPTER: adapter, BULWARK_QUEUE: queueName, BULWARK_PREFIX: prefix },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -20,7 +20,23 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
     }
   };
 
+  /**
+   * Markers prove nothing about who wrote a body, and any bot (a workflow's github-actions[bot] included) can
+   * post one. Once the App's own login is known — from the check run it created or resumed — only bodies by that
+   * login count; before, any bot's.
+   */
+  let ownLogin: string | undefined;
+  const learnOwnLogin = (app: { slug?: string | undefined } | null | undefined) => {
+    if (app?.slug) ownLogin = `${app.slug}[bot]`;
+  };
+  const isOwn = (user: { login: string; type?: string } | null | undefined): boolean => {
+    if (!user) return false;
+    return ownLogin ? user.login.toLowerCase() === ownLogin.toLowerCase() : user.type === 'Bot';
+  };
+
   return {
+    learnOwnIdentity: (appSlug) => learnOwnLogin({ slug: appSlug ?? undefined }),
+
     getPullRequest: (ref) =>
       call('reading the pull request', async () => {
         const { data } = await octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber });
@@ -102,6 +118,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           started_at: new Date().toISOString(),
           ...(start.output ? { output: toOctokitOutput(start.output) } : {}),
         });
+        learnOwnLogin(data.app);
         return { id: data.id };
       }),
 
@@ -155,7 +172,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           issue_number: ref.pullNumber,
           per_page: 100,
         });
-        return comments.filter((comment) => comment.user?.type === 'Bot' && comment.body?.includes(MARKER)).map((comment) => comment.body ?? '');
+        return comments.filter((comment) => isOwn(comment.user) && comment.body?.includes(MARKER)).map((comment) => comment.body ?? '');
       }),
 
     listOwnReviews: (ref) =>
@@ -166,13 +183,13 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           pull_number: ref.pullNumber,
           per_page: 100,
         });
-        return reviews.filter((review) => review.user?.type === 'Bot' && review.body.includes(MARKER)).map((review) => review.body);
+        return reviews.filter((review) => isOwn(review.user) && review.body.includes(MARKER)).map((review) => review.body);
       }),
 
     listCheckRuns: (ref, headSha, name) =>
       call('listing check runs', async () => {
         const { data } = await octokit.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: headSha, check_name: name, filter: 'all', per_page: 100 });
-        return data.check_runs.map((run) => ({ id: run.id, externalId: run.external_id, status: run.status }));
+        return data.check_runs.map((run) => ({ id: run.id, externalId: run.external_id, status: run.status, appSlug: run.app?.slug ?? null }));
       }),
 
     createComment: (ref, body) =>
@@ -208,7 +225,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           const connection = page.repository?.pullRequest?.reviewThreads;
           for (const node of connection?.nodes ?? []) {
             const first = node.comments.nodes[0];
-            if (!first || first.author?.__typename !== 'Bot' || !first.body.includes(MARKER)) continue;
+            if (!first || !isOwn(restUser(first.author)) || !first.body.includes(MARKER)) continue;
             threads.push({ id: node.id, path: node.path, isResolved: node.isResolved, isOutdated: node.isOutdated, body: first.body });
           }
           cursor = connection?.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
@@ -245,6 +262,13 @@ function decodeRaw(data: unknown): string | undefined {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data as ArrayBuffer);
   return undefined;
+}
+
+/** GraphQL names a bot `slug` where REST says `slug[bot]`; compare them in REST's form. */
+function restUser(author: { __typename: string; login: string } | null): { login: string; type: string } | undefined {
+  if (!author) return undefined;
+  const bot = author.__typename === 'Bot';
+  return { login: bot && !author.login.endsWith('[bot]') ? `${author.login}[bot]` : author.login, type: bot ? 'Bot' : 'User' };
 }
 
 function statusOf(error: unknown): number | undefined {
