@@ -121,8 +121,11 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   deps.onUsage?.({ model: merged.model || agent.model, ...merged.usage, usd });
   await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
 
-  const reviewedPaths = plan.chunks.flat().map((file) => file.path).filter((path) => !failedFiles.some((failed) => failed.path === path));
-  const reviewedFiles = selection.files.filter((file) => reviewedPaths.includes(file.path));
+  // Sets, not array scans: with 3,000 files the scans were 9 million comparisons.
+  const failedPaths = new Set(failedFiles.map((failed) => failed.path));
+  const reviewedPaths = plan.chunks.flat().map((file) => file.path).filter((path) => !failedPaths.has(path));
+  const reviewedSet = new Set(reviewedPaths);
+  const reviewedFiles = selection.files.filter((file) => reviewedSet.has(file.path));
   const { findings: modelFindings, invalid } = validateFindings(merged.findings);
   const found = [...redacted.findings, ...modelFindings];
   const threads = priorReviews.length > 0 && !postedByThisRun ? await host.listOwnReviewThreads(ref) : [];

@@ -30,7 +30,7 @@ export interface ReviewJob {
 
 /** What a running job may ask of its queue. */
 export interface JobControl {
-  /** 1 for the first run; a retry after a retryable failure or a stalled worker counts up. */
+  /** 1 for the first run; each retry after a retryable failure counts up (a run lost with a dead worker does not). */
   attempt: number;
   /** Runs the queue allows in all; a handler on its last attempt must finish the check run itself. */
   maxAttempts: number;

@@ -80,7 +80,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
       await jobHandler(job, {
         attempt,
         maxAttempts,
-        isSuperseded: async () => latestHead.get(pullRequestKey(job)) !== job.headSha,
+        isSuperseded: async () => Boolean(job.headSha) && latestHead.get(pullRequestKey(job)) !== job.headSha,
       });
     } catch (error) {
       if (isRetryLater(error) && attempt < maxAttempts && !closed) {
@@ -96,27 +96,33 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     }
   };
 
+  const push = (jobId: string, job: ReviewJob): EnqueueResult => {
+    waiting.push({ id: jobId, job, attempt: 1 });
+    // Start on the next turn so the webhook is acknowledged before any job work begins.
+    setImmediate(pump);
+    return { jobId, queued: true };
+  };
+
   return {
     async enqueue(job: ReviewJob): Promise<EnqueueResult> {
       const jobId = reviewJobId(job);
       if (closed) throw new Error('The queue is closed: the server is shutting down.');
       if (running.has(jobId) || retrying.has(jobId) || waiting.some((entry) => entry.id === jobId)) return { jobId, queued: false };
       const key = pullRequestKey(job);
+      if (!job.headSha) return push(jobId, job);
       latestHead.set(key, job.headSha);
+      // A command job (no head yet: it reviews whatever the head is when it runs) is never superseded.
       // A waiting job (or one waiting for its retry) for an older head of this PR will never be worth running.
       for (let index = waiting.length - 1; index >= 0; index -= 1) {
         const entry = waiting[index]!;
-        if (pullRequestKey(entry.job) === key && entry.job.headSha !== job.headSha) waiting.splice(index, 1);
+        if (pullRequestKey(entry.job) === key && entry.job.headSha && entry.job.headSha !== job.headSha) waiting.splice(index, 1);
       }
       for (const [id, { entry, timer }] of retrying) {
-        if (pullRequestKey(entry.job) !== key || entry.job.headSha === job.headSha) continue;
+        if (pullRequestKey(entry.job) !== key || !entry.job.headSha || entry.job.headSha === job.headSha) continue;
         clearTimeout(timer);
         retrying.delete(id);
       }
-      waiting.push({ id: jobId, job, attempt: 1 });
-      // Start on the next turn so the webhook is acknowledged before any job work begins.
-      setImmediate(pump);
-      return { jobId, queued: true };
+      return push(jobId, job);
     },
     start(jobHandler: JobHandler) {
       handler = jobHandler;

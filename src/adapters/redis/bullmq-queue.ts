@@ -44,6 +44,7 @@ const KEEP_FINISHED = { age: 3600, count: 1000 };
 const ENQUEUE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[4]) then return {0} end
+if ARGV[2] == '' then return {1} end
 redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
 local result = {1}
 local pending = redis.call('HGETALL', KEYS[4])
@@ -148,6 +149,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
   };
 
   const isSuperseded = async (job: ReviewJob) => {
+    // A command job reviews whatever head the PR has when it runs: nothing supersedes it.
+    if (!job.headSha) return false;
     try {
       const latest = await client.get(headKey(job));
       return latest !== null && latest !== job.headSha;
