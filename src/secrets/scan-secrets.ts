@@ -1,4 +1,4 @@
-import type { DiffFile, DiffLine, Finding, Hunk } from '../review/types.js';
+import type { DiffFile, DiffLine, Finding } from '../review/types.js';
 import { placeholder, ruleShortName, secretKind } from './secret-kinds.js';
 import { findSecrets, lintKindForPath, type LintKind, type SecretMatch, type Span } from './secretlint-scanner.js';
 
