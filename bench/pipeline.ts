@@ -1,28 +1,27 @@
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
-import type { Runtime } from '../src/composition.js';
-import { readSettings } from '../src/config/env.js';
-import { bulwark } from '../src/index.js';
 import { median, spread } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
+import type { FromWorker, ToWorker, WorkerFigures } from './pipeline-worker.js';
 import type { FromStandIns, StandInsOptions, StandInStats, ToStandIns } from './stand-ins-process.js';
 
 /**
  * The whole pipeline on a very large pull request: the real Probot app (`probot.receive` → queue → job →
- * GitHub and model over real HTTP) against local stand-ins with set latencies, run in a child process so the
- * CPU time and RSS measured here are Bulwark's alone (nothing the stand-ins do is counted; the model's 300 ms
- * are waiting, not CPU).
+ * GitHub and the model over real HTTP) against local stand-ins with set latencies.
+ *
+ * Three processes, so that what is measured is Bulwark's alone: the stand-ins run in one child (under tsx); the
+ * app runs in another, compiled by tsc and run by plain `node` (no tsx loader in its memory, no stand-in work in
+ * its CPU time), which measures each run itself (process.cpuUsage around the job, RSS sampled every 10 ms).
  *
  * GitHub goes through Probot's default Octokit, as in production: retries and throttling on. Throttling spaces
- * mutating requests (and GraphQL) 1 s apart, process-wide, which is part of what a review costs in wall time.
+ * mutating requests (and GraphQL) at least 1 s apart, process-wide; that is part of what a review costs in wall
+ * time, so the report shows it (BENCH_THROTTLE=off runs without it).
  *
  * Env knobs: BENCH_RUNS (3), BENCH_FILES (3000), BENCH_LINES (100000), BENCH_GITHUB_MS (5), BENCH_MODEL_MS (300),
- * BENCH_THROTTLE (on; `off` disables Octokit throttling to show its share of the wall time).
+ * BENCH_THROTTLE (on|off), BENCH_NODE_FLAGS (extra node flags for the app process), BENCH_TIMELINE=1 (GitHub and model requests per run), BENCH_TRACE=1 (RSS over time),
+ * BENCH_CPU_PROF=<dir> (a V8 CPU profile of the app process).
  */
 
 const OWNER = 'Codertocat';
@@ -33,11 +32,12 @@ const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 
 const TARGETS = { cpuMs: 1500, rssMb: 300, wallRatio: 1.2 };
 
-interface RunFigures {
-  wallMs: number;
-  cpuMs: number;
-  peakRssMb: number;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const COMPILED = fileURLToPath(new URL('../node_modules/.cache/bulwark-bench/', import.meta.url));
+
+interface RunFigures extends WorkerFigures {
   idealMs: number;
+  phases: { beforeModelMs: number; modelMs: number; afterModelMs: number };
   ratio: number;
   stats: StandInStats;
 }
@@ -57,88 +57,82 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
   const githubLatencyMs = envNumber('BENCH_GITHUB_MS', 5);
   const modelLatencyMs = envNumber('BENCH_MODEL_MS', 300);
   const throttle = process.env.BENCH_THROTTLE !== 'off';
-  const standIns = await startStandIns({
-    owner: OWNER,
-    repo: REPO,
-    pullNumber: PULL,
-    headSha: HEAD,
-    baseSha: BASE,
-    files: envNumber('BENCH_FILES', 3000),
-    changedLines: envNumber('BENCH_LINES', 100_000),
-    githubLatencyMs,
-    modelLatencyMs,
-    // The whole PR fits the budget, so every file goes through planning, the model and anchoring.
-    config: 'budget:\n  max_input_tokens: 50000000\n',
-  });
   const lines: string[] = [];
   const print = (line: string) => {
     lines.push(line);
     console.info(line);
   };
 
+  compileApp();
+  const standIns = await startChild<ToStandIns, FromStandIns>(fileURLToPath(new URL('./stand-ins-process.ts', import.meta.url)), {
+    args: [
+      JSON.stringify({
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: PULL,
+        headSha: HEAD,
+        baseSha: BASE,
+        files: envNumber('BENCH_FILES', 3000),
+        changedLines: envNumber('BENCH_LINES', 100_000),
+        githubLatencyMs,
+        modelLatencyMs,
+        // The whole PR fits the budget, so every file goes through planning, the model and anchoring.
+        config: 'budget:\n  max_input_tokens: 50000000\n',
+        timeline: process.env.BENCH_TIMELINE === '1',
+      } satisfies StandInsOptions),
+    ],
+    execArgv: ['--import', 'tsx'],
+  });
+  const app = await startChild<ToWorker, FromWorker>(`${COMPILED}bench/pipeline-worker.js`, {
+    args: [],
+    execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+  });
+
   try {
-    const settings = readSettings({
-      ANTHROPIC_API_KEY: 'bench',
-      ANTHROPIC_BASE_URL: standIns.modelUrl,
-      BULWARK_MODEL_MAX_RETRIES: '0',
-      BULWARK_JOB_ATTEMPTS: '1',
-      BULWARK_MAX_INPUT_TOKENS: '50000000',
-    });
-    let runtime: Runtime | undefined;
-    const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
-    const probot = new Probot({
-      appId: 1,
-      privateKey: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey,
-      baseUrl: standIns.githubUrl,
-      log,
-      ...(throttle ? {} : { Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { enabled: false } })) }),
-    });
-    await probot.load(bulwark({ settings, onStarted: (started) => (runtime = started) }), { cwd: process.cwd(), addHandler: () => undefined });
-    const payload = JSON.parse(readFileSync(new URL('../test/fixtures/pull_request.opened.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const ready = await standIns.next('ready');
+    if (ready.type !== 'ready') throw new Error('stand-ins did not start');
+    app.send({ type: 'init', githubUrl: ready.githubUrl, modelUrl: ready.modelUrl, throttle, payloadFile: `${ROOT}test/fixtures/pull_request.opened.json` });
+    const started = await app.next('ready');
+    if (started.type !== 'ready') throw new Error('the app did not start');
 
     print(
-      `PR: ${standIns.files} files, ${standIns.changedLines} changed lines · GitHub stand-in ${githubLatencyMs} ms, model stand-in ${modelLatencyMs} ms · ` +
-        `model concurrency ${settings.modelConcurrency}, chunk ${settings.chunkTokens} tokens · Octokit throttling ${throttle ? 'on (production default)' : 'off'}`,
+      `PR: ${ready.files} files, ${ready.changedLines} changed lines · GitHub stand-in ${githubLatencyMs} ms, model stand-in ${modelLatencyMs} ms · ` +
+        `model concurrency ${started.modelConcurrency}, chunks of ${started.chunkTokens} tokens · Octokit throttling ${throttle ? 'on (production default)' : 'off'} · ` +
+        `app process (compiled, plain node) RSS at rest ${started.rssMb.toFixed(0)} MB`,
     );
 
     const once = async (index: number): Promise<RunFigures> => {
-      await standIns.request({ type: 'reset' });
-      (globalThis as { gc?: () => void }).gc?.();
-      const rssBefore = process.memoryUsage.rss();
-      let peakRss = rssBefore;
-      let atPeak = process.memoryUsage();
-      const sampler = setInterval(() => {
-        const rss = process.memoryUsage.rss();
-        if (rss > peakRss) {
-          peakRss = rss;
-          if (process.env.BENCH_MEMORY === '1') atPeak = process.memoryUsage();
-        }
-      }, 10);
-      const epochStart = performance.timeOrigin + performance.now();
-      const cpuStart = process.cpuUsage();
-      const started = performance.now();
-      await probot.receive({ id: `bench-${index}`, name: 'pull_request', payload: payload as never });
-      await runtime!.queue.onIdle();
-      const wallMs = performance.now() - started;
-      const cpu = process.cpuUsage(cpuStart);
-      clearInterval(sampler);
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      const stats = (await standIns.request({ type: 'stats' })) as StandInStats;
-      if (process.env.BENCH_MEMORY === '1') {
-        const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-        console.info(`  memory: RSS before ${mb(rssBefore)}; at peak RSS ${mb(atPeak.rss)}: heap used ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)}, array buffers ${mb(atPeak.arrayBuffers)}`);
-      }
+      // Throttling spaces writes 1 s apart across the process: without a pause, a run's first write (the check run)
+      // would wait for the previous run's last one.
+      if (throttle && index > 0) await new Promise((resolve) => setTimeout(resolve, 1_100));
+      standIns.send({ type: 'reset' });
+      await standIns.next('reset');
+      app.send({ type: 'run', index, trace: process.env.BENCH_TRACE === '1' });
+      const answer = await app.next('ran');
+      if (answer.type !== 'ran') throw new Error('the app did not run');
+      standIns.send({ type: 'stats' });
+      const reply = await standIns.next('stats');
+      if (reply.type !== 'stats') throw new Error('no stats');
+      const { stats } = reply;
+      if (stats.reviews !== 1 || stats.modelRequests === 0) throw new Error(`run ${index} did not post a review: ${JSON.stringify(stats)}`);
+      const figures = answer.figures;
       if (process.env.BENCH_TIMELINE === '1') {
-        for (const entry of stats.timeline) console.info(`  +${(entry.at - epochStart).toFixed(0).padStart(6)} ms  ${entry.what}`);
+        for (const entry of stats.timeline) console.info(`  +${(entry.at - figures.startedAt).toFixed(0).padStart(6)} ms  ${entry.what}`);
       }
-      if (stats.reviews !== 1 || stats.modelRequests === 0) throw new Error(`run ${index} did not review: ${JSON.stringify(stats)}`);
-      const idealMs = Math.ceil(stats.modelRequests / settings.modelConcurrency) * modelLatencyMs;
-      return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 1024 / 1024, idealMs, ratio: wallMs / idealMs, stats };
+      if (figures.trace.length > 0) console.info(`  t(ms):rss/heap(MB) ${figures.trace.join(' ')}`);
+      const idealMs = Math.ceil(stats.modelRequests / started.modelConcurrency) * modelLatencyMs;
+      // Where the wall time went: before the first model call, between it and the last answer, after that.
+      const firstCall = Math.min(...stats.modelAnsweredAt) - modelLatencyMs;
+      const lastAnswer = Math.max(...stats.modelAnsweredAt);
+      const phases = { beforeModelMs: firstCall - figures.startedAt, modelMs: lastAnswer - firstCall, afterModelMs: figures.startedAt + figures.wallMs - lastAnswer };
+      return { ...figures, idealMs, ratio: figures.wallMs / idealMs, stats, phases };
     };
 
     const describe = (label: string, run: RunFigures) =>
-      `${label}: wall ${run.wallMs.toFixed(0)} ms (ideal ${run.idealMs} ms, ×${run.ratio.toFixed(2)}) · CPU ${run.cpuMs.toFixed(0)} ms · peak RSS ${run.peakRssMb.toFixed(0)} MB · ` +
-      `GitHub requests ${run.stats.githubRequests} · model calls ${run.stats.modelRequests} (peak ${run.stats.modelPeakConcurrency} in flight) · ` +
+      `${label}: wall ${run.wallMs.toFixed(0)} ms (ideal ${run.idealMs} ms, ×${run.ratio.toFixed(2)}; before the model ${run.phases.beforeModelMs.toFixed(0)} ms, ` +
+      `model calls ${run.phases.modelMs.toFixed(0)} ms, after ${run.phases.afterModelMs.toFixed(0)} ms) · CPU ${run.cpuMs.toFixed(0)} ms · ` +
+      `RSS ${run.rssBeforeMb.toFixed(0)} → peak ${run.peakRssMb.toFixed(0)} MB (heap ${run.heapAtPeakMb.toFixed(0)} MB at the peak; maxRSS so far ${run.maxRssMb.toFixed(0)} MB) · event loop blocked ≤ ${run.longestBlockMs.toFixed(0)} ms · ` +
+      `GitHub requests ${run.stats.githubRequests} · model calls ${run.stats.modelRequests} (≤ ${run.stats.modelPeakConcurrency} in flight) · ` +
       `cache reads ${run.stats.cacheReads}/${run.stats.modelRequests} (${run.stats.cacheReadTokens} tokens), writes ${run.stats.cacheWrites}`;
 
     print(describe('cold run (not counted)', await once(0)));
@@ -156,9 +150,8 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
     const last = measured.at(-1)!;
     print(`GitHub requests by route (last run): ${Object.entries(last.stats.githubByRoute).map(([route, count]) => `${route} ×${count}`).join(', ')}`);
     print(
-      `median of ${runs}: wall ${wall.toFixed(0)} ms (spread ${spread(measured.map((run) => run.wallMs))}) vs ideal ${last.idealMs} ms = ×${ratio.toFixed(2)} · ` +
-        `CPU ${cpu.toFixed(0)} ms (spread ${spread(measured.map((run) => run.cpuMs))}) · peak RSS ${rss.toFixed(0)} MB (spread ${spread(measured.map((run) => run.peakRssMb))}) · ` +
-        `maxRSS of the process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+      `median of ${runs}: wall ${wall.toFixed(0)} ms (runs ${spread(measured.map((run) => run.wallMs))}) vs ideal ${last.idealMs} ms = ×${ratio.toFixed(2)} · ` +
+        `CPU ${cpu.toFixed(0)} ms (runs ${spread(measured.map((run) => run.cpuMs))}) · peak RSS ${rss.toFixed(0)} MB (runs ${spread(measured.map((run) => run.peakRssMb))})`,
     );
     const targets = [
       { name: `CPU < ${TARGETS.cpuMs} ms`, met: cpu < TARGETS.cpuMs },
@@ -166,57 +159,69 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
       { name: `wall ≤ ${TARGETS.wallRatio} × ideal`, met: ratio <= TARGETS.wallRatio },
     ];
     print(`targets: ${targets.map((target) => `${target.name} ${target.met ? 'met' : 'MISSED'}`).join(' · ')}`);
-    await runtime?.queue.close(5_000);
     return { lines, targets };
   } finally {
-    await standIns.stop();
+    await app.stop({ type: 'stop' });
+    await standIns.stop({ type: 'stop' });
   }
 }
 
-interface StandIns {
-  githubUrl: string;
-  modelUrl: string;
-  files: number;
-  changedLines: number;
-  request(message: ToStandIns): Promise<unknown>;
-  stop(): Promise<void>;
+/** tsc → node_modules/.cache/bulwark-bench (src and the worker); the bundled agents are linked next to it. */
+function compileApp(): void {
+  rmSync(COMPILED, { recursive: true, force: true });
+  try {
+    execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}bench/tsconfig.json`], { stdio: 'inherit' });
+  } catch (error) {
+    // tsc still emits when it finds type errors (`npm run typecheck` is where they fail the build).
+    if (!existsSync(`${COMPILED}bench/pipeline-worker.js`)) throw error;
+    console.warn('tsc reported type errors; benchmarking the JavaScript it emitted anyway.');
+  }
+  if (!existsSync(`${COMPILED}agents`)) symlinkSync(`${ROOT}agents`, `${COMPILED}agents`, 'dir');
 }
 
-/** Forks bench/stand-ins-process.ts (with tsx's loader) and waits until both servers listen. */
-async function startStandIns(options: StandInsOptions): Promise<StandIns> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./stand-ins-process.ts', import.meta.url)), [JSON.stringify(options)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = (type: FromStandIns['type']) =>
-    new Promise<FromStandIns>((resolve, reject) => {
-      const onMessage = (message: FromStandIns) => {
-        if (message.type !== type) return;
+interface Child<To, From> {
+  send(message: To): void;
+  /** The next message of this type (messages are answered in order, one request at a time). */
+  next(type: string): Promise<From>;
+  stop(message: To): Promise<void>;
+}
+
+function startChild<To, From extends { type: string }>(file: string, options: { args: string[]; execArgv: string[] }): Promise<Child<To, From>> {
+  const child: ChildProcess = fork(file, options.args, { execArgv: options.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
+  const next = (type: string) =>
+    new Promise<From>((resolve, reject) => {
+      const onMessage = (message: From) => {
+        if (message.type === 'failed') {
+          cleanup();
+          reject(new Error(`${file}: ${(message as unknown as { message: string }).message}`));
+        } else if (message.type === type) {
+          cleanup();
+          resolve(message);
+        }
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`${file} exited (${code})`));
+      };
+      const cleanup = () => {
         child.off('message', onMessage);
         child.off('exit', onExit);
-        resolve(message);
       };
-      const onExit = (code: number | null) => reject(new Error(`the stand-ins process exited (${code})`));
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-  const ready = (await next('ready')) as Extract<FromStandIns, { type: 'ready' }>;
-  return {
-    githubUrl: ready.githubUrl,
-    modelUrl: ready.modelUrl,
-    files: ready.files,
-    changedLines: ready.changedLines,
-    request: async (message) => {
-      const answer = next(message.type === 'stop' ? 'reset' : message.type);
-      child.send(message);
-      const reply = await answer;
-      return reply.type === 'stats' ? reply.stats : undefined;
-    },
-    stop: () =>
+  return Promise.resolve({
+    send: (message: To) => void child.send(message as object),
+    next,
+    stop: (message: To) =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send({ type: 'stop' } satisfies ToStandIns);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill(), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send(message as object);
       }),
-  };
+  });
 }

@@ -18,6 +18,8 @@ export interface StandInsOptions {
   githubLatencyMs: number;
   modelLatencyMs: number;
   config: string;
+  /** Keep the model's request bodies, for the per-run timeline. */
+  timeline: boolean;
 }
 
 export type ToStandIns = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };
@@ -36,7 +38,9 @@ export interface StandInStats {
   cacheReads: number;
   cacheReadTokens: number;
   cacheWrites: number;
-  /** Epoch ms of each GitHub request (route) and of the first and last model request, for a timeline. */
+  /** Epoch ms at which the stand-in answered each model call (it answers `modelLatencyMs` after the request). */
+  modelAnsweredAt: number[];
+  /** Epoch ms of each GitHub request (route) and, with `timeline`, of each model request. */
   timeline: { at: number; what: string }[];
 }
 
@@ -60,8 +64,9 @@ const FIRST_ADDED = /<file path="([^"]+)"[^>]*>\n[^\n]*\n(?:[^\n]*\n)*? {7}R(\d+
 const model = await startAnthropicStandIn({
   latencyMs: options.modelLatencyMs,
   cache: 'at-response',
-  keepBodies: process.env.BENCH_TIMELINE === '1',
+  keepBodies: options.timeline,
   respond: (request) => {
+    answeredAt.push(performance.timeOrigin + performance.now());
     const messages = request.messages as { content: unknown }[];
     const prompt = typeof messages[0]?.content === 'string' ? messages[0].content : '';
     const match = FIRST_ADDED.exec(prompt);
@@ -72,12 +77,14 @@ const model = await startAnthropicStandIn({
   },
 });
 
+const answeredAt: number[] = [];
 const send = (message: FromStandIns) => process.send?.(message);
 
 process.on('message', (message: ToStandIns) => {
   if (message.type === 'reset') {
     github.reset();
     model.reset();
+    answeredAt.length = 0;
     send({ type: 'reset' });
   } else if (message.type === 'stats') {
     const githubByRoute: Record<string, number> = {};
@@ -96,6 +103,7 @@ process.on('message', (message: ToStandIns) => {
         cacheReads: model.cacheReads,
         cacheReadTokens: model.cacheReadTokens,
         cacheWrites: model.cacheWrites,
+        modelAnsweredAt: [...answeredAt],
         timeline: [
           ...github.requests.map((request) => ({ at: performance.timeOrigin + request.at, what: `${request.method} ${request.path.replace(/\?.*$/, '').replace(/^\/api\/v3\/repos\/[^/]+\/[^/]+/, '')}` })),
           ...model.requests.map((request, index) => ({ at: performance.timeOrigin + request.at, what: `model request ${index + 1}` })),

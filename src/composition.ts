@@ -43,7 +43,9 @@ export function composeRuntime(app: Probot, overrides: RuntimeOverrides = {}): R
     metrics,
     clock: overrides.clock ?? systemClock,
     queue: instrumentQueue(overrides.queue ?? createQueue(settings, log), metrics),
-    budget: overrides.budget ?? (settings.redisUrl ? createRedisBudgetStore({ redisUrl: settings.redisUrl, log }) : createMemoryBudgetStore()),
+    budget:
+      overrides.budget ??
+      (settings.redisUrl ? createRedisBudgetStore({ redisUrl: settings.redisUrl, keyPrefix: `${settings.redis.prefix}:budget`, log }) : createMemoryBudgetStore()),
     model: overrides.model ?? createAnthropicModel(createAnthropicClient(settings.anthropic)),
     agents: overrides.agents ?? createAgentProvider({ defaultModel: settings.model.default, allowedModels: settings.model.allowed }),
   };
@@ -53,7 +55,15 @@ export function composeRuntime(app: Probot, overrides: RuntimeOverrides = {}): R
 function createQueue(settings: Settings, log: Logger): JobQueue {
   const retry = { maxAttempts: settings.jobs.attempts, backoffMs: settings.jobs.backoffMs };
   return settings.redisUrl
-    ? createBullmqQueue({ redisUrl: settings.redisUrl, concurrency: settings.concurrency, ...retry, log })
+    ? createBullmqQueue({
+        redisUrl: settings.redisUrl,
+        prefix: settings.redis.prefix,
+        concurrency: settings.concurrency,
+        lockDurationMs: settings.redis.lockDurationMs,
+        stalledIntervalMs: settings.redis.stalledIntervalMs,
+        ...retry,
+        log,
+      })
     : createMemoryQueue({ concurrency: settings.concurrency, ...retry, log });
 }
 

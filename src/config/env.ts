@@ -33,6 +33,13 @@ const envSchema = z.object({
   BULWARK_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   BULWARK_RETRY_BACKOFF_MS: int(5_000),
   REDIS_URL: z.string().optional(),
+  BULWARK_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+    .max(64)
+    .default('bulwark'),
+  BULWARK_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
+  BULWARK_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -56,6 +63,12 @@ export interface Settings {
   tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number };
   jobs: { attempts: number; backoffMs: number };
   redisUrl: string | undefined;
+  /**
+   * With Redis: every key of the queue (`<prefix>:bulwark-reviews:…`) and of the budget (`<prefix>:budget:…`) starts
+   * with `prefix`, so deployments can share a Redis. `lockDurationMs`: a running job's lock without renewal (a job
+   * whose worker died runs again after it); `stalledIntervalMs`: how often workers look for such jobs.
+   */
+  redis: { prefix: string; lockDurationMs: number; stalledIntervalMs: number };
 }
 
 export class SettingsError extends Error {
@@ -101,5 +114,6 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     tools: { maxTurns: e.BULWARK_TOOL_MAX_TURNS, maxInputTokens: e.BULWARK_TOOL_MAX_INPUT_TOKENS, snapshotMaxBytes: e.BULWARK_SNAPSHOT_MAX_BYTES },
     jobs: { attempts: e.BULWARK_JOB_ATTEMPTS, backoffMs: e.BULWARK_RETRY_BACKOFF_MS },
     redisUrl: e.REDIS_URL || undefined,
+    redis: { prefix: e.BULWARK_REDIS_PREFIX, lockDurationMs: e.BULWARK_LOCK_DURATION_MS, stalledIntervalMs: e.BULWARK_STALLED_INTERVAL_MS },
   };
 }

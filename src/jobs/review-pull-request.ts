@@ -106,9 +106,13 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     return;
   }
 
+  // The agent is read from the base branch (GitHub requests) while the secrets scan keeps the CPU busy. Its
+  // failure is observed now, so it is not reported as unhandled while the scan runs, and thrown below as before.
+  const agentLoading = deps.agents({ host, ref, pr, config });
+  agentLoading.catch(() => undefined);
   // Secrets are masked before anything leaves; the model sees placeholders, the review reports them.
   const redacted = await scanSecrets({ files: selection.files, title: pr.title, body: pr.body });
-  const agent = await deps.agents({ host, ref, pr, config });
+  const agent = await agentLoading;
   const plan = planChunks(redacted.files, {
     budgetTokens: Math.min(config.budget.max_input_tokens, deps.settings.maxInputTokens),
     chunkTokens: deps.settings.chunkTokens,

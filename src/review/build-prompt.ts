@@ -72,30 +72,52 @@ function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions: PathI
   const guidance = instructions
     .filter((instruction) => files.some((file) => instruction.matches(file.path)))
     .map((instruction) => `- For files matching \`${instruction.path}\`: ${instruction.text}`);
-  const parts = [
-    'Review the pull request below.',
-    guidance.length ? `The repository's maintainers ask for this in the files it covers:\n${guidance.join('\n')}` : '',
-    `<${DATA_TAG}>`,
-    `<title>${neutralise(pr.title)}</title>`,
-    `<description>\n${neutralise(pr.body)}\n</description>`,
-    ...files.map(renderFile),
-    `</${DATA_TAG}>`,
-  ];
-  return parts.filter((part) => part !== '').join('\n');
+  // One flat list of lines joined once: a chunk of 80,000 tokens is ~10,000 lines, and joining hunk by hunk, then
+  // file by file, copied the whole text three times.
+  const out = ['Review the pull request below.'];
+  if (guidance.length) out.push(`The repository's maintainers ask for this in the files it covers:\n${guidance.join('\n')}`);
+  out.push(`<${DATA_TAG}>`, `<title>${neutralise(pr.title)}</title>`, `<description>\n${neutralise(pr.body)}\n</description>`);
+  for (const file of files) appendFile(out, file);
+  out.push(`</${DATA_TAG}>`);
+  return out.join('\n');
 }
 
 /** One file as the prompt shows it; exported so the token estimate measures exactly this text. */
 export function renderFile(file: DiffFile): string {
+  const out: string[] = [];
+  appendFile(out, file);
+  return out.join('\n');
+}
+
+/** The lines of renderFile's text (joined by '\n'): the file tag, each hunk's header and lines, the closing tag. */
+function appendFile(out: string[], file: DiffFile): void {
   const rename = file.previousPath ? ` previous_path="${neutralise(file.previousPath)}"` : '';
-  const hunks = file.hunks.map((hunk) => [neutralise(hunk.header), ...hunk.lines.map(renderLine)].join('\n'));
-  return `<file path="${neutralise(file.path)}" status="${file.status}"${rename}>\n${hunks.join('\n')}\n</file>`;
+  out.push(`<file path="${neutralise(file.path)}" status="${file.status}"${rename}>`);
+  // Without hunks the tags still enclose one empty line.
+  if (file.hunks.length === 0) out.push('');
+  for (const hunk of file.hunks) {
+    out.push(neutralise(hunk.header));
+    for (const line of hunk.lines) out.push(renderLine(line));
+  }
+  out.push('</file>');
 }
 
 function renderLine(line: DiffLine): string {
-  const left = line.oldLine !== undefined && line.kind !== 'add' ? `L${line.oldLine}` : '';
-  const right = line.newLine !== undefined && line.kind !== 'del' ? `R${line.newLine}` : '';
+  const left = line.oldLine !== undefined && line.kind !== 'add' ? column(OLD_COLUMNS, 'L', line.oldLine) : BLANK_COLUMN;
+  const right = line.newLine !== undefined && line.kind !== 'del' ? column(NEW_COLUMNS, 'R', line.newLine) : BLANK_COLUMN;
   const mark = line.kind === 'add' ? '+' : line.kind === 'del' ? '-' : ' ';
-  return `${left.padEnd(7)}${right.padEnd(7)}${mark} ${neutralise(line.text)}`;
+  return `${left}${right}${mark} ${neutralise(line.text)}`;
+}
+
+/** A line-number column (`L12` padded to 7), built once per number: the same few thousand recur on every line. */
+const BLANK_COLUMN = ''.padEnd(7);
+const OLD_COLUMNS: string[] = [];
+const NEW_COLUMNS: string[] = [];
+const CACHED_COLUMNS = 100_000;
+
+function column(cache: string[], prefix: 'L' | 'R', lineNumber: number): string {
+  if (!Number.isInteger(lineNumber) || lineNumber < 0 || lineNumber >= CACHED_COLUMNS) return `${prefix}${lineNumber}`.padEnd(7);
+  return (cache[lineNumber] ??= `${prefix}${lineNumber}`.padEnd(7));
 }
 
 /**

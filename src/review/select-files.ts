@@ -85,9 +85,18 @@ type Matcher = (path: string) => boolean;
 const matcher = (patterns: readonly string[]): Matcher =>
   patterns.length === 0 ? () => false : picomatch([...patterns], { dot: true });
 
-const isLockfile = matcher(BUILTIN_SKIP_PATTERNS.lockfile);
-const isVendored = matcher(BUILTIN_SKIP_PATTERNS.vendored);
-const isGenerated = matcher(BUILTIN_SKIP_PATTERNS.generated);
+/**
+ * The built-in lists as one alternation each (like risk-order's tiers) instead of picomatch's one regex per glob
+ * tried in turn: the same matches, a fifth of the time on a 3,000-file PR. Each glob's regex is anchored.
+ */
+const builtinMatcher = (patterns: readonly string[]): Matcher => {
+  const regex = new RegExp(patterns.map((pattern) => `(?:${picomatch.makeRe(pattern, { dot: true }).source})`).join('|'));
+  return (path) => regex.test(path);
+};
+
+const isLockfile = builtinMatcher(BUILTIN_SKIP_PATTERNS.lockfile);
+const isVendored = builtinMatcher(BUILTIN_SKIP_PATTERNS.vendored);
+const isGenerated = builtinMatcher(BUILTIN_SKIP_PATTERNS.generated);
 
 /**
  * Chooses the files worth reviewing and parses their patches. Every file not reviewed is listed with the first

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { estimateFileTokens } from '../../src/review/estimate-tokens.js';
 import { selectFiles } from '../../src/review/select-files.js';
-import { file, HEAD, mockCreateCheck, mockEarlierReviews, mockNoRepoConfig, mockPullRequest, mockRepoFiles, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { BASE, file, HEAD, mockCreateCheck, mockEarlierReviews, mockNoRepoConfig, mockPullRequest, mockRepoFiles, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { filesInRequest, finding, messageResponse, promptOf, toolUseResponse } from '../helpers/model-stand-in.js';
 import { captureCheckUpdates, captureReviews, mockFilePages, mockTarball, summaryOf } from '../helpers/pipeline-mocks.js';
 import type { RestFile } from '../helpers/pipeline-mocks.js';
@@ -82,9 +82,10 @@ async function run(env: Record<string, string>, agent: string, files: RestFile[]
   mockNoRepoConfig();
   mockCreateCheck();
   mockPullRequest();
-  mockRepoFiles({ '.claude/agents/backend-specialist.md': agent });
+  const seen = mockRepoFiles({ '.claude/agents/backend-specialist.md': agent });
   mockEarlierReviews([]);
   mockFilePages(files);
+  return seen;
 }
 
 async function receive() {
@@ -94,7 +95,7 @@ async function receive() {
 
 describe('context tools in the pipeline', () => {
   it('declares Read, Grep and Glob with tool_choice auto, runs the calls against one snapshot per job, and refuses ../ and symlinks', async () => {
-    await run({ BULWARK_CHUNK_TOKENS: oneFilePerChunk() }, agentFile('Read, Grep, Glob'));
+    const agentReads = await run({ BULWARK_CHUNK_TOKENS: oneFilePerChunk() }, agentFile('Read, Grep, Glob'));
     const tarball = mockTarball(HEAD, archive);
     const requests = mockToolUsingModel();
     const reviews = captureReviews();
@@ -112,7 +113,9 @@ describe('context tools in the pipeline', () => {
       expect(request.tool_choice).toEqual({ type: 'auto' });
       expect(JSON.stringify(request.system)).toContain('REPO-AGENT-BODY');
     }
-    // One download, shared by the three chunks.
+    // The agent came from the base branch; the snapshot the tools read is the head's, downloaded once for three chunks.
+    expect(agentReads.refs.length).toBeGreaterThan(0);
+    expect(agentReads.refs.every((ref) => ref === BASE)).toBe(true);
     expect(tarball.downloads).toBe(1);
 
     for (const [, [first, second]] of conversations) {

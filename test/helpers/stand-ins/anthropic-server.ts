@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface AnthropicStandInOptions {
-  /** Time the "model" takes to answer. */
-  latencyMs?: number;
+  /** Time the "model" takes to answer; a function decides per request (`index` counts from 0). */
+  latencyMs?: number | ((request: Record<string, unknown>, index: number) => number);
   /** Builds the Messages API answer from the request body. */
   respond: (request: Record<string, unknown>) => { status?: number; body: unknown };
   /**
@@ -98,7 +98,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
           answer.body = { ...message, usage: { ...message.usage, ...usage } };
         }
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-      }, options.latencyMs ?? 0);
+      }, typeof options.latencyMs === 'function' ? options.latencyMs(body, state.received - 1) : (options.latencyMs ?? 0));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -29,6 +29,13 @@ export interface GitHubStandInOptions {
   threads?: StandInThread[];
   /** `GET /tarball/{sha}`: the gzipped archive; absent: 404. */
   tarball?: Uint8Array;
+  /** Role per login for `GET /collaborators/{login}/permission`; a login not listed is no collaborator (404). */
+  permissions?: Record<string, string>;
+  /**
+   * More pull requests of the repo, besides `pullNumber`: their head sha, or undefined for none (404). Each has the
+   * same files and its own reviews and comments.
+   */
+  otherPullRequests?: (pullNumber: number) => string | undefined;
 }
 
 export interface StandInThread {
@@ -37,6 +44,16 @@ export interface StandInThread {
   isResolved?: boolean;
   isOutdated?: boolean;
   body: string;
+}
+
+export interface CheckRunState {
+  id: number;
+  name: string;
+  headSha: string;
+  externalId: string | null;
+  status: string;
+  conclusion: string | null;
+  output: Record<string, unknown> | undefined;
 }
 
 export interface RecordedRequest {
@@ -54,6 +71,12 @@ export interface GitHubStandIn {
   checkRuns: Map<number, Record<string, unknown>[]>;
   /** Thread ids the `resolveReviewThread` mutation was sent for. */
   resolvedThreads: string[];
+  /** Issue comments posted on the pull request (`POST /issues/{n}/comments` bodies), listed back by `GET`. */
+  comments: Record<string, unknown>[];
+  /** Moves the pull request to a new head (a push): the pulls API answers it from now on. */
+  setHead(sha: string): void;
+  /** Each check run as it stands now: the create body merged with every update, in id order. */
+  checkRunStates(): CheckRunState[];
   /** Forgets requests, reviews, check runs and resolved threads: the next review starts on a fresh PR. */
   reset(): void;
   close(): Promise<void>;
@@ -70,7 +93,27 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   const reviews: Record<string, unknown>[] = [];
   const checkRuns = new Map<number, Record<string, unknown>[]>();
   const resolvedThreads: string[] = [];
+  const comments: Record<string, unknown>[] = [];
+  /** The pull request of each entry of `reviews` and `comments`. */
+  const reviewPulls: number[] = [];
+  const commentPulls: number[] = [];
+  let headSha = options.headSha;
+  const headOf = (pullNumber: number) => (pullNumber === options.pullNumber ? headSha : options.otherPullRequests?.(pullNumber));
   let nextCheckId = 1;
+
+  /** GitHub's view of a check run: later updates win, fields an update leaves out keep their value. */
+  const checkRunState = (id: number, updates: Record<string, unknown>[]): CheckRunState => {
+    const merged = Object.assign({}, ...updates) as Record<string, unknown>;
+    return {
+      id,
+      name: String(merged.name ?? ''),
+      headSha: String(merged.head_sha ?? ''),
+      externalId: typeof merged.external_id === 'string' ? merged.external_id : null,
+      status: typeof merged.status === 'string' ? merged.status : 'queued',
+      conclusion: typeof merged.conclusion === 'string' ? merged.conclusion : null,
+      output: merged.output as Record<string, unknown> | undefined,
+    };
+  };
 
   const server: Server = createServer((req, res) => {
     void readBody(req).then(async (body) => {
@@ -104,12 +147,43 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     }
     // Octokit's GraphQL client on GHE drops the /v3 of the REST prefix: /api/v3 → /api/graphql.
     if (method === 'POST' && path === `${prefix.replace(/\/v3$/, '')}/graphql`) return graphql(body as { query?: string; variables?: Record<string, unknown> }, res);
-    if (method === 'GET' && /\/commits\/[^/]+\/check-runs$/.test(path)) {
-      const runs = [...checkRuns.entries()].map(([id, updates]) => ({ id, external_id: updates[0]?.external_id ?? null, status: updates.at(-1)?.status ?? 'queued' }));
+    const listing = path.match(/\/commits\/([^/]+)\/check-runs$/);
+    if (method === 'GET' && listing) {
+      // As GitHub: the runs on that commit, of that name when `check_name` is given, with the App that made them.
+      const sha = decodeURIComponent(listing[1]!);
+      const name = url.searchParams.get('check_name');
+      const runs = [...checkRuns.entries()]
+        .map(([id, updates]) => checkRunState(id, updates))
+        .filter((run) => (run.headSha === '' || run.headSha === sha) && (name === null || run.name === '' || run.name === name))
+        .map((run) => ({ id: run.id, name: run.name, head_sha: run.headSha, external_id: run.externalId, status: run.status, conclusion: run.conclusion, app: { id: 1, slug: 'bulwark' } }));
       return json(res, 200, { total_count: runs.length, check_runs: runs });
     }
-    if (method === 'GET' && path === `${repoPath}/pulls/${options.pullNumber}/reviews`) {
-      return json(res, 200, reviews.map((review, index) => ({ id: index + 1, body: review.body, user: { login: 'bulwark[bot]', type: 'Bot' } })));
+    const permission = path.match(new RegExp(`^${repoPath}/collaborators/([^/]+)/permission$`));
+    if (method === 'GET' && permission) {
+      const login = decodeURIComponent(permission[1]!);
+      const role = options.permissions?.[login];
+      if (role === undefined) return json(res, 404, { message: 'Not Found' });
+      return json(res, 200, { permission: role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role, role_name: role, user: { login } });
+    }
+    const issue = path.match(new RegExp(`^${repoPath}/(pulls|issues)/(\\d+)(/[a-z]+)?$`));
+    const number = issue ? Number(issue[2]) : 0;
+    const head = issue ? headOf(number) : undefined;
+    if (issue && head === undefined) return json(res, 404, { message: 'Not Found' });
+    if (issue?.[1] === 'issues' && issue[3] === '/comments') {
+      if (method === 'GET') {
+        const listed = comments.filter((_comment, index) => commentPulls[index] === number);
+        return json(res, 200, listed.map((comment, index) => ({ id: index + 1, body: comment.body, user: { login: 'bulwark[bot]', type: 'Bot' } })));
+      }
+      if (method === 'POST') {
+        comments.push(body as Record<string, unknown>);
+        commentPulls.push(number);
+        return json(res, 201, { id: comments.length });
+      }
+    }
+    if (method === 'POST' && new RegExp(`^${repoPath}/issues/comments/\\d+/reactions$`).test(path)) return json(res, 201, { id: 1, content: (body as { content?: string })?.content });
+    if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === '/reviews') {
+      const listed = reviews.filter((_review, index) => reviewPulls[index] === number);
+      return json(res, 200, listed.map((review, index) => ({ id: index + 1, body: review.body, user: { login: 'bulwark[bot]', type: 'Bot' } })));
     }
     if (method === 'POST' && path === `${repoPath}/check-runs`) {
       const id = nextCheckId++;
@@ -121,10 +195,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       checkRuns.get(Number(check[1]))?.push(body as Record<string, unknown>);
       return json(res, 200, { id: Number(check[1]) });
     }
-    if (method === 'GET' && path === `${repoPath}/pulls/${options.pullNumber}`) return json(res, 200, pullRequest(options));
-    if (method === 'GET' && path === `${repoPath}/pulls/${options.pullNumber}/files`) return files(url, res);
-    if (method === 'POST' && path === `${repoPath}/pulls/${options.pullNumber}/reviews`) {
+    if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === undefined) return json(res, 200, pullRequest({ ...options, pullNumber: number, headSha: head! }));
+    if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === '/files') return files(url, res);
+    if (method === 'POST' && issue?.[1] === 'pulls' && issue[3] === '/reviews') {
       reviews.push(body as Record<string, unknown>);
+      reviewPulls.push(number);
       return json(res, 200, { id: reviews.length });
     }
     return json(res, 404, { message: `stand-in has no route for ${method} ${path}` });
@@ -175,11 +250,20 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     reviews,
     checkRuns,
     resolvedThreads,
+    comments,
+    setHead: (sha) => {
+      headSha = sha;
+    },
+    checkRunStates: () => [...checkRuns.entries()].map(([id, updates]) => checkRunState(id, updates)),
     reset: () => {
       requests.length = 0;
       reviews.length = 0;
       resolvedThreads.length = 0;
+      comments.length = 0;
+      reviewPulls.length = 0;
+      commentPulls.length = 0;
       checkRuns.clear();
+      headSha = options.headSha;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -1,0 +1,137 @@
+/**
+ * The Bulwark side of the pipeline benchmark: the real Probot app, compiled by tsc and run by plain `node`, so
+ * the CPU time and RSS it reports are the app's, without tsx's loader or the stand-ins (which run in a process
+ * of their own). bench/pipeline.ts starts it and asks for runs over IPC.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { pino } from 'pino';
+import { Probot, ProbotOctokit } from 'probot';
+import type { Runtime } from '../src/composition.js';
+import { readSettings } from '../src/config/env.js';
+import { bulwark } from '../src/index.js';
+
+export type ToWorker =
+  | { type: 'init'; githubUrl: string; modelUrl: string; throttle: boolean; payloadFile: string }
+  | { type: 'run'; index: number; trace: boolean }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready'; modelConcurrency: number; chunkTokens: number; rssMb: number }
+  | { type: 'ran'; figures: WorkerFigures }
+  | { type: 'failed'; message: string };
+
+export interface WorkerFigures {
+  /** Epoch ms the run started at (to line up with the stand-ins' timeline). */
+  startedAt: number;
+  wallMs: number;
+  cpuMs: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  /** The kernel's high-water mark of the process so far (getrusage), which no sampling interval can miss. */
+  maxRssMb: number;
+  /** heapUsed / external+arrayBuffers at the peak RSS sample. */
+  heapAtPeakMb: number;
+  externalAtPeakMb: number;
+  /** Longest gap between two 10 ms samples: how long the event loop was blocked at most. */
+  longestBlockMs: number;
+  /** `t:rss/heap` samples every ~50 ms when asked for. */
+  trace: string[];
+}
+
+let probot: Probot | undefined;
+let runtime: Runtime | undefined;
+let payload: unknown;
+
+const send = (message: FromWorker) => process.send?.(message);
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  const settings = readSettings({
+    ANTHROPIC_API_KEY: 'bench',
+    ANTHROPIC_BASE_URL: message.modelUrl,
+    BULWARK_MODEL_MAX_RETRIES: '0',
+    BULWARK_JOB_ATTEMPTS: '1',
+    BULWARK_MAX_INPUT_TOKENS: '50000000',
+  });
+  // Logs are written (at info, as in production), to nowhere.
+  const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+  probot = new Probot({
+    appId: 1,
+    privateKey: generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey,
+    baseUrl: message.githubUrl,
+    log,
+    ...(message.throttle ? {} : { Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { enabled: false } })) }),
+  });
+  await probot.load(bulwark({ settings, onStarted: (started) => (runtime = started) }), { cwd: process.cwd(), addHandler: () => undefined });
+  payload = JSON.parse(readFileSync(message.payloadFile, 'utf8'));
+  send({ type: 'ready', modelConcurrency: settings.modelConcurrency, chunkTokens: settings.chunkTokens, rssMb: mb(process.memoryUsage.rss()) });
+}
+
+async function run(index: number, trace: boolean): Promise<WorkerFigures> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const samples: string[] = [];
+  const rssBefore = process.memoryUsage.rss();
+  let peak = process.memoryUsage();
+  let peakRss = peak.rss;
+  let last = performance.now();
+  let longestBlockMs = 0;
+  const started = performance.now();
+  const sampler = setInterval(() => {
+    const now = performance.now();
+    longestBlockMs = Math.max(longestBlockMs, now - last);
+    last = now;
+    const rss = process.memoryUsage.rss();
+    // The full breakdown (heap statistics) only when the peak grew by a megabyte: the sampler's own CPU counts too.
+    if (rss > peak.rss + 1024 * 1024) peak = process.memoryUsage();
+    peakRss = Math.max(peakRss, rss);
+    if (trace && samples.length < 1000) samples.push(`${(now - started).toFixed(0)}:${mb(rss).toFixed(0)}/${mb(process.memoryUsage().heapUsed).toFixed(0)}`);
+  }, 10);
+  const startedAt = performance.timeOrigin + started;
+  const heapProfile = process.env.BENCH_HEAP_PROF && index > 0 ? await startAllocationSampling() : undefined;
+  const cpuStart = process.cpuUsage();
+  await probot!.receive({ id: `bench-${index}`, name: 'pull_request', payload: payload as never });
+  await runtime!.queue.onIdle();
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  if (heapProfile) await heapProfile(`${process.env.BENCH_HEAP_PROF}/run-${index}.heapprofile`);
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  return {
+    startedAt,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rssBeforeMb: mb(rssBefore),
+    peakRssMb: mb(peakRss),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    heapAtPeakMb: mb(peak.heapUsed),
+    externalAtPeakMb: mb(peak.external + peak.arrayBuffers),
+    longestBlockMs,
+    trace: samples.filter((_, i) => i % 5 === 0),
+  };
+}
+
+/** Every allocation sampled, collected or not (BENCH_HEAP_PROF=<dir>): where the garbage comes from. */
+async function startAllocationSampling(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async (file) => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+process.on('message', (message: ToWorker) => {
+  const handle = async () => {
+    if (message.type === 'init') await init(message);
+    else if (message.type === 'run') send({ type: 'ran', figures: await run(message.index, message.trace) });
+    else {
+      await runtime?.queue.close(5_000);
+      process.exit(0);
+    }
+  };
+  handle().catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+});
