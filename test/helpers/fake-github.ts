@@ -172,7 +172,10 @@ export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
     const page = Number(query.get('page') ?? 1);
     const headers: Record<string, string> = {};
     if (page * perPage < files.length) {
-      headers.link = `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+      // GitHub lists at most 3,000 files, so its last page is never beyond that.
+      const last = Math.min(Math.ceil(files.length / perPage), Math.ceil(3000 / perPage));
+      const pageUrl = (number: number) => `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=${perPage}&page=${number}>`;
+      headers.link = `${pageUrl(page + 1)}; rel="next", ${pageUrl(last)}; rel="last"`;
     }
     return [200, files.slice((page - 1) * perPage, page * perPage), headers];
   };

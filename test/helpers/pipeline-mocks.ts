@@ -20,13 +20,14 @@ export interface RestFile {
   patch?: string;
 }
 
-/** The files API over as many pages as it takes (100 per page, `link: rel="next"` like GitHub); no reviews mock. */
+/** The files API over as many pages as it takes (100 per page, `link` naming the next and last page like GitHub); no reviews mock. */
 export function mockFilePages(files: RestFile[], perPage = 100): nock.Scope {
   const scope = nock(GITHUB);
   const pages = Math.max(1, Math.ceil(files.length / perPage));
   for (let page = 1; page <= pages; page += 1) {
     const query = page === 1 ? { per_page: String(perPage) } : { per_page: String(perPage), page: String(page) };
-    const link = page < pages ? { link: `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=${perPage}&page=${page + 1}>; rel="next"` } : {};
+    const pageUrl = (number: number) => `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=${perPage}&page=${number}>`;
+    const link = page < pages ? { link: `${pageUrl(page + 1)}; rel="next", ${pageUrl(pages)}; rel="last"` } : {};
     scope.get(`${REPO_PATH}/pulls/${PR}/files`).query(query).reply(200, files.slice((page - 1) * perPage, page * perPage), link);
   }
   return scope;

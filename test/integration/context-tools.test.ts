@@ -7,6 +7,7 @@ import { filesInRequest, finding, messageResponse, promptOf, toolUseResponse } f
 import { captureCheckUpdates, captureReviews, mockFilePages, mockTarball, summaryOf } from '../helpers/pipeline-mocks.js';
 import type { RestFile } from '../helpers/pipeline-mocks.js';
 import { ANTHROPIC, assertNockDone, createTestApp, mockInstallationToken, setupNock } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { buildTarball, hostileEntries } from '../unit/context-fixtures.js';
 
 // Request bodies as the API received them: loosely typed on purpose, the assertions check their shape.
@@ -34,7 +35,6 @@ const CALLS = [
 
 let archive: Buffer;
 let app: TestApp;
-type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
 beforeAll(async () => {
   archive = await buildTarball(hostileEntries());

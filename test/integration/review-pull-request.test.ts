@@ -123,10 +123,14 @@ describe('pull_request.opened', () => {
     const pages = nock(GITHUB)
       .get(`${REPO_PATH}/pulls/${PR}/files`)
       .query({ per_page: '100' })
-      .reply(200, files.slice(0, 100), { link: `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=100&page=2>; rel="next"` })
+      .reply(200, files.slice(0, 100), {
+        link: `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=100&page=2>; rel="next", <${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=100&page=3>; rel="last"`,
+      })
       .get(`${REPO_PATH}/pulls/${PR}/files`)
       .query({ per_page: '100', page: '2' })
-      .reply(200, files.slice(100, 200), { link: `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=100&page=3>; rel="next"` })
+      .reply(200, files.slice(100, 200), {
+        link: `<${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=100&page=3>; rel="next", <${GITHUB}${REPO_PATH}/pulls/${PR}/files?per_page=100&page=3>; rel="last"`,
+      })
       .get(`${REPO_PATH}/pulls/${PR}/files`)
       .query({ per_page: '100', page: '3' })
       .reply(200, files.slice(200));

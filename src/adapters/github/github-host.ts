@@ -1,10 +1,14 @@
 import merge from 'deepmerge';
+import pLimit from 'p-limit';
 import type { ProbotOctokit } from 'probot';
 import type { CheckOutput, Comparison, DirectoryEntry, PullRequestHost, PullRequestInfo, ReviewThread } from '../../ports/pull-request-host.js';
 import type { ChangedFile } from '../../review/types.js';
 import { toServiceError } from './to-service-error.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Pages of the files listing requested at once (well under GitHub's 100 concurrent requests). */
+const PAGE_CONCURRENCY = 4;
 
 /** The files API lists at most 3,000 files, 100 per page at most (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files). */
 const FILES_PER_PAGE = 100;
@@ -34,6 +38,16 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
     return ownLogin ? user.login.toLowerCase() === ownLogin.toLowerCase() : user.type === 'Bot';
   };
 
+  /** For a server that names only the next page (no `rel="last"`): follow the links one by one. */
+  const listSequentially = async (params: { owner: string; repo: string; pull_number: number; per_page: number }): Promise<ChangedFile[]> => {
+    const files: ChangedFile[] = [];
+    for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, params)) {
+      for (const file of page.data) files.push(toChangedFile(file));
+      if (files.length >= MAX_LISTED_FILES) break;
+    }
+    return files.slice(0, MAX_LISTED_FILES);
+  };
+
   return {
     learnOwnIdentity: (appSlug) => learnOwnLogin({ slug: appSlug ?? undefined }),
 
@@ -57,18 +71,16 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
 
     listFiles: (ref) =>
       call('listing the pull request files', async () => {
-        const files: ChangedFile[] = [];
-        const pages = octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
-          owner: ref.owner,
-          repo: ref.repo,
-          pull_number: ref.pullNumber,
-          per_page: FILES_PER_PAGE,
-        });
-        for await (const page of pages) {
-          for (const file of page.data) files.push(toChangedFile(file));
-          if (files.length >= MAX_LISTED_FILES) break;
-        }
-        return files;
+        const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: FILES_PER_PAGE };
+        const first = await octokit.rest.pulls.listFiles(params);
+        if (lastPage(first.headers.link) === 1 && /rel="next"/.test(first.headers.link ?? '')) return listSequentially(params);
+        const last = Math.min(lastPage(first.headers.link), MAX_LISTED_FILES / FILES_PER_PAGE);
+        // GitHub names the last page in the Link header: fetch the rest a few at a time instead of one by one.
+        const limit = pLimit(PAGE_CONCURRENCY);
+        const rest = await Promise.all(
+          Array.from({ length: Math.max(0, last - 1) }, (_, index) => limit(() => octokit.rest.pulls.listFiles({ ...params, page: index + 2 }))),
+        );
+        return [first, ...rest].flatMap((page) => page.data.map(toChangedFile)).slice(0, MAX_LISTED_FILES);
       }),
 
     readConfig: (ref, file) =>
@@ -269,6 +281,13 @@ function restUser(author: { __typename: string; login: string } | null): { login
   if (!author) return undefined;
   const bot = author.__typename === 'Bot';
   return { login: bot && !author.login.endsWith('[bot]') ? `${author.login}[bot]` : author.login, type: bot ? 'Bot' : 'User' };
+}
+
+/** The `rel="last"` page of a Link header (https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api); 1 without one. */
+export function lastPage(link: string | undefined): number {
+  const match = link?.match(/<([^>]+)>;\s*rel="last"/);
+  const page = match ? Number(new URL(match[1]!).searchParams.get('page')) : 1;
+  return Number.isInteger(page) && page > 1 ? page : 1;
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -233,7 +233,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     if (page * perPage < listed.length) {
       const next = new URL(url.href);
       next.searchParams.set('page', String(page + 1));
-      headers.link = `<${baseUrl}${next.pathname.replace(prefix, '')}${next.search}>; rel="next"`;
+      const lastUrl = new URL(url.href);
+      lastUrl.searchParams.set('page', String(Math.ceil(listed.length / perPage)));
+      // GitHub names the next and the last page.
+      headers.link = `<${baseUrl}${next.pathname.replace(prefix, '')}${next.search}>; rel="next", <${baseUrl}${lastUrl.pathname.replace(prefix, '')}${lastUrl.search}>; rel="last"`;
     }
     json(res, 200, slice, headers);
   };
