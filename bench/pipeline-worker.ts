@@ -98,6 +98,37 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   if (heapProfile) await heapProfile(`${process.env.BENCH_HEAP_PROF}/run-${index}.heapprofile`);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  if (process.env.BENCH_DIAG) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const usage = process.memoryUsage();
+    const spaces = (await import('node:v8')).getHeapSpaceStatistics().map((space) => `${space.space_name}:${mb(space.space_size).toFixed(0)}/${mb(space.space_used_size).toFixed(0)}`);
+    const smaps = readFileSync('/proc/self/smaps', 'utf8').split('\n');
+    const regions: { name: string; size: number; rss: number }[] = [];
+    let lazy = 0;
+    for (const line of smaps) {
+      const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (header) regions.push({ name: header[3] || `anon`, size: (parseInt(header[2]!, 16) - parseInt(header[1]!, 16)) / 1024, rss: 0 });
+      else if (line.startsWith('Rss:')) regions.at(-1)!.rss = Number(/\d+/.exec(line)![0]);
+      else if (line.startsWith('LazyFree:')) lazy += Number(/\d+/.exec(line)![0]);
+    }
+    const byKind = new Map<string, number>();
+    for (const region of regions) {
+      const key = region.name === 'anon' ? (region.size >= 60 * 1024 && region.size <= 64 * 1024 ? 'anon~64MB(arena?)' : region.size === 131072 || region.size === 65536 ? 'anon128/64MB' : 'anon-other') : region.name.includes('node') ? 'node-binary' : region.name.startsWith('[') ? region.name : 'files';
+      byKind.set(key, (byKind.get(key) ?? 0) + region.rss);
+    }
+    const big = regions.filter((region) => region.rss > 1024).sort((a, b) => b.rss - a.rss).slice(0, 60).map((region) => `${region.name}:${(region.size / 1024).toFixed(0)}M/rss${(region.rss / 1024).toFixed(0)}`);
+    const histogram = new Map<string, { count: number; rss: number }>();
+    for (const region of regions) if (region.name === 'anon' && region.rss > 0) {
+      const key = `${region.size}K`;
+      const entry = histogram.get(key) ?? { count: 0, rss: 0 };
+      entry.count += 1;
+      entry.rss += region.rss;
+      histogram.set(key, entry);
+    }
+    console.error(`anon by size: ${[...histogram].sort((a, b) => b[1].rss - a[1].rss).slice(0, 20).map(([key, entry]) => `${key}×${entry.count}=${(entry.rss / 1024).toFixed(0)}M`).join(' ')}`);
+    console.error(`lazyfree ${(lazy / 1024).toFixed(0)} MB; smaps: ${[...byKind].map(([key, kb]) => `${key} ${(kb / 1024).toFixed(0)}`).join(', ')} · biggest: ${big.join(' ')}`);
+    console.error(`diag after gc: rss ${mb(usage.rss).toFixed(0)} heapTotal ${mb(usage.heapTotal).toFixed(0)} heapUsed ${mb(usage.heapUsed).toFixed(0)} external ${mb(usage.external).toFixed(0)} arrayBuffers ${mb(usage.arrayBuffers).toFixed(0)} · ${spaces.join(' ')}`);
+  }
   return {
     startedAt,
     wallMs,

@@ -18,6 +18,7 @@ import { startGitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import type { GitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import { assertNockDone, createTestApp, fixture, setupNock, TEST_PRIVATE_KEY, testSettings } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { freePort } from '../helpers/replicas.js';
 
 type Body = Record<string, unknown>;
 
@@ -45,7 +46,8 @@ describe('webhooks that are not from GitHub, over HTTP', () => {
     const log = pino({ level: 'silent' });
     server = new Server({
       host: '127.0.0.1',
-      port: 0,
+      // Probot's Server turns port 0 into 3000: ask the OS for a free port instead.
+      port: await freePort(),
       log,
       Probot: Probot.defaults({ appId: 1, privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: github.url, log }),
     });

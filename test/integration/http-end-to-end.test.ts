@@ -12,6 +12,7 @@ import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js'
 import { startGitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import type { GitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import { TEST_PRIVATE_KEY, testSettings } from '../helpers/test-app.js';
+import { freePort } from '../helpers/replicas.js';
 
 const SECRET = 'e2e-secret';
 
@@ -46,7 +47,8 @@ describe('signed webhook over HTTP', () => {
     const log = pino({ level: 'silent' });
     server = new Server({
       host: '127.0.0.1',
-      port: 0,
+      // Probot's Server turns port 0 into 3000: ask the OS for a free port instead.
+      port: await freePort(),
       log,
       Probot: Probot.defaults({ appId: 1, privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: github.url, log }),
     });
