@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import type { Runtime } from '../src/composition.js';
@@ -66,6 +67,11 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
   });
   await probot.load(bulwark({ settings, onStarted: (started) => (runtime = started) }), { cwd: process.cwd(), addHandler: () => undefined });
   payload = JSON.parse(readFileSync(message.payloadFile, 'utf8'));
+  if (process.env.BENCH_DIAG) {
+    (globalThis as { gc?: () => void }).gc?.();
+    console.error('at rest:');
+    smapsSummary();
+  }
   send({ type: 'ready', modelConcurrency: settings.modelConcurrency, chunkTokens: settings.chunkTokens, rssMb: mb(process.memoryUsage.rss()) });
 }
 
@@ -75,6 +81,7 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   const rssBefore = process.memoryUsage.rss();
   let peak = process.memoryUsage();
   let peakRss = peak.rss;
+  let peakSpaces = '';
   let last = performance.now();
   let longestBlockMs = 0;
   const started = performance.now();
@@ -84,12 +91,16 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
     last = now;
     const rss = process.memoryUsage.rss();
     // The full breakdown (heap statistics) only when the peak grew by a megabyte: the sampler's own CPU counts too.
-    if (rss > peak.rss + 1024 * 1024) peak = process.memoryUsage();
+    if (rss > peak.rss + 1024 * 1024) {
+      peak = process.memoryUsage();
+      if (process.env.BENCH_DIAG) peakSpaces = `t=${(now - started).toFixed(0)} rss ${mb(rss).toFixed(0)} ext ${mb(peak.external).toFixed(0)} ` + getHeapSpaceStatistics().filter((space) => space.space_size > 1024 * 1024).map((space) => `${space.space_name.replace('_space', '')}:${mb(space.space_size).toFixed(0)}/${mb(space.space_used_size).toFixed(0)}`).join(' ');
+    }
     peakRss = Math.max(peakRss, rss);
     if (trace && samples.length < 1000) samples.push(`${(now - started).toFixed(0)}:${mb(rss).toFixed(0)}/${mb(process.memoryUsage().heapUsed).toFixed(0)}`);
   }, 10);
   const startedAt = performance.timeOrigin + started;
   const heapProfile = process.env.BENCH_HEAP_PROF && index > 0 ? await startAllocationSampling() : undefined;
+  if (process.env.BENCH_SNAPSHOT && index === 1) setTimeout(() => void writeSnapshot(process.env.BENCH_SNAPSHOT!), Number(process.env.BENCH_SNAPSHOT_AT ?? 3000));
   const cpuStart = process.cpuUsage();
   await probot!.receive({ id: `bench-${index}`, name: 'pull_request', payload: payload as never });
   await runtime!.queue.onIdle();
@@ -99,34 +110,11 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   if (process.env.BENCH_DIAG) {
+    console.error(`at the peak: ${peakSpaces}`);
     (globalThis as { gc?: () => void }).gc?.();
     const usage = process.memoryUsage();
     const spaces = (await import('node:v8')).getHeapSpaceStatistics().map((space) => `${space.space_name}:${mb(space.space_size).toFixed(0)}/${mb(space.space_used_size).toFixed(0)}`);
-    const smaps = readFileSync('/proc/self/smaps', 'utf8').split('\n');
-    const regions: { name: string; size: number; rss: number }[] = [];
-    let lazy = 0;
-    for (const line of smaps) {
-      const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-      if (header) regions.push({ name: header[3] || `anon`, size: (parseInt(header[2]!, 16) - parseInt(header[1]!, 16)) / 1024, rss: 0 });
-      else if (line.startsWith('Rss:')) regions.at(-1)!.rss = Number(/\d+/.exec(line)![0]);
-      else if (line.startsWith('LazyFree:')) lazy += Number(/\d+/.exec(line)![0]);
-    }
-    const byKind = new Map<string, number>();
-    for (const region of regions) {
-      const key = region.name === 'anon' ? (region.size >= 60 * 1024 && region.size <= 64 * 1024 ? 'anon~64MB(arena?)' : region.size === 131072 || region.size === 65536 ? 'anon128/64MB' : 'anon-other') : region.name.includes('node') ? 'node-binary' : region.name.startsWith('[') ? region.name : 'files';
-      byKind.set(key, (byKind.get(key) ?? 0) + region.rss);
-    }
-    const big = regions.filter((region) => region.rss > 1024).sort((a, b) => b.rss - a.rss).slice(0, 60).map((region) => `${region.name}:${(region.size / 1024).toFixed(0)}M/rss${(region.rss / 1024).toFixed(0)}`);
-    const histogram = new Map<string, { count: number; rss: number }>();
-    for (const region of regions) if (region.name === 'anon' && region.rss > 0) {
-      const key = `${region.size}K`;
-      const entry = histogram.get(key) ?? { count: 0, rss: 0 };
-      entry.count += 1;
-      entry.rss += region.rss;
-      histogram.set(key, entry);
-    }
-    console.error(`anon by size: ${[...histogram].sort((a, b) => b[1].rss - a[1].rss).slice(0, 20).map(([key, entry]) => `${key}×${entry.count}=${(entry.rss / 1024).toFixed(0)}M`).join(' ')}`);
-    console.error(`lazyfree ${(lazy / 1024).toFixed(0)} MB; smaps: ${[...byKind].map(([key, kb]) => `${key} ${(kb / 1024).toFixed(0)}`).join(', ')} · biggest: ${big.join(' ')}`);
+    smapsSummary();
     console.error(`diag after gc: rss ${mb(usage.rss).toFixed(0)} heapTotal ${mb(usage.heapTotal).toFixed(0)} heapUsed ${mb(usage.heapUsed).toFixed(0)} external ${mb(usage.external).toFixed(0)} arrayBuffers ${mb(usage.arrayBuffers).toFixed(0)} · ${spaces.join(' ')}`);
   }
   return {
@@ -143,11 +131,50 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   };
 }
 
+function smapsSummary(): void {
+  const smaps = readFileSync('/proc/self/smaps', 'utf8').split('\n');
+  const regions: { name: string; size: number; rss: number }[] = [];
+  let lazy = 0;
+  for (const line of smaps) {
+    const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) regions.push({ name: header[3] || `anon`, size: (parseInt(header[2]!, 16) - parseInt(header[1]!, 16)) / 1024, rss: 0 });
+    else if (line.startsWith('Rss:')) regions.at(-1)!.rss = Number(/\d+/.exec(line)![0]);
+    else if (line.startsWith('LazyFree:')) lazy += Number(/\d+/.exec(line)![0]);
+  }
+  const byKind = new Map<string, number>();
+  for (const region of regions) {
+    const key = region.name === 'anon' ? (region.size >= 60 * 1024 && region.size <= 64 * 1024 ? 'anon~64MB(arena?)' : region.size === 131072 || region.size === 65536 ? 'anon128/64MB' : 'anon-other') : region.name.includes('node') ? 'node-binary' : region.name.startsWith('[') ? region.name : 'files';
+    byKind.set(key, (byKind.get(key) ?? 0) + region.rss);
+  }
+  const big = regions.filter((region) => region.rss > 1024).sort((a, b) => b.rss - a.rss).slice(0, 60).map((region) => `${region.name}:${(region.size / 1024).toFixed(0)}M/rss${(region.rss / 1024).toFixed(0)}`);
+  const histogram = new Map<string, { count: number; rss: number }>();
+  for (const region of regions) if (region.name === 'anon' && region.rss > 0) {
+    const key = `${region.size}K`;
+    const entry = histogram.get(key) ?? { count: 0, rss: 0 };
+    entry.count += 1;
+    entry.rss += region.rss;
+    histogram.set(key, entry);
+  }
+  console.error(`anon by size: ${[...histogram].sort((a, b) => b[1].rss - a[1].rss).slice(0, 20).map(([key, entry]) => `${key}×${entry.count}=${(entry.rss / 1024).toFixed(0)}M`).join(' ')}`);
+  console.error(`lazyfree ${(lazy / 1024).toFixed(0)} MB; smaps: ${[...byKind].map(([key, kb]) => `${key} ${(kb / 1024).toFixed(0)}`).join(', ')} · biggest: ${big.join(' ')}`);
+}
+
+/** A heap snapshot (BENCH_SNAPSHOT=<file>, BENCH_SNAPSHOT_AT=<ms into run 1>): what is alive mid-run. */
+async function writeSnapshot(file: string): Promise<void> {
+  const session = new Session();
+  session.connect();
+  const chunks: string[] = [];
+  session.on('HeapProfiler.addHeapSnapshotChunk', (message) => chunks.push(message.params.chunk));
+  await session.post('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  session.disconnect();
+  writeFileSync(file, chunks.join(''));
+}
+
 /** Every allocation sampled, collected or not (BENCH_HEAP_PROF=<dir>): where the garbage comes from. */
 async function startAllocationSampling(): Promise<(file: string) => Promise<void>> {
   const session = new Session();
   session.connect();
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_PROF_SURVIVORS !== '1' });
   return async (file) => {
     const { profile } = await session.post('HeapProfiler.stopSampling');
     writeFileSync(file, JSON.stringify(profile));

@@ -21,7 +21,9 @@ import type { FromStandIns, StandInsOptions, StandInStats, ToStandIns } from './
  *
  * Env knobs: BENCH_RUNS (3), BENCH_FILES (3000), BENCH_LINES (100000), BENCH_GITHUB_MS (5), BENCH_MODEL_MS (300),
  * BENCH_THROTTLE (on|off), BENCH_NODE_FLAGS (extra node flags for the app process), BENCH_TIMELINE=1 (GitHub and model requests per run), BENCH_TRACE=1 (RSS over time),
- * BENCH_CPU_PROF=<dir> (a V8 CPU profile of the app process).
+ * BENCH_CPU_PROF=<dir> (a V8 CPU profile of the app process), BENCH_HEAP_PROF=<dir> (sampled allocations of each measured run),
+ * BENCH_VERIFY=1 (a digest of every model request body and GitHub request per run: two builds that behave the same print
+ * the same digests).
  */
 
 const OWNER = 'Codertocat';
@@ -79,6 +81,7 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
         // The whole PR fits the budget, so every file goes through planning, the model and anchoring.
         config: 'budget:\n  max_input_tokens: 50000000\n',
         timeline: process.env.BENCH_TIMELINE === '1',
+        verify: process.env.BENCH_VERIFY === '1',
       } satisfies StandInsOptions),
     ],
     execArgv: ['--import', 'tsx'],
@@ -119,6 +122,7 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
       if (process.env.BENCH_TIMELINE === '1') {
         for (const entry of stats.timeline) console.info(`  +${(entry.at - figures.startedAt).toFixed(0).padStart(6)} ms  ${entry.what}`);
       }
+      if (stats.digest) console.info(`  request digest: model ${stats.digest.model} · GitHub ${stats.digest.github}`);
       if (figures.trace.length > 0) console.info(`  t(ms):rss/heap(MB) ${figures.trace.join(' ')}`);
       const idealMs = Math.ceil(stats.modelRequests / started.modelConcurrency) * modelLatencyMs;
       // Where the wall time went: before the first model call, between it and the last answer, after that.

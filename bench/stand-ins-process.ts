@@ -2,6 +2,8 @@
  * The benchmark's GitHub and Anthropic stand-ins, in their own process so the CPU time and memory the benchmark
  * measures are Bulwark's alone. Started by bench/pipeline.ts with its options as argv[2] (JSON); talks over IPC.
  */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { messageResponse } from '../test/helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../test/helpers/stand-ins/anthropic-server.js';
 import { startGitHubStandIn } from '../test/helpers/stand-ins/github-server.js';
@@ -20,6 +22,8 @@ export interface StandInsOptions {
   config: string;
   /** Keep the model's request bodies, for the per-run timeline. */
   timeline: boolean;
+  /** Digest every request (model bodies, GitHub calls) so two builds can be compared for identical behaviour. */
+  verify?: boolean;
 }
 
 export type ToStandIns = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };
@@ -42,6 +46,8 @@ export interface StandInStats {
   modelAnsweredAt: number[];
   /** Epoch ms of each GitHub request (route) and, with `timeline`, of each model request. */
   timeline: { at: number; what: string }[];
+  /** With `verify`: sha256 of the sorted model request bodies and of the GitHub requests (times and durations blanked). */
+  digest?: { model: string; github: string };
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as StandInsOptions;
@@ -64,7 +70,7 @@ const FIRST_ADDED = /<file path="([^"]+)"[^>]*>\n[^\n]*\n(?:[^\n]*\n)*? {7}R(\d+
 const model = await startAnthropicStandIn({
   latencyMs: options.modelLatencyMs,
   cache: 'at-response',
-  keepBodies: options.timeline,
+  keepBodies: options.timeline || options.verify === true,
   respond: (request) => {
     answeredAt.push(performance.timeOrigin + performance.now());
     const messages = request.messages as { content: unknown }[];
@@ -108,12 +114,32 @@ process.on('message', (message: ToStandIns) => {
           ...github.requests.map((request) => ({ at: performance.timeOrigin + request.at, what: `${request.method} ${request.path.replace(/\?.*$/, '').replace(/^\/api\/v3\/repos\/[^/]+\/[^/]+/, '')}` })),
           ...model.requests.map((request, index) => ({ at: performance.timeOrigin + request.at, what: `model request ${index + 1}` })),
         ].sort((a, b) => a.at - b.at),
+        ...(options.verify ? { digest: digest() } : {}),
       },
     });
   } else if (message.type === 'stop') {
     void Promise.all([github.close(), model.close()]).then(() => process.exit(0));
   }
 });
+
+/** Requests as a reviewer of behaviour sees them: order of concurrent calls, clocks and durations do not count. */
+let dumps = 0;
+function digest(): { model: string; github: string } {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  const modelBodies = model.requests.map((request) => sha(JSON.stringify(request.body))).sort();
+  const blank = (text: string) =>
+    text
+      .replace(/"(started_at|completed_at|expires_at)":"[^"]*"/g, '"$1":"…"')
+      .replace(/\d+(\.\d+)? s\b/g, '… s')
+      .replace(/took \d+ min \d+ s/g, 'took …')
+      .replace(/check-runs\/\d+/g, 'check-runs/…');
+  const githubCalls = github.requests.map((request) => blank(`${request.method} ${request.path} ${JSON.stringify(request.body ?? null)}`));
+  // Reads of the file pages go out a few at a time, in any order; writes are serialised by throttling.
+  const reads = githubCalls.filter((call) => call.startsWith('GET ')).sort();
+  const writes = githubCalls.filter((call) => !call.startsWith('GET '));
+  if (process.env.BENCH_VERIFY_DUMP) writeFileSync(`${process.env.BENCH_VERIFY_DUMP}.${(dumps += 1)}`, JSON.stringify({ modelBodies, reads, writes, prompts: model.requests.map((request) => request.body) }));
+  return { model: `${sha(modelBodies.join('\n'))} (${modelBodies.length} bodies)`, github: `${sha([...reads, ...writes].join('\n'))} (${githubCalls.length} calls)` };
+}
 
 const changedLines = files.reduce((sum, file) => sum + file.additions + file.deletions, 0);
 send({ type: 'ready', githubUrl: github.url, modelUrl: model.url, files: files.length, changedLines });

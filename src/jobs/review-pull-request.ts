@@ -14,7 +14,7 @@ import { renderCheckOutput, renderSkippedOutput } from '../render/render-check.j
 import { renderLedger } from '../render/render-ledger.js';
 import { alignChecklist } from '../review/align-checklist.js';
 import { anchorFindings } from '../review/anchor-findings.js';
-import { buildPrompt } from '../review/build-prompt.js';
+import { buildSystem, buildUser } from '../review/build-prompt.js';
 import type { PathInstruction } from '../review/build-prompt.js';
 import { decideConclusion } from '../review/decide-conclusion.js';
 import { estimateTotalCost } from '../review/estimate-cost.js';
@@ -213,12 +213,14 @@ async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
   const limit = pLimit(deps.settings.modelConcurrency);
   const tools = modelTools(agent, () => host.downloadTarball(ref, job.headSha), deps.settings.tools);
   const instructions = pathInstructions(config);
+  // buildPrompt's two halves: the system prompt is the same for every chunk, so it is built once; each chunk's
+  // user turn (~200 KB on a big PR) only when its call starts, and let go when it returns.
+  const system = buildSystem(agent.agent);
   const settled = await Promise.allSettled(
     chunks.map((chunk) =>
-      limit(() => {
-        const prompt = buildPrompt(agent.agent, pr, chunk, instructions);
-        return deps.model.review({ model: agent.model, system: prompt.system, user: prompt.user, maxOutputTokens: deps.settings.maxOutputTokens, ...(tools ? { tools } : {}) });
-      }),
+      limit(() =>
+        deps.model.review({ model: agent.model, system, user: buildUser(pr, chunk, instructions), maxOutputTokens: deps.settings.maxOutputTokens, ...(tools ? { tools } : {}) }),
+      ),
     ),
   );
   const outcome: ChunkOutcome = { answers: [], failed: [], errors: [] };

@@ -68,46 +68,49 @@ export function buildSystem(agent: PromptAgent): string {
     .join('\n');
 }
 
-function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions: PathInstruction[]): string {
+/** The user turn alone: buildPrompt's `user`, for a caller that builds the (shared) system prompt once. */
+export function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions: PathInstruction[]): string {
   const guidance = instructions
     .filter((instruction) => files.some((file) => instruction.matches(file.path)))
     .map((instruction) => `- For files matching \`${instruction.path}\`: ${instruction.text}`);
-  // One flat list of lines joined once: a chunk of 80,000 tokens is ~10,000 lines, and joining hunk by hunk, then
-  // file by file, copied the whole text three times.
-  const out = ['Review the pull request below.'];
-  if (guidance.length) out.push(`The repository's maintainers ask for this in the files it covers:\n${guidance.join('\n')}`);
-  out.push(`<${DATA_TAG}>`, `<title>${neutralise(pr.title)}</title>`, `<description>\n${neutralise(pr.body)}\n</description>`);
-  for (const file of files) appendFile(out, file);
-  out.push(`</${DATA_TAG}>`);
-  return out.join('\n');
-}
-
-/** One file as the prompt shows it; exported so the token estimate measures exactly this text. */
-export function renderFile(file: DiffFile): string {
-  const out: string[] = [];
-  appendFile(out, file);
-  return out.join('\n');
-}
-
-/** The lines of renderFile's text (joined by '\n'): the file tag, each hunk's header and lines, the closing tag. */
-function appendFile(out: string[], file: DiffFile): void {
-  const rename = file.previousPath ? ` previous_path="${neutralise(file.previousPath)}"` : '';
-  out.push(`<file path="${neutralise(file.path)}" status="${file.status}"${rename}>`);
-  // Without hunks the tags still enclose one empty line.
-  if (file.hunks.length === 0) out.push('');
-  for (const hunk of file.hunks) {
-    out.push(neutralise(hunk.header));
-    for (const line of hunk.lines) out.push(renderLine(line));
+  // Built by appending to one string: V8 keeps the pieces as a rope and copies them once, when the text is first
+  // read (serialised into the request). On a 3,000-file PR that made about half the garbage of collecting the
+  // lines in an array and joining it (a chunk of 80,000 tokens is ~10,000 lines), and took less time.
+  let text = 'Review the pull request below.';
+  if (guidance.length) text += `\nThe repository's maintainers ask for this in the files it covers:\n${guidance.join('\n')}`;
+  text += `\n<${DATA_TAG}>\n<title>${neutralise(pr.title)}</title>\n<description>\n${neutralise(pr.body)}\n</description>`;
+  for (const file of files) {
+    text += '\n';
+    text += renderFile(file);
   }
-  out.push('</file>');
+  return text + `\n</${DATA_TAG}>`;
 }
 
-function renderLine(line: DiffLine): string {
-  const left = line.oldLine !== undefined && line.kind !== 'add' ? column(OLD_COLUMNS, 'L', line.oldLine) : BLANK_COLUMN;
-  const right = line.newLine !== undefined && line.kind !== 'del' ? column(NEW_COLUMNS, 'R', line.newLine) : BLANK_COLUMN;
-  const mark = line.kind === 'add' ? '+' : line.kind === 'del' ? '-' : ' ';
-  return `${left}${right}${mark} ${neutralise(line.text)}`;
+/**
+ * One file as the prompt shows it (the file tag, each hunk's header and lines, the closing tag, one per line);
+ * exported so the token estimate measures exactly this text.
+ */
+export function renderFile(file: DiffFile): string {
+  const rename = file.previousPath ? ` previous_path="${neutralise(file.previousPath)}"` : '';
+  let text = `<file path="${neutralise(file.path)}" status="${file.status}"${rename}>`;
+  // Without hunks the tags still enclose one empty line.
+  if (file.hunks.length === 0) text += '\n';
+  for (const hunk of file.hunks) {
+    text += '\n';
+    text += neutralise(hunk.header);
+    for (const line of hunk.lines) {
+      text += '\n';
+      text += line.oldLine !== undefined && line.kind !== 'add' ? column(OLD_COLUMNS, 'L', line.oldLine) : BLANK_COLUMN;
+      text += line.newLine !== undefined && line.kind !== 'del' ? column(NEW_COLUMNS, 'R', line.newLine) : BLANK_COLUMN;
+      text += MARKS[line.kind];
+      text += neutralise(line.text);
+    }
+  }
+  return text + '\n</file>';
 }
+
+/** Each line's mark and the space after it. */
+const MARKS: Record<DiffLine['kind'], string> = { add: '+ ', del: '- ', context: '  ' };
 
 /** A line-number column (`L12` padded to 7), built once per number: the same few thousand recur on every line. */
 const BLANK_COLUMN = ''.padEnd(7);

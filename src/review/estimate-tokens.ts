@@ -39,7 +39,7 @@ export function estimateTokens(text: string): number {
  * (its L/R number columns, marks and neutralised text), plus the newline that joins it to the next part.
  *
  * It does not build that text: rendering 100 000 lines costs ~60 ms, counting them ~10 ms. The frame (file
- * tag) is measured on renderFile itself; the lines are counted with renderLine's layout below, and a test
+ * tag) is measured on renderFile itself; the lines are counted with the line layout below, and a test
  * holds the two to `estimateTokens(renderFile(file) + '\n')` so the layout cannot drift unnoticed.
  */
 export function estimateFileTokens(file: DiffFile): number {

@@ -20,21 +20,29 @@ function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-const FNV_OFFSET_BASIS = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const MASK_64 = 0xffffffffffffffffn;
-
 /**
  * FNV-1a, 64-bit, over the string's UTF-16 code units (two bytes each, little-endian). Hand-written rather than
  * node:crypto because src/review/ stays pure and runtime-free; a dedupe key needs stability and spread, not
  * cryptographic strength (http://www.isthe.com/chongo/tech/comp/fnv/).
+ *
+ * The 64-bit state is two 32-bit halves in plain numbers (BigInt made three heap numbers per byte): the prime is
+ * 2^40 + 0x1b3, so `hash * prime` is `hash * 0x1b3` plus the low half shifted into the high one by 8 bits, and
+ * every intermediate stays below 2^53.
  */
 function fnv1a64(text: string): string {
-  let hash = FNV_OFFSET_BASIS;
+  let high = 0xcbf29ce4;
+  let low = 0x84222325;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    hash = ((hash ^ BigInt(unit & 0xff)) * FNV_PRIME) & MASK_64;
-    hash = ((hash ^ BigInt(unit >> 8)) * FNV_PRIME) & MASK_64;
+    for (let shift = 0; shift <= 8; shift += 8) {
+      const mixed = (low ^ ((unit >> shift) & 0xff)) >>> 0;
+      const product = mixed * FNV_PRIME_LOW;
+      high = (high * FNV_PRIME_LOW + Math.floor(product / 0x1_0000_0000) + ((mixed << 8) >>> 0)) >>> 0;
+      low = product >>> 0;
+    }
   }
-  return hash.toString(16).padStart(16, '0');
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
 }
+
+/** The FNV prime's low part: 0x100000001b3 = 2^40 + 0x1b3. */
+const FNV_PRIME_LOW = 0x1b3;

@@ -15,10 +15,9 @@ export function parsePatch(file: ChangedFile): DiffFile | undefined {
   // parse-diff splits on '\n' only and its `\ No newline` regex is anchored with `$`, so with CRLF that marker
   // line is parsed as a context line: it consumes a line of the hunk's count and shifts every later line number.
   const patch = file.patch.replaceAll('\r\n', '\n');
-  const chunks = parseChunks(patch);
-  if (chunks.length === 0 || !chunks.every(hasWellFormedLines)) return undefined;
-  const hunks = chunks.map(toHunk);
-  if (!isConsistent(hunks, patch)) return undefined;
+  const read = readHunks(patch);
+  const hunks = read === UNUSUAL ? parseWithParseDiff(patch) : read;
+  if (hunks === undefined) return undefined;
 
   return {
     path: file.path,
@@ -29,6 +28,117 @@ export function parsePatch(file: ChangedFile): DiffFile | undefined {
     deletions: file.deletions,
     hunks,
   };
+}
+
+/** The hunks parse-diff reads from a patch, checked (well-formed lines, counts agreeing with the headers). */
+export function parseWithParseDiff(patch: string): Hunk[] | undefined {
+  const chunks = parseChunks(patch);
+  if (chunks.length === 0 || !chunks.every(hasWellFormedLines)) return undefined;
+  const hunks = chunks.map(toHunk);
+  return isConsistent(hunks, patch) ? hunks : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The usual patch, read in one pass: what parseWithParseDiff returns for it, without parse-diff's objects (a
+// regex match and a change object per line, then a copy of each: most of what parsing 100,000 lines allocated).
+
+/** readHunks met a line parse-diff gives a meaning of its own (file headers, stray text): parse-diff reads it. */
+export const UNUSUAL = Symbol('unusual');
+
+/** parse-diff's hunk header, verbatim. */
+const HUNK_HEADER = /^@@\s+-(\d+),?(\d+)?\s+\+(\d+),?(\d+)?\s@@/;
+const NO_NEWLINE_MARKER = '\\ No newline at end of file';
+const PLUS = 43;
+const MINUS = 45;
+const SPACE = 32;
+const BACKSLASH = 92;
+
+/**
+ * parse-diff's state machine for a patch made of hunk headers, '+', '-', ' ' and empty lines and `\` markers,
+ * step for step: after a header every line is the hunk's (even past a count of zero) until both counts are used
+ * up; outside a hunk a marker copies the previous line (a TypeError when there is none: no hunks) and anything
+ * but a header is ignored. The checks of parseWithParseDiff follow: every line well-formed, each hunk's lines
+ * matching its header, every body line of the patch in a hunk. Anything else is UNUSUAL.
+ */
+export function readHunks(patch: string): Hunk[] | undefined | typeof UNUSUAL {
+  const hunks: Hunk[] = [];
+  let hunk: Hunk | undefined;
+  /** parse-diff's change count of `hunk`, the marker copies included. */
+  let changes = 0;
+  let inHunk = false;
+  let oldLeft = 0;
+  let newLeft = 0;
+  let oldLine = 0;
+  let newLine = 0;
+  /** Body lines as countBodyLines counts them: after the first `@@ ` line, neither `@@ ` lines nor `\` lines. */
+  let bodyLines = 0;
+  let seenHeader = false;
+  for (let start = 0; start <= patch.length; ) {
+    let end = patch.indexOf('\n', start);
+    if (end === -1) end = patch.length;
+    const first = end > start ? patch.charCodeAt(start) : -1;
+    const next = end + 1;
+    if (first === 64 /* @ */ && patch.startsWith('@@ ', start)) seenHeader = true;
+    else if (seenHeader && first !== BACKSLASH) bodyLines += 1;
+
+    if (inHunk && hunk) {
+      if (first === BACKSLASH) {
+        if (end - start !== NO_NEWLINE_MARKER.length || !patch.startsWith(NO_NEWLINE_MARKER, start)) return UNUSUAL;
+        if (changes === 0) return undefined;
+        changes += 1;
+      } else if (first === MINUS) {
+        hunk.lines.push({ kind: 'del', oldLine: oldLine++, text: lineText(patch, start, end) });
+        changes += 1;
+        oldLeft -= 1;
+      } else if (first === PLUS) {
+        hunk.lines.push({ kind: 'add', newLine: newLine++, text: lineText(patch, start, end) });
+        changes += 1;
+        newLeft -= 1;
+      } else if (first === SPACE || first === -1) {
+        // An empty line is a context line with empty text, as parse-diff's `content.slice(1)` makes it.
+        hunk.lines.push({ kind: 'context', oldLine: oldLine++, newLine: newLine++, text: first === -1 ? '' : lineText(patch, start, end) });
+        changes += 1;
+        oldLeft -= 1;
+        newLeft -= 1;
+      } else {
+        return UNUSUAL;
+      }
+      if (oldLeft === 0 && newLeft === 0) inHunk = false;
+    } else if (first === 64 /* @ */) {
+      const line = patch.slice(start, end);
+      const match = HUNK_HEADER.exec(line);
+      if (!match) return UNUSUAL;
+      const header = stripCr(line);
+      const [, oldStart, oldCount, newStart, newCount] = match;
+      hunk = { oldStart: +(oldStart ?? ''), oldLines: +(oldCount || 1), newStart: +(newStart ?? ''), newLines: +(newCount || 1), header, lines: [] };
+      hunks.push(hunk);
+      changes = 0;
+      inHunk = true;
+      oldLine = hunk.oldStart;
+      newLine = hunk.newStart;
+      oldLeft = hunk.oldLines;
+      newLeft = hunk.newLines;
+    } else if (first === BACKSLASH && end - start === NO_NEWLINE_MARKER.length && patch.startsWith(NO_NEWLINE_MARKER, start)) {
+      if (hunk && changes === 0) return undefined;
+      if (hunk) changes += 1;
+    } else if (first !== -1) {
+      return UNUSUAL;
+    }
+    start = next;
+  }
+  if (hunks.length === 0) return undefined;
+  if (patch.endsWith('\n') && seenHeader) bodyLines -= 1;
+  let lines = 0;
+  for (const parsed of hunks) {
+    if (!matchesHeader(parsed)) return undefined;
+    lines += parsed.lines.length;
+  }
+  return lines === bodyLines ? hunks : undefined;
+}
+
+/** A line's text: without its '+', '-' or ' ' and without a trailing '\r' (see stripCr). */
+function lineText(patch: string, start: number, end: number): string {
+  return patch.slice(start + 1, end > start + 1 && patch.charCodeAt(end - 1) === 13 ? end - 1 : end);
 }
 
 /** parse-diff throws a TypeError on a `\ No newline` marker right after a hunk header (no previous line to copy). */

@@ -42,150 +42,203 @@ const MAX_PROPAGATED_VALUES = 100;
 const MIN_PROPAGATED_LENGTH = 8;
 
 export async function scanSecrets(input: { files: DiffFile[]; title: string; body: string }): Promise<SecretScan> {
-  const title = newTarget(input.title);
-  const body = newTarget(input.body);
-  // Targets by position (file, hunk, line), not in a Map keyed by the line objects: hashing 100,000 lines as Map
-  // keys was the costliest part of the scan. A context line is one target shared by the new and the old side.
-  const fileTargets: { lines: Target[][]; headers: Target[] }[] = [];
-  const segments: Segment[] = [newSegment('plain', 'text', undefined, [title]), newSegment('plain', 'text', undefined, [body])];
+  // Every string that may be masked has a place (an id): the title, the description, then file by file its lines
+  // in order and its hunk headers. A context line is one place, on the new and the old side. Marks and masked texts
+  // are kept by place, for the few places that have any: no object per line (100,000 of them were as much memory
+  // as the diff's own lines), and no Map keyed by 100,000 line objects (the costliest part of the scan once).
+  const segments: Segment[] = [newSegment('plain', 'text', undefined, [input.title], [TITLE]), newSegment('plain', 'text', undefined, [input.body], [BODY])];
+  /** The id of each file's first line; its hunk headers follow its last line. */
+  const firstIds: number[] = [];
+  let next = BODY + 1;
 
   for (const file of input.files) {
     const kind = lintKindForPath(file.path);
-    const lines = file.hunks.map((hunk) => hunk.lines.map((line) => newTarget(line.text, line)));
-    const newSide: Target[] = [];
-    const oldSide: Target[] = [];
+    firstIds.push(next);
+    const newSide: DiffLine[] = [];
+    const newIds: number[] = [];
+    const oldSide: DiffLine[] = [];
+    const oldIds: number[] = [];
     let deletes = false;
-    for (const target of lines.flat()) {
-      const lineKind = target.line?.kind;
-      if (lineKind !== 'del') newSide.push(target);
-      if (lineKind !== 'add') oldSide.push(target);
-      if (lineKind === 'del') deletes = true;
+    for (const hunk of file.hunks) {
+      for (const line of hunk.lines) {
+        const id = next++;
+        if (line.kind !== 'del') {
+          newSide.push(line);
+          newIds.push(id);
+        }
+        if (line.kind !== 'add') {
+          oldSide.push(line);
+          oldIds.push(id);
+        }
+        if (line.kind === 'del') deletes = true;
+      }
     }
-    segments.push(newSegment(kind, 'new', file.path, newSide));
-    if (deletes) segments.push(newSegment(kind, 'old', file.path, oldSide));
-    const headers = file.hunks.map((hunk) => newTarget(hunk.header));
-    segments.push(newSegment('plain', 'text', file.path, headers));
-    fileTargets.push({ lines, headers });
+    segments.push(newSegment(kind, 'new', file.path, newSide, newIds));
+    if (deletes) segments.push(newSegment(kind, 'old', file.path, oldSide, oldIds));
+    const headers = file.hunks.map((hunk) => hunk.header);
+    segments.push(newSegment('plain', 'text', file.path, headers, headers.map(() => next++)));
   }
 
-  const located = await locateSecrets(segments);
+  const marks: Marks = new Map();
+  const located = await locateSecrets(segments, marks);
   const findings = findingsOf(located);
-  const count = applyMasks([[title, body], ...fileTargets.flatMap((targets) => [...targets.lines, targets.headers])]);
+  const { count, masked } = applyMasks(marks);
 
-  // Nothing masked (the usual case): the files go on as they came, without walking every line again.
+  // Nothing masked (the usual case): the files go on as they came, without walking every line again. Otherwise
+  // only the files with a masked place are walked.
+  const touched = new Set<number>();
+  for (const id of masked.keys()) if (id > BODY) touched.add(fileOf(firstIds, id));
   const files =
     count === 0
       ? [...input.files]
-      : input.files.map((file, fileIndex) => {
-          const targets = fileTargets[fileIndex];
-          let changed = false;
-          const hunks = file.hunks.map((hunk, hunkIndex) => {
-            const header = targets?.headers[hunkIndex]?.masked ?? hunk.header;
-            let hunkChanged = header !== hunk.header;
-            const lines = hunk.lines.map((line, lineIndex) => {
-              const masked = targets?.lines[hunkIndex]?.[lineIndex]?.masked;
-              if (masked === undefined || masked === line.text) return line;
-              hunkChanged = true;
-              return { ...line, text: masked };
-            });
-            if (!hunkChanged) return hunk;
-            changed = true;
-            return { ...hunk, header, lines };
-          });
-          return changed ? { ...file, hunks } : file;
-        });
+      : input.files.map((file, fileIndex) => (touched.has(fileIndex) ? maskFile(file, firstIds[fileIndex] ?? 0, masked) : file));
 
-  return { files, title: title.masked ?? input.title, body: body.masked ?? input.body, findings, count };
+  return { files, title: masked.get(TITLE) ?? input.title, body: masked.get(BODY) ?? input.body, findings, count };
 }
 
 /** Masks secrets in any other PR text (commit messages, …). `count` is the number of places masked. */
 export async function maskSecretsInText(text: string): Promise<{ text: string; count: number }> {
-  const target = newTarget(text);
-  await locateSecrets([newSegment('plain', 'text', undefined, [target])]);
-  const count = applyMasks([[target]]);
-  return { text: target.masked ?? text, count };
+  const marks: Marks = new Map();
+  await locateSecrets([newSegment('plain', 'text', undefined, [text], [TITLE])], marks);
+  const { count, masked } = applyMasks(marks);
+  return { text: masked.get(TITLE) ?? text, count };
+}
+
+/** The file with its masked places replaced; hunks and lines without any are the same objects. */
+function maskFile(file: DiffFile, firstId: number, masked: Map<number, string>): DiffFile {
+  let id = firstId;
+  let headerId = firstId + file.hunks.reduce((sum, hunk) => sum + hunk.lines.length, 0);
+  let changed = false;
+  const hunks = file.hunks.map((hunk) => {
+    const header = masked.get(headerId++) ?? hunk.header;
+    let hunkChanged = header !== hunk.header;
+    const lines = hunk.lines.map((line) => {
+      const text = masked.get(id++);
+      if (text === undefined || text === line.text) return line;
+      hunkChanged = true;
+      return { ...line, text };
+    });
+    if (!hunkChanged) return hunk;
+    changed = true;
+    return { ...hunk, header, lines };
+  });
+  return changed ? { ...file, hunks } : file;
+}
+
+/** The index of the file an id of a line or hunk header belongs to: the last whose first id is at or before it. */
+function fileOf(firstIds: number[], id: number): number {
+  return targetAtOrBefore(firstIds, id);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** One string that may be masked: a diff line, a hunk header, the title or the description. */
-interface Target {
-  text: string;
-  line?: DiffLine | undefined;
-  marks: Mark[];
-  /** Set by applyMasks. */
-  masked?: string;
-}
+const TITLE = 0;
+const BODY = 1;
+
+/** What is scanned: a diff line, or a plain text (a hunk header, the title, the description). */
+type Item = DiffLine | string;
+
+const textOfItem = (item: Item): string => (typeof item === 'string' ? item : item.text);
 
 interface Mark extends Span {
   label: string;
 }
 
+/** The marks of each place that has any, with the place's text. */
+type Marks = Map<number, { text: string; marks: Mark[] }>;
+
 type SegmentSide = 'new' | 'old' | 'text';
 
-/** Targets scanned together as one text, joined with '\n' (a file's side reads like the file itself). */
+/**
+ * Items scanned together as one text, joined with '\n' (a file's side reads like the file itself). The text is
+ * only built where a match needs it (textOf): the scanner reads the items' texts as they are.
+ */
 interface Segment {
   kind: LintKind;
   side: SegmentSide;
   path: string | undefined;
-  targets: Target[];
-  /** Offset of each target in `text`. */
-  starts: number[];
-  text: string;
+  items: Item[];
+  /** The place of each item. */
+  ids: number[];
+  /** Offset of each item in the segment's text, once startsOf computed them. */
+  starts?: number[];
+  /** The joined text, once textOf built it. */
+  text?: string;
 }
 
 interface LocatedMatch {
   segment: Segment;
   match: SecretMatch;
-  /** Targets the match touches, in text order. */
-  touched: Target[];
+  /** Items the match touches, in text order. */
+  touched: Item[];
   /** The matched text (sensitive; for comparing old and new side only). */
   matched: string;
 }
 
-function newTarget(text: string, line?: DiffLine): Target {
-  return { text, line, marks: [] };
+function newSegment(kind: LintKind, side: SegmentSide, path: string | undefined, items: Item[], ids: number[]): Segment {
+  return { kind, side, path, items, ids };
 }
 
-function newSegment(kind: LintKind, side: SegmentSide, path: string | undefined, targets: Target[]): Segment {
+function startsOf(segment: Segment): number[] {
+  if (segment.starts) return segment.starts;
   const starts: number[] = [];
   let offset = 0;
-  for (const target of targets) {
+  for (const item of segment.items) {
     starts.push(offset);
-    offset += target.text.length + 1;
+    offset += textOfItem(item).length + 1;
   }
-  return { kind, side, path, targets, starts, text: targets.map((target) => target.text).join('\n') };
+  return (segment.starts = starts);
 }
 
-/** Lints all segments, marks every match on the targets it touches, then marks captured values elsewhere. */
-async function locateSecrets(segments: Segment[]): Promise<LocatedMatch[]> {
-  const results = await findSecrets(segments.map((segment) => ({ text: segment.text, kind: segment.kind })));
+/** The segment's text: its items joined with '\n'. */
+function joined(segment: Segment): string {
+  return segment.items.map(textOfItem).join('\n');
+}
+
+/** The segment's text, kept: for segments with a match (few). */
+function textOf(segment: Segment): string {
+  return (segment.text ??= joined(segment));
+}
+
+function mark(marks: Marks, segment: Segment, index: number, value: Mark): void {
+  const id = segment.ids[index] ?? -1;
+  const entry = marks.get(id);
+  if (entry) entry.marks.push(value);
+  else marks.set(id, { text: textOfItem(segment.items[index] ?? ''), marks: [value] });
+}
+
+/** Lints all segments, marks every match on the places it touches, then marks captured values elsewhere. */
+async function locateSecrets(segments: Segment[], marks: Marks): Promise<LocatedMatch[]> {
+  const results = await findSecrets(segments.map((segment) => ({ parts: segment.items, kind: segment.kind })));
   const located: LocatedMatch[] = [];
   const values = new Map<string, string>();
   segments.forEach((segment, index) => {
     for (const match of results[index] ?? []) {
       const label = placeholder(match.ruleId);
-      const touched: Target[] = [];
+      const touched: number[] = [];
       for (const span of match.spans) {
         for (const piece of piecesOf(segment, span)) {
-          piece.target.marks.push({ start: piece.start, end: piece.end, label });
-          if (!touched.includes(piece.target)) touched.push(piece.target);
+          mark(marks, segment, piece.index, { start: piece.start, end: piece.end, label });
+          if (!touched.includes(piece.index)) touched.push(piece.index);
         }
       }
-      const slices = match.spans.map((span) => segment.text.slice(span.start, span.end));
+      const text = textOf(segment);
+      const slices = match.spans.map((span) => text.slice(span.start, span.end));
       for (const value of [...match.values, ...slices]) {
         if (value.length >= MIN_PROPAGATED_LENGTH && !/[\r\n]/.test(value) && !values.has(value)) values.set(value, label);
       }
-      located.push({ segment, match, touched, matched: slices.join('\n') });
+      located.push({ segment, match, touched: touched.map((at) => segment.items[at] ?? ''), matched: slices.join('\n') });
     }
   });
   const propagated = [...values].slice(0, MAX_PROPAGATED_VALUES);
   if (propagated.length > 0) {
     for (const segment of segments) {
+      // Built for this walk only, unless a match already kept it.
+      const text = segment.text ?? joined(segment);
       for (const [value, label] of propagated) {
-        for (let at = segment.text.indexOf(value); at !== -1; at = segment.text.indexOf(value, at + 1)) {
+        for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
           for (const piece of piecesOf(segment, { start: at, end: at + value.length })) {
-            piece.target.marks.push({ start: piece.start, end: piece.end, label });
+            mark(marks, segment, piece.index, { start: piece.start, end: piece.end, label });
           }
         }
       }
@@ -194,16 +247,17 @@ async function locateSecrets(segments: Segment[]): Promise<LocatedMatch[]> {
   return located;
 }
 
-/** The parts of a segment span that fall on each target (the joining '\n's belong to none). */
-function piecesOf(segment: Segment, span: Span): { target: Target; start: number; end: number }[] {
-  const pieces: { target: Target; start: number; end: number }[] = [];
-  for (let index = targetAtOrBefore(segment.starts, span.start); index < segment.targets.length; index += 1) {
-    const start = segment.starts[index] ?? 0;
-    const target = segment.targets[index];
-    if (!target || start >= span.end) break;
+/** The parts of a segment span that fall on each item (the joining '\n's belong to none). */
+function piecesOf(segment: Segment, span: Span): { index: number; start: number; end: number }[] {
+  const pieces: { index: number; start: number; end: number }[] = [];
+  const starts = startsOf(segment);
+  for (let index = targetAtOrBefore(starts, span.start); index < segment.items.length; index += 1) {
+    const start = starts[index] ?? 0;
+    const item = segment.items[index];
+    if (item === undefined || start >= span.end) break;
     const from = Math.max(span.start, start) - start;
-    const to = Math.min(span.end, start + target.text.length) - start;
-    if (to > from) pieces.push({ target, start: from, end: to });
+    const to = Math.min(span.end, start + textOfItem(item).length) - start;
+    if (to > from) pieces.push({ index, start: from, end: to });
   }
   return pieces;
 }
@@ -224,25 +278,23 @@ function targetAtOrBefore(starts: number[], offset: number): number {
   return found;
 }
 
-/** Replaces the marked places of every target (once per target); returns how many places were masked. */
-function applyMasks(groups: Iterable<Target>[]): number {
+/** Replaces the marked places of every place that has marks; returns how many places were masked, and the texts. */
+function applyMasks(marks: Marks): { count: number; masked: Map<number, string> } {
   let count = 0;
-  const done = new Set<Target>();
-  for (const targets of groups) {
-    for (const target of targets) {
-      if (target.marks.length === 0 || done.has(target)) continue;
-      done.add(target);
-      count += mask(target);
-    }
+  const masked = new Map<number, string>();
+  for (const [id, entry] of marks) {
+    const { text, places } = mask(entry.text, entry.marks);
+    masked.set(id, text);
+    count += places;
   }
-  return count;
+  return { count, masked };
 }
 
-/** Sets `masked` from the target's marks; returns how many places it masked. */
-function mask(target: Target): number {
-  const marks = [...target.marks].sort((a, b) => a.start - b.start || b.end - a.end);
+/** The text with its marks replaced, and how many places that masked. */
+function mask(original: string, marks: Mark[]): { text: string; places: number } {
+  const sorted = [...marks].sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: Mark[] = [];
-  for (const mark of marks) {
+  for (const mark of sorted) {
     const last = merged.at(-1);
     if (last && mark.start < last.end) last.end = Math.max(last.end, mark.end);
     else merged.push({ ...mark });
@@ -250,11 +302,10 @@ function mask(target: Target): number {
   let text = '';
   let position = 0;
   for (const mark of merged) {
-    text += target.text.slice(position, mark.start) + mark.label;
+    text += original.slice(position, mark.start) + mark.label;
     position = mark.end;
   }
-  target.masked = text + target.text.slice(position);
-  return merged.length;
+  return { text: text + original.slice(position), places: merged.length };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -287,10 +338,10 @@ function findingsOf(located: LocatedMatch[]): Finding[] {
   for (const { segment, match, touched, matched } of located) {
     if (segment.path === undefined) continue;
     if (segment.side === 'new') {
-      const added = touched.find((target) => target.line?.kind === 'add')?.line?.newLine;
+      const added = touched.find((item): item is DiffLine => typeof item !== 'string' && item.kind === 'add')?.newLine;
       if (added !== undefined) add(segment.path, 'RIGHT', added, match);
     } else if (segment.side === 'old') {
-      const removed = touched.find((target) => target.line?.kind === 'del')?.line?.oldLine;
+      const removed = touched.find((item): item is DiffLine => typeof item !== 'string' && item.kind === 'del')?.oldLine;
       const kept = stillThere.has(matched) || match.values.some((value) => stillThere.has(value));
       if (removed !== undefined && !kept) add(segment.path, 'LEFT', removed, match);
     }

@@ -1,4 +1,5 @@
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 
 /**
@@ -7,6 +8,14 @@ import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-re
  * secretlint's quirks. Nothing here logs, and nothing of a message's text leaves this module (secretlint puts
  * the raw secret into `message` and `data`).
  */
+
+/**
+ * secretlint's profiler (its one process-wide instance) is on by default: each lintSource call leaves a
+ * performance mark and measure per rule, kept in the profiler's lists and in the process's performance timeline
+ * and never cleared. Nothing here reads them; on a 3,000-file PR that was ~15,000 entries more per review, for
+ * good. Off, `mark` returns at once (https://github.com/secretlint/secretlint/issues/1633).
+ */
+secretLintProfiler.setEnabled(false);
 
 type LintOptions = Parameters<typeof lintSource>[0]['options'];
 type LintConfig = LintOptions['config'];
@@ -57,6 +66,15 @@ export interface ScanText {
   kind: LintKind;
 }
 
+/**
+ * A text given as its lines (strings, or objects holding one in `text`): scanned as the lines' texts joined by
+ * '\n', without that string being built on its own.
+ */
+export interface ScanLines {
+  parts: readonly (string | { readonly text: string })[];
+  kind: LintKind;
+}
+
 export interface Span {
   start: number;
   end: number;
@@ -86,22 +104,33 @@ const DESCRIPTIVE_DATA = new Set(['typeName', 'FILE_NAME']);
 const VALUE_WINDOW = 1024;
 const MIN_VALUE_LENGTH = 8;
 
+/** Texts linted together, joined as SEPARATOR + text + SEPARATOR + text …; `text` is only built to be linted. */
 interface Batch {
   kind: LintKind;
+  indexes: number[];
+  starts: number[];
+  /** The batch's texts, in order. */
+  entries: (ScanText | ScanLines)[];
+}
+
+interface BatchText {
   indexes: number[];
   starts: number[];
   text: string;
 }
 
 /** Finds the secrets in each text. The result is parallel to `texts`. Rejects if secretlint fails. */
-export async function findSecrets(texts: readonly ScanText[]): Promise<SecretMatch[][]> {
+export async function findSecrets(texts: readonly (ScanText | ScanLines)[]): Promise<SecretMatch[][]> {
   const results: SecretMatch[][] = texts.map(() => []);
-  for (const batch of makeBatches(texts)) {
+  // Each batch's text is joined right before it is linted and let go after: a 3,000-file PR's diff is scanned
+  // holding one batch of it at a time, not every batch at once.
+  for (const planned of makeBatches(texts)) {
     // lintSource never waits on I/O, so a 3,000-file PR would hold the event loop for half a second: webhooks
     // (acknowledged at once otherwise), health checks and the other reviews get a turn between batches.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    const batch: BatchText = { indexes: planned.indexes, starts: planned.starts, text: batchText(planned.entries) };
     const result = await lintSource({
-      source: { content: batch.text, filePath: FILE_PATH[batch.kind], ext: '.txt', contentType: 'text' },
+      source: { content: batch.text, filePath: FILE_PATH[planned.kind], ext: '.txt', contentType: 'text' },
       options: { config: CONFIG, noPhysicFilePath: true, locale: 'en' },
     });
     for (const message of result.messages) {
@@ -115,33 +144,64 @@ export async function findSecrets(texts: readonly ScanText[]): Promise<SecretMat
   return results;
 }
 
-function makeBatches(texts: readonly ScanText[]): Batch[] {
-  const open = new Map<LintKind, { indexes: number[]; starts: number[]; parts: string[]; length: number }>();
+/** The length of a text as scanned (parts joined by '\n'). */
+function lengthOf(entry: ScanText | ScanLines): number {
+  if ('text' in entry) return entry.text.length;
+  let length = entry.parts.length - 1;
+  for (const part of entry.parts) length += typeof part === 'string' ? part.length : part.text.length;
+  return Math.max(0, length);
+}
+
+/**
+ * The batch's text: SEPARATOR before each text, its lines joined by '\n'. Appended to one string (a rope V8
+ * copies once, when secretlint first reads it): less garbage than collecting the pieces and joining them.
+ */
+function batchText(entries: readonly (ScanText | ScanLines)[]): string {
+  let text = '';
+  for (const entry of entries) {
+    text += SEPARATOR;
+    if ('text' in entry) {
+      text += entry.text;
+      continue;
+    }
+    let first = true;
+    for (const part of entry.parts) {
+      if (!first) text += '\n';
+      first = false;
+      text += typeof part === 'string' ? part : part.text;
+    }
+  }
+  return text;
+}
+
+function makeBatches(texts: readonly (ScanText | ScanLines)[]): Batch[] {
+  const open = new Map<LintKind, { indexes: number[]; starts: number[]; entries: (ScanText | ScanLines)[]; length: number }>();
   const batches: Batch[] = [];
   const close = (kind: LintKind): void => {
     const current = open.get(kind);
     if (!current || current.indexes.length === 0) return;
     // The text opens with a separator too: every text then has one before it, and the batch can never start
     // with a byte-order mark (secretlint drops a leading BOM, which would shift every range by one).
-    batches.push({ kind, indexes: current.indexes, starts: current.starts, text: current.parts.join('') });
+    batches.push({ kind, indexes: current.indexes, starts: current.starts, entries: current.entries });
     open.delete(kind);
   };
   texts.forEach((entry, index) => {
-    if (entry.text === '') return;
+    const length = lengthOf(entry);
+    if (length === 0) return;
     let current = open.get(entry.kind);
-    if (current && current.length + SEPARATOR.length + entry.text.length > BATCH_CHARS) {
+    if (current && current.length + SEPARATOR.length + length > BATCH_CHARS) {
       close(entry.kind);
       current = undefined;
     }
     if (!current) {
-      current = { indexes: [], starts: [], parts: [], length: 0 };
+      current = { indexes: [], starts: [], entries: [], length: 0 };
       open.set(entry.kind, current);
     }
-    current.parts.push(SEPARATOR, entry.text);
+    current.entries.push(entry);
     current.length += SEPARATOR.length;
     current.indexes.push(index);
     current.starts.push(current.length);
-    current.length += entry.text.length;
+    current.length += length;
   });
   for (const kind of [...open.keys()]) close(kind);
   return batches;
@@ -191,7 +251,7 @@ function valuesOf(message: LintMessage): string[] {
 }
 
 /** Cuts batch spans at text boundaries (separators are dropped) and turns them into per-text offsets. */
-function splitByText(batch: Batch, spans: Span[]): { index: number; spans: Span[] }[] {
+function splitByText(batch: BatchText, spans: Span[]): { index: number; spans: Span[] }[] {
   const byText = new Map<number, Span[]>();
   for (const span of spans) {
     for (let position = textAtOrBefore(batch.starts, span.start); position < batch.starts.length; position += 1) {

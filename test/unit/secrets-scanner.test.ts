@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { findSecrets, lintKindForPath, type ScanText } from '../../src/secrets/secretlint-scanner.js';
+import { findSecrets, lintKindForPath, type ScanLines, type ScanText } from '../../src/secrets/secretlint-scanner.js';
 import { placeholder, ruleShortName, secretKind } from '../../src/secrets/secret-kinds.js';
 
 // Fakes are built at test time; nothing secret-looking is committed.
@@ -84,6 +84,21 @@ describe('findSecrets', () => {
 
     expect(asNpmrc?.map((match) => match.messageId)).toEqual(['Npmrc_authToken']);
     expect(asPlain).toEqual([]);
+  });
+
+  it('reads a text given as lines exactly as the joined text, batched with whole texts', async () => {
+    const token = githubToken();
+    const pem = privateKeyPem();
+    const lines = ['const a = 1;', `const token = "${token}";`, '', ...pem.split('\n'), ''];
+    const texts: (ScanText | ScanLines)[] = [plain(`x "${token}"`), { parts: lines, kind: 'plain' }, { parts: [], kind: 'plain' }, { parts: [''], kind: 'plain' }, plain(pem)];
+
+    const asLines = await findSecrets(texts);
+    const asText = await findSecrets(texts.map((entry) => ('parts' in entry ? plain(entry.parts.join('\n')) : entry)));
+
+    expect(asLines).toEqual(asText);
+    expect(asLines[1]?.map((match) => match.messageId).sort()).toEqual(['GITHUB_TOKEN', 'PrivateKey']);
+    expect(asLines[2]).toEqual([]);
+    expect(asLines[3]).toEqual([]);
   });
 
   it('batches many texts and still maps every match back', async () => {

@@ -73,14 +73,18 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
       call('listing the pull request files', async () => {
         const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: FILES_PER_PAGE };
         const first = await octokit.rest.pulls.listFiles(params);
-        if (lastPage(first.headers.link) === 1 && /rel="next"/.test(first.headers.link ?? '')) return listSequentially(params);
-        const last = Math.min(lastPage(first.headers.link), MAX_LISTED_FILES / FILES_PER_PAGE);
-        // GitHub names the last page in the Link header: fetch the rest a few at a time instead of one by one.
+        const link = first.headers.link;
+        if (lastPage(link) === 1 && /rel="next"/.test(link ?? '')) return listSequentially(params);
+        const last = Math.min(lastPage(link), MAX_LISTED_FILES / FILES_PER_PAGE);
+        // GitHub names the last page in the Link header: fetch the rest a few at a time instead of one by one. Each
+        // page is kept as our ChangedFiles only: the response (headers, URLs, the API's other fields) goes at once.
         const limit = pLimit(PAGE_CONCURRENCY);
         const rest = await Promise.all(
-          Array.from({ length: Math.max(0, last - 1) }, (_, index) => limit(() => octokit.rest.pulls.listFiles({ ...params, page: index + 2 }))),
+          Array.from({ length: Math.max(0, last - 1) }, (_, index) =>
+            limit(async () => (await octokit.rest.pulls.listFiles({ ...params, page: index + 2 })).data.map(toChangedFile)),
+          ),
         );
-        return [first, ...rest].flatMap((page) => page.data.map(toChangedFile)).slice(0, MAX_LISTED_FILES);
+        return [first.data.map(toChangedFile), ...rest].flat().slice(0, MAX_LISTED_FILES);
       }),
 
     readConfig: (ref, file) =>
