@@ -69,8 +69,7 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
   payload = JSON.parse(readFileSync(message.payloadFile, 'utf8'));
   if (process.env.BENCH_DIAG) {
     (globalThis as { gc?: () => void }).gc?.();
-    console.error('at rest:');
-    smapsSummary();
+    console.error(`  diag at rest (after a full GC): ${memoryMap()}`);
   }
   send({ type: 'ready', modelConcurrency: settings.modelConcurrency, chunkTokens: settings.chunkTokens, rssMb: mb(process.memoryUsage.rss()) });
 }
@@ -93,7 +92,7 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
     // The full breakdown (heap statistics) only when the peak grew by a megabyte: the sampler's own CPU counts too.
     if (rss > peak.rss + 1024 * 1024) {
       peak = process.memoryUsage();
-      if (process.env.BENCH_DIAG) peakSpaces = `t=${(now - started).toFixed(0)} rss ${mb(rss).toFixed(0)} ext ${mb(peak.external).toFixed(0)} ` + getHeapSpaceStatistics().filter((space) => space.space_size > 1024 * 1024).map((space) => `${space.space_name.replace('_space', '')}:${mb(space.space_size).toFixed(0)}/${mb(space.space_used_size).toFixed(0)}`).join(' ');
+      if (process.env.BENCH_DIAG) peakSpaces = `+${(now - started).toFixed(0)} ms, RSS ${mb(rss).toFixed(0)} MB: ${heapSpaces()} · external ${mb(peak.external).toFixed(0)}`;
     }
     peakRss = Math.max(peakRss, rss);
     if (trace && samples.length < 1000) samples.push(`${(now - started).toFixed(0)}:${mb(rss).toFixed(0)}/${mb(process.memoryUsage().heapUsed).toFixed(0)}`);
@@ -110,12 +109,9 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   if (process.env.BENCH_DIAG) {
-    console.error(`at the peak: ${peakSpaces}`);
+    console.error(`  diag at the peak (V8 spaces committed/used, MB): ${peakSpaces}`);
     (globalThis as { gc?: () => void }).gc?.();
-    const usage = process.memoryUsage();
-    const spaces = (await import('node:v8')).getHeapSpaceStatistics().map((space) => `${space.space_name}:${mb(space.space_size).toFixed(0)}/${mb(space.space_used_size).toFixed(0)}`);
-    smapsSummary();
-    console.error(`diag after gc: rss ${mb(usage.rss).toFixed(0)} heapTotal ${mb(usage.heapTotal).toFixed(0)} heapUsed ${mb(usage.heapUsed).toFixed(0)} external ${mb(usage.external).toFixed(0)} arrayBuffers ${mb(usage.arrayBuffers).toFixed(0)} · ${spaces.join(' ')}`);
+    console.error(`  diag after the run and a full GC: ${heapSpaces()} · ${memoryMap()}`);
   }
   return {
     startedAt,
@@ -131,32 +127,32 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   };
 }
 
-function smapsSummary(): void {
-  const smaps = readFileSync('/proc/self/smaps', 'utf8').split('\n');
-  const regions: { name: string; size: number; rss: number }[] = [];
-  let lazy = 0;
-  for (const line of smaps) {
+/** V8's spaces over 1 MB, committed/used in MB. */
+function heapSpaces(): string {
+  return getHeapSpaceStatistics()
+    .filter((space) => space.space_size > 1024 * 1024)
+    .map((space) => `${space.space_name.replace(/_space$/, '')} ${mb(space.space_size).toFixed(0)}/${mb(space.space_used_size).toFixed(0)}`)
+    .join(', ');
+}
+
+/**
+ * Where the RSS is (BENCH_DIAG=1), from /proc/self/smaps: the node binary, malloc's heap, V8's pages (256 KB
+ * anonymous mappings, pooled ones included: V8 keeps freed pages resident for reuse) and the rest.
+ */
+function memoryMap(): string {
+  const totals = new Map<string, number>();
+  let region = '';
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
     const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (header) regions.push({ name: header[3] || `anon`, size: (parseInt(header[2]!, 16) - parseInt(header[1]!, 16)) / 1024, rss: 0 });
-    else if (line.startsWith('Rss:')) regions.at(-1)!.rss = Number(/\d+/.exec(line)![0]);
-    else if (line.startsWith('LazyFree:')) lazy += Number(/\d+/.exec(line)![0]);
+    if (header) {
+      const kb = (parseInt(header[2]!, 16) - parseInt(header[1]!, 16)) / 1024;
+      const name = header[3] ?? '';
+      region = name === '' ? (kb === 256 ? 'V8 pages' : 'other anonymous') : name === '[heap]' ? 'malloc heap' : name.endsWith('/node') ? 'node binary' : 'other';
+    } else if (line.startsWith('Rss:')) {
+      totals.set(region, (totals.get(region) ?? 0) + Number(/\d+/.exec(line)?.[0] ?? 0));
+    }
   }
-  const byKind = new Map<string, number>();
-  for (const region of regions) {
-    const key = region.name === 'anon' ? (region.size >= 60 * 1024 && region.size <= 64 * 1024 ? 'anon~64MB(arena?)' : region.size === 131072 || region.size === 65536 ? 'anon128/64MB' : 'anon-other') : region.name.includes('node') ? 'node-binary' : region.name.startsWith('[') ? region.name : 'files';
-    byKind.set(key, (byKind.get(key) ?? 0) + region.rss);
-  }
-  const big = regions.filter((region) => region.rss > 1024).sort((a, b) => b.rss - a.rss).slice(0, 60).map((region) => `${region.name}:${(region.size / 1024).toFixed(0)}M/rss${(region.rss / 1024).toFixed(0)}`);
-  const histogram = new Map<string, { count: number; rss: number }>();
-  for (const region of regions) if (region.name === 'anon' && region.rss > 0) {
-    const key = `${region.size}K`;
-    const entry = histogram.get(key) ?? { count: 0, rss: 0 };
-    entry.count += 1;
-    entry.rss += region.rss;
-    histogram.set(key, entry);
-  }
-  console.error(`anon by size: ${[...histogram].sort((a, b) => b[1].rss - a[1].rss).slice(0, 20).map(([key, entry]) => `${key}×${entry.count}=${(entry.rss / 1024).toFixed(0)}M`).join(' ')}`);
-  console.error(`lazyfree ${(lazy / 1024).toFixed(0)} MB; smaps: ${[...byKind].map(([key, kb]) => `${key} ${(kb / 1024).toFixed(0)}`).join(', ')} · biggest: ${big.join(' ')}`);
+  return `RSS by mapping (MB): ${[...totals].map(([name, kb]) => `${name} ${(kb / 1024).toFixed(0)}`).join(', ')}`;
 }
 
 /** A heap snapshot (BENCH_SNAPSHOT=<file>, BENCH_SNAPSHOT_AT=<ms into run 1>): what is alive mid-run. */

@@ -1,6 +1,6 @@
 import { execFileSync, fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { median, spread } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
@@ -20,8 +20,11 @@ import type { FromStandIns, StandInsOptions, StandInStats, ToStandIns } from './
  * time, so the report shows it (BENCH_THROTTLE=off runs without it).
  *
  * Env knobs: BENCH_RUNS (3), BENCH_FILES (3000), BENCH_LINES (100000), BENCH_GITHUB_MS (5), BENCH_MODEL_MS (300),
- * BENCH_THROTTLE (on|off), BENCH_NODE_FLAGS (extra node flags for the app process), BENCH_TIMELINE=1 (GitHub and model requests per run), BENCH_TRACE=1 (RSS over time),
- * BENCH_CPU_PROF=<dir> (a V8 CPU profile of the app process), BENCH_HEAP_PROF=<dir> (sampled allocations of each measured run),
+ * BENCH_THROTTLE (on|off), BENCH_NODE_FLAGS (extra node flags for the app process, after those of `npm start`;
+ * BENCH_PRODUCT_FLAGS=off leaves those out), BENCH_TIMELINE=1 (GitHub and model requests per run), BENCH_TRACE=1 (RSS over time),
+ * BENCH_CPU_PROF=<dir> (a V8 CPU profile of the app process), BENCH_HEAP_PROF=<dir> (sampled allocations of each measured run;
+ * with BENCH_HEAP_PROF_SURVIVORS=1 only those that outlived a young-generation GC), BENCH_SNAPSHOT=<file> (a heap
+ * snapshot BENCH_SNAPSHOT_AT ms into run 1), BENCH_DIAG=1 (V8 spaces at the RSS peak, RSS by mapping after each run),
  * BENCH_VERIFY=1 (a digest of every model request body and GitHub request per run: two builds that behave the same print
  * the same digests).
  */
@@ -86,9 +89,15 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
     ],
     execArgv: ['--import', 'tsx'],
   });
+  const productFlags = process.env.BENCH_PRODUCT_FLAGS === 'off' ? [] : productNodeFlags();
   const app = await startChild<ToWorker, FromWorker>(`${COMPILED}bench/pipeline-worker.js`, {
     args: [],
-    execArgv: ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: [
+      '--expose-gc',
+      ...productFlags,
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
   });
 
   try {
@@ -101,7 +110,7 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
     print(
       `PR: ${ready.files} files, ${ready.changedLines} changed lines · GitHub stand-in ${githubLatencyMs} ms, model stand-in ${modelLatencyMs} ms · ` +
         `model concurrency ${started.modelConcurrency}, chunks of ${started.chunkTokens} tokens · Octokit throttling ${throttle ? 'on (production default)' : 'off'} · ` +
-        `app process (compiled, plain node) RSS at rest ${started.rssMb.toFixed(0)} MB`,
+        `app process (compiled, plain node${productFlags.length ? ` ${productFlags.join(' ')} as \`npm start\`` : ''}${process.env.BENCH_NODE_FLAGS ? ` ${process.env.BENCH_NODE_FLAGS}` : ''}) RSS at rest ${started.rssMb.toFixed(0)} MB`,
     );
 
     const once = async (index: number): Promise<RunFigures> => {
@@ -168,6 +177,16 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
     await app.stop({ type: 'stop' });
     await standIns.stop({ type: 'stop' });
   }
+}
+
+/**
+ * The node flags of the product's start command (`npm start`: `node <flags> dist/main.js`; the Dockerfile's CMD
+ * carries the same), so the app is measured as it runs in production.
+ */
+function productNodeFlags(): string[] {
+  const start = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts?: Record<string, string> }).scripts?.start ?? '';
+  const match = /^node\s+(.*?)\s*dist\/main\.js$/.exec(start.trim());
+  return (match?.[1] ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** tsc → node_modules/.cache/bulwark-bench (src and the worker); the bundled agents are linked next to it. */

@@ -26,12 +26,14 @@ import { mergeChunkReviews } from '../review/merge-chunk-reviews.js';
 import { planChunks } from '../review/plan-chunks.js';
 import { applyThreshold, capComments, dedupeFindings, rankFindings } from '../review/rank-findings.js';
 import { selectFiles } from '../review/select-files.js';
+import type { SelectedFiles } from '../review/select-files.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
 import type { AgentChoice, AgentProvider } from './agent-provider.js';
 import { completeOverBudget, overDailyBudget } from './daily-budget.js';
 import { publishReview } from './publish.js';
 import { findReviewScope } from './review-scope.js';
+import type { ReviewScope } from './review-scope.js';
 
 export interface PipelineSettings {
   checkName: string;
@@ -77,24 +79,11 @@ export interface PipelineInput {
  */
 export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   const { deps, host, ref, job, pr, config, log } = input;
-  const files = await host.listFiles(ref);
-  const earlierReviews = await host.listOwnReviews(ref);
-  // On a resumed run, a review of this head and run was posted by an earlier attempt of this very run, so it is
-  // no earlier review: scoping against it would call the head "unchanged" (a skipped check), and its threads would
-  // turn its findings into repeats left out of the conclusion (a green check). publishReview still finds it in
-  // `earlierReviews` and does not post again.
-  const postedByThisRun = input.resumed === true && earlierReviews.some((body) => isThisRun(body, job));
-  const priorReviews = postedByThisRun ? earlierReviews.filter((body) => !isThisRun(body, job)) : earlierReviews;
-  const scope = await findReviewScope(host, ref, job, files, priorReviews);
-  if (scope.mode === 'unchanged') {
+  const { listed, earlierReviews, postedByThisRun, priorReviews, scope, selection } = await collect(input);
+  if (selection === undefined) {
     await input.complete('skipped', renderSkippedOutput('No changes since the last review', scope.note ?? ''));
     return;
   }
-
-  const selection = selectFiles(
-    files.filter((file) => scope.paths === undefined || scope.paths.has(file.path)),
-    { include: config.paths.include, exclude: config.paths.exclude, maxFiles: deps.settings.maxFiles },
-  );
   if (selection.files.length === 0) {
     await input.complete('skipped', renderSkippedOutput('No reviewable files', skippedDetail(selection.skipped)));
     log.info({ skipped: selection.skipped.length }, 'nothing to review');
@@ -158,10 +147,10 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
 
   const conclusion = decideConclusion([...result.inline, ...result.overflow, ...result.unanchored], { blocking: config.check.blocking, failOn: config.check.fail_on });
   // GitHub lists at most 3,000 files of a pull request (listFiles stops there): say what was never seen.
-  const unlisted = Math.max(0, pr.changedFiles - files.length);
+  const unlisted = Math.max(0, pr.changedFiles - listed);
   const notes = [
     scope.note,
-    ...(unlisted ? [`Partial review: this pull request changes ${pr.changedFiles} files, but GitHub lists only the first ${files.length}; the other ${unlisted} file(s) were not reviewed.`] : []),
+    ...(unlisted ? [`Partial review: this pull request changes ${pr.changedFiles} files, but GitHub lists only the first ${listed}; the other ${unlisted} file(s) were not reviewed.`] : []),
     ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${outcome.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
     ...(plan.clipped.length ? [`Clipped to fit the budget: ${plan.clipped.map((clip) => `\`${clip.path}\` (${clip.keptHunks}/${clip.totalHunks} hunks)`).join(', ')}.`] : []),
     ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
@@ -199,6 +188,41 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     { conclusion, inline: result.inline.length, overflow: result.overflow.length, unanchored: result.unanchored.length, invalid, chunks: plan.chunks.length, usage: merged.usage, mode: scope.mode },
     'review completed',
   );
+}
+
+interface Collected {
+  /** How many files GitHub listed. */
+  listed: number;
+  earlierReviews: string[];
+  postedByThisRun: boolean;
+  priorReviews: string[];
+  scope: ReviewScope;
+  /** The files to review, parsed; undefined when nothing changed since the last review. */
+  selection: SelectedFiles | undefined;
+}
+
+/**
+ * list → earlier reviews → scope → select. The listing itself stays in here: once its files are selected and
+ * parsed, only the parsed files go on, and the listing (with the patches of the files skipped) can be let go.
+ */
+async function collect(input: PipelineInput): Promise<Collected> {
+  const { deps, host, ref, job, config } = input;
+  const files = await host.listFiles(ref);
+  const earlierReviews = await host.listOwnReviews(ref);
+  // On a resumed run, a review of this head and run was posted by an earlier attempt of this very run, so it is
+  // no earlier review: scoping against it would call the head "unchanged" (a skipped check), and its threads would
+  // turn its findings into repeats left out of the conclusion (a green check). publishReview still finds it in
+  // `earlierReviews` and does not post again.
+  const postedByThisRun = input.resumed === true && earlierReviews.some((body) => isThisRun(body, job));
+  const priorReviews = postedByThisRun ? earlierReviews.filter((body) => !isThisRun(body, job)) : earlierReviews;
+  const scope = await findReviewScope(host, ref, job, files, priorReviews);
+  const collected = { listed: files.length, earlierReviews, postedByThisRun, priorReviews, scope };
+  if (scope.mode === 'unchanged') return { ...collected, selection: undefined };
+  const selection = selectFiles(
+    files.filter((file) => scope.paths === undefined || scope.paths.has(file.path)),
+    { include: config.paths.include, exclude: config.paths.exclude, maxFiles: deps.settings.maxFiles },
+  );
+  return { ...collected, selection };
 }
 
 interface ChunkOutcome {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePatch } from '../../src/review/parse-patch.js';
+import { parsePatch, parseWithParseDiff, readHunks, UNUSUAL } from '../../src/review/parse-patch.js';
 import type { ChangedFile, DiffLine } from '../../src/review/types.js';
 
 const changed = (patch: string | undefined, extra: Partial<ChangedFile> = {}): ChangedFile => ({
@@ -192,3 +192,53 @@ describe('parsePatch', () => {
     expect(parsePatch(changed(patch))).toBeUndefined();
   });
 });
+
+describe('parsePatch: the one-pass reader against parse-diff', () => {
+  // Generated patches: well-formed hunks (counts right or off by one, counts omitted, `\ No newline` markers, CRLF
+  // remains, blank context lines), then spliced with stray lines (file headers, junk, bare and bogus `@@` lines).
+  let seed = 2_463_534_242;
+  const random = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 0x1_0000_0000;
+  };
+  const below = (n: number) => Math.floor(random() * n);
+  const pick = <T>(items: readonly T[]): T => items[below(items.length)] as T;
+  const STRAY = ['', ' ', '\r', '+\r', ' \r', '+', '-', '\\ No newline at end of file', '\\ other', 'junk', '@@ bogus', '@@ -1 +1 @@', '@@ -0,0 +0,0 @@', 'diff --git a/x b/x', '--- a/x', '+++ b/x', 'index 123..456 100644'];
+  const hunk = (): string[] => {
+    const lines: string[] = [];
+    let oldCount = 0;
+    let newCount = 0;
+    for (let i = 0, n = 1 + below(6); i < n; i++) {
+      const kind = pick(['+', '-', ' ', ' ', '']);
+      lines.push(kind === '' ? '' : `${kind}line ${i}${random() < 0.1 ? '\r' : ''}`);
+      if (kind !== '+') oldCount++;
+      if (kind !== '-') newCount++;
+    }
+    const range = (start: number, count: number) => (count === 1 && random() < 0.5 ? `${start}` : `${start},${count}`);
+    const skew = () => (random() < 0.15 ? pick([-1, 1]) : 0);
+    const header = `@@ -${range(below(50), oldCount + skew())} +${range(below(50), newCount + skew())} @@${random() < 0.5 ? ' section' : ''}`;
+    return [header, ...lines, ...(random() < 0.15 ? ['\\ No newline at end of file'] : [])];
+  };
+
+  it('reads every patch it does not hand to parse-diff exactly as parse-diff does', () => {
+    let read = 0;
+    for (let iteration = 0; iteration < 5_000; iteration++) {
+      const lines = Array.from({ length: 1 + below(3) }, hunk).flat();
+      for (let edits = random() < 0.5 ? 0 : 1 + below(3); edits > 0; edits--) {
+        const at = below(lines.length + 1);
+        if (random() < 0.6) lines.splice(at, 0, pick(STRAY));
+        else lines.splice(at, 1);
+      }
+      const patch = `${lines.join('\n')}${random() < 0.3 ? '\n' : ''}`.replaceAll('\r\n', '\n');
+      if (patch.trim() === '') continue;
+      const hunks = readHunks(patch);
+      if (hunks === UNUSUAL) continue;
+      read++;
+      expect(hunks, JSON.stringify(patch)).toStrictEqual(parseWithParseDiff(patch));
+    }
+    expect(read).toBeGreaterThan(2_000);
+  });
+});
+
