@@ -1,6 +1,7 @@
 import type { DiffFile, DiffLine, Finding } from '../review/types.js';
 import { placeholder, ruleShortName, secretKind } from './secret-kinds.js';
 import { findSecrets, lintKindForPath, type LintKind, type SecretMatch, type Span } from './secretlint-scanner.js';
+import { lastAtOrBefore } from './last-at-or-before.js';
 
 /**
  * "Secrets never leave": everything of a pull request that reaches the model passes through here first.
@@ -127,7 +128,7 @@ function maskFile(file: DiffFile, firstId: number, masked: Map<number, string>):
 
 /** The index of the file an id of a line or hunk header belongs to: the last whose first id is at or before it. */
 function fileOf(firstIds: number[], id: number): number {
-  return targetAtOrBefore(firstIds, id);
+  return lastAtOrBefore(firstIds, id);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -251,7 +252,7 @@ async function locateSecrets(segments: Segment[], marks: Marks): Promise<Located
 function piecesOf(segment: Segment, span: Span): { index: number; start: number; end: number }[] {
   const pieces: { index: number; start: number; end: number }[] = [];
   const starts = startsOf(segment);
-  for (let index = targetAtOrBefore(starts, span.start); index < segment.items.length; index += 1) {
+  for (let index = lastAtOrBefore(starts, span.start); index < segment.items.length; index += 1) {
     const start = starts[index] ?? 0;
     const item = segment.items[index];
     if (item === undefined || start >= span.end) break;
@@ -262,21 +263,6 @@ function piecesOf(segment: Segment, span: Span): { index: number; start: number;
   return pieces;
 }
 
-function targetAtOrBefore(starts: number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  let found = 0;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if ((starts[middle] ?? 0) <= offset) {
-      found = middle;
-      low = middle + 1;
-    } else {
-      high = middle - 1;
-    }
-  }
-  return found;
-}
 
 /** Replaces the marked places of every place that has marks; returns how many places were masked, and the texts. */
 function applyMasks(marks: Marks): { count: number; masked: Map<number, string> } {

@@ -1,6 +1,7 @@
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { lastAtOrBefore } from './last-at-or-before.js';
 
 /**
  * The only module that talks to secretlint. It lints many texts in few calls (secretlint costs ~0.2 ms per
@@ -254,7 +255,7 @@ function valuesOf(message: LintMessage): string[] {
 function splitByText(batch: BatchText, spans: Span[]): { index: number; spans: Span[] }[] {
   const byText = new Map<number, Span[]>();
   for (const span of spans) {
-    for (let position = textAtOrBefore(batch.starts, span.start); position < batch.starts.length; position += 1) {
+    for (let position = lastAtOrBefore(batch.starts, span.start); position < batch.starts.length; position += 1) {
       const textStart = batch.starts[position] ?? 0;
       if (textStart >= span.end) break;
       const index = batch.indexes[position] ?? 0;
@@ -271,19 +272,3 @@ function splitByText(batch: BatchText, spans: Span[]): { index: number; spans: S
   return [...byText].map(([index, list]) => ({ index, spans: list }));
 }
 
-/** Position of the last text starting at or before `offset` (the one containing it, unless it is in a separator). */
-function textAtOrBefore(starts: number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  let found = 0;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if ((starts[middle] ?? 0) <= offset) {
-      found = middle;
-      low = middle + 1;
-    } else {
-      high = middle - 1;
-    }
-  }
-  return found;
-}
