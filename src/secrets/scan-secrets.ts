@@ -263,7 +263,6 @@ function piecesOf(segment: Segment, span: Span): { index: number; start: number;
   return pieces;
 }
 
-
 /** Replaces the marked places of every place that has marks; returns how many places were masked, and the texts. */
 function applyMasks(marks: Marks): { count: number; masked: Map<number, string> } {
   let count = 0;
