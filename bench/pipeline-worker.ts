@@ -4,7 +4,7 @@
  * of their own). bench/pipeline.ts starts it and asks for runs over IPC.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { pino } from 'pino';
@@ -28,6 +28,9 @@ export interface WorkerFigures {
   startedAt: number;
   wallMs: number;
   cpuMs: number;
+  /** The two halves of cpuMs: user time (JavaScript, GC, all threads) and system time (syscalls: sockets, memory). */
+  cpuUserMs: number;
+  cpuSystemMs: number;
   rssBeforeMb: number;
   peakRssMb: number;
   /** The kernel's high-water mark of the process so far (getrusage), which no sampling interval can miss. */
@@ -100,11 +103,17 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   const startedAt = performance.timeOrigin + started;
   const heapProfile = process.env.BENCH_HEAP_PROF && index > 0 ? await startAllocationSampling() : undefined;
   if (process.env.BENCH_SNAPSHOT && index === 1) setTimeout(() => void writeSnapshot(process.env.BENCH_SNAPSHOT!), Number(process.env.BENCH_SNAPSHOT_AT ?? 3000));
+  const threadsBefore = process.env.BENCH_THREADS === '1' ? threadCpu() : undefined;
   const cpuStart = process.cpuUsage();
   await probot!.receive({ id: `bench-${index}`, name: 'pull_request', payload: payload as never });
   await runtime!.queue.onIdle();
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
+  if (threadsBefore) {
+    const after = threadCpu();
+    const used = [...after].map(([name, ms]) => [name, ms - (threadsBefore.get(name) ?? 0)] as const).filter(([, ms]) => ms > 0);
+    console.error(`  CPU by thread (ms): ${used.sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${ms}`).join(' · ')}`);
+  }
   if (heapProfile) await heapProfile(`${process.env.BENCH_HEAP_PROF}/run-${index}.heapprofile`);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -117,6 +126,8 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
     startedAt,
     wallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuUserMs: cpu.user / 1000,
+    cpuSystemMs: cpu.system / 1000,
     rssBeforeMb: mb(rssBefore),
     peakRssMb: mb(peakRss),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
@@ -189,3 +200,21 @@ process.on('message', (message: ToWorker) => {
   };
   handle().catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });
+
+/** CPU time (user + system, ms) per thread name, from Linux's /proc (threads of one name are summed). */
+function threadCpu(): Map<string, number> {
+  const byName = new Map<string, number>();
+  const ticksMs = 10;
+  for (const task of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * ticksMs;
+      byName.set(name, (byName.get(name) ?? 0) + ms);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return byName;
+}

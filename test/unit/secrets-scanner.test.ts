@@ -73,6 +73,12 @@ describe('findSecrets', () => {
     expect(matches?.map((match) => match.messageId)).toEqual(['AWSAccessKeyID']);
   });
 
+  it("ignores AWS's documentation example access key id, as the preset does", async () => {
+    const [matches] = await findSecrets([plain('access_key_id = "AKIAIOSFODNN7EXAMPLE"')]);
+
+    expect(matches).toEqual([]);
+  });
+
   it('runs the npm .npmrc rule only for .npmrc files', async () => {
     const token = [...randomBytes(30)].map((byte) => BASE62[byte % 62]).join('');
     const text = `//registry.example.com/:_authToken=${token}`;
