@@ -76,11 +76,13 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       await reviewPullRequest({ deps, host, ref, job, pr, config: config.config, checkRunId, resumed: existing !== undefined, started, log, control, complete });
     } catch (error) {
       if (isRetryable(error) && control.attempt < control.maxAttempts) {
-        log.warn({ err: error, attempt: control.attempt, maxAttempts: control.maxAttempts }, 'review failed; will retry');
+        const delayMs = retryAfterOf(error);
+        log.warn({ err: error, attempt: control.attempt, maxAttempts: control.maxAttempts, retryAfterMs: delayMs }, 'review failed; will retry');
+        const when = delayMs === undefined ? '' : ` in about ${describeWait(delayMs)}, as the service asked`;
         await host
-          .updateCheckRun(ref, checkRunId, { title: 'Review in progress', summary: `A temporary failure interrupted the review (${describeFailure(error).message}); retrying.` })
+          .updateCheckRun(ref, checkRunId, { title: 'Review in progress', summary: `A temporary failure interrupted the review (${describeFailure(error).message}); retrying${when}.` })
           .catch(() => undefined);
-        throw new RetryLaterError('retryable failure', { cause: error });
+        throw new RetryLaterError('retryable failure', { cause: error, delayMs });
       }
       await completeAfterFailure(error, complete, log);
     }
@@ -96,7 +98,9 @@ function retryBeforeTheCheck(handler: JobHandler): JobHandler {
     try {
       await handler(job, control);
     } catch (error) {
-      if (isRetryable(error) && control.attempt < control.maxAttempts) throw new RetryLaterError('retryable failure before the check run existed', { cause: error });
+      if (isRetryable(error) && control.attempt < control.maxAttempts) {
+        throw new RetryLaterError('retryable failure before the check run existed', { cause: error, delayMs: retryAfterOf(error) });
+      }
       throw error;
     }
   };
@@ -116,6 +120,16 @@ async function resolveJob(host: PullRequestHost, ref: PullRequestRef, job: Revie
 
 function isRetryable(error: unknown): boolean {
   return error instanceof ServiceError && error.retryable;
+}
+
+/** The wait a rate-limited service asked for, if it named one. */
+function retryAfterOf(error: unknown): number | undefined {
+  return error instanceof ServiceError ? error.retryAfterMs : undefined;
+}
+
+function describeWait(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
 async function completeAfterFailure(

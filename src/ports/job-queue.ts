@@ -45,11 +45,24 @@ export interface JobControl {
 export type JobHandler = (job: ReviewJob, control: JobControl) => Promise<void>;
 
 export class RetryLaterError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The least delay before the next attempt (a service's retry-after); the queue's own backoff when longer. */
+  readonly delayMs: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; delayMs?: number | undefined }) {
+    super(message, { cause: options?.cause });
     this.name = 'RetryLaterError';
+    this.delayMs = options?.delayMs;
   }
 }
+
+/** A queue's delay before attempt `attempt + 1`: exponential from `backoffMs`, never shorter than the error asks. */
+export function retryDelayMs(backoffMs: number, attempt: number, error: unknown): number {
+  const asked = error instanceof Error && 'delayMs' in error && typeof error.delayMs === 'number' && Number.isFinite(error.delayMs) ? error.delayMs : 0;
+  return Math.max(Math.round(backoffMs * 2 ** Math.max(0, attempt - 1)), Math.min(asked, MAX_RETRY_DELAY_MS));
+}
+
+/** A retry-after beyond this (a primary rate limit resets within the hour) is capped to it. */
+export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
 export interface EnqueueResult {
   jobId: string;

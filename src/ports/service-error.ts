@@ -8,12 +8,19 @@ export class ServiceError extends Error {
   readonly service: Service;
   readonly retryable: boolean;
   readonly status: number | undefined;
+  /** How long the service asked us to wait before trying again (retry-after, a rate limit's reset), when it said. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(service: Service, message: string, options: { retryable: boolean; status?: number | undefined; cause?: unknown }) {
+  constructor(
+    service: Service,
+    message: string,
+    options: { retryable: boolean; status?: number | undefined; retryAfterMs?: number | undefined; cause?: unknown },
+  ) {
     super(message, { cause: options.cause });
     this.name = 'ServiceError';
     this.service = service;
     this.retryable = options.retryable;
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

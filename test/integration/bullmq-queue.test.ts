@@ -159,6 +159,21 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     expect(await inspect(queueName).getJobState(jobId)).toBe('completed');
   });
 
+  it("waits out a RetryLaterError's delay (a rate limit's retry-after) when it is longer than the backoff", async () => {
+    const { queue } = make({ backoffMs: 20 });
+    const runs: number[] = [];
+    queue.start(async (_received, control) => {
+      runs.push(Date.now());
+      if (control.attempt === 1) throw new RetryLaterError('secondary rate limit', { delayMs: 700 });
+    });
+
+    await queue.enqueue(job('a'));
+    await queue.onIdle();
+
+    expect(runs).toHaveLength(2);
+    expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(690);
+  });
+
   it('fails a job after maxAttempts runs of RetryLaterError', async () => {
     const { queue, queueName } = make({ backoffMs: 20, maxAttempts: 2 });
     const attempts: number[] = [];

@@ -303,12 +303,16 @@ describe('GitHub fails', () => {
     });
     modelReplies(review(), review());
 
+    const delivered = Date.now();
     await deliver();
 
     expect(github.reviewAttempts).toHaveLength(2);
     expect(github.reviews).toHaveLength(1);
     const retrying = completedCheck().updates.find((update) => /retrying/.test(JSON.stringify(update.output)));
     expect(JSON.stringify(retrying)).toMatch(/rate limited by GitHub/);
+    // GitHub's retry-after (1 s), not the 10 ms backoff, sets when the job runs again.
+    expect(JSON.stringify(retrying)).toMatch(/retrying in about 1 s, as the service asked/);
+    expect(Date.now() - delivered).toBeGreaterThanOrEqual(1000);
     expect(completedCheck().conclusion).toBe('neutral');
   });
 

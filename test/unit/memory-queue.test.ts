@@ -153,6 +153,21 @@ describe('createMemoryQueue retries', () => {
     expect(runs[1]!.at - runs[0]!.at).toBeGreaterThanOrEqual(25);
   });
 
+  it("waits as long as a RetryLaterError's delay asks when that is longer than the backoff", async () => {
+    const queue = createMemoryQueue({ concurrency: 1, log, backoffMs: 10 });
+    const runs: number[] = [];
+    queue.start(async (_job, control) => {
+      runs.push(Date.now());
+      if (control.attempt === 1) throw new RetryLaterError('rate limited', { delayMs: 300 });
+    });
+
+    await queue.enqueue(job('a'));
+    await queue.onIdle();
+
+    expect(runs).toHaveLength(2);
+    expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(290);
+  });
+
   it('doubles the backoff each retry and fails the job after maxAttempts runs', async () => {
     const { logger, entries } = capture();
     const queue = createMemoryQueue({ concurrency: 1, log: logger, backoffMs: 20, maxAttempts: 3 });

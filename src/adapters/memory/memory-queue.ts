@@ -1,5 +1,5 @@
 import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { pullRequestKey, RetryLaterError, reviewJobId } from '../../ports/job-queue.js';
+import { pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
 export interface MemoryQueueOptions {
@@ -85,8 +85,8 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     if (!busy) latestHead.delete(key);
   };
 
-  const scheduleRetry = (entry: Entry) => {
-    const delay = backoffMs * 2 ** (entry.attempt - 1);
+  const scheduleRetry = (entry: Entry, error: unknown) => {
+    const delay = retryDelayMs(backoffMs, entry.attempt, error);
     const next: Entry = { ...entry, attempt: entry.attempt + 1 };
     const timer = setTimeout(() => {
       retrying.delete(entry.id);
@@ -109,7 +109,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     } catch (error) {
       if (isRetryLater(error) && attempt < maxAttempts && !closed) {
         options.log.warn({ err: error, jobId: id, attempt, maxAttempts }, 'review job will be retried');
-        scheduleRetry(entry);
+        scheduleRetry(entry, error);
       } else {
         options.log.error({ err: error, jobId: id, attempt, maxAttempts }, 'review job failed');
       }

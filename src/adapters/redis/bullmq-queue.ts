@@ -3,7 +3,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { pullRequestKey, RetryLaterError, reviewJobId } from '../../ports/job-queue.js';
+import { pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
 export interface BullmqQueueOptions {
@@ -111,7 +111,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     prefix,
     defaultJobOptions: {
       attempts: maxAttempts,
-      backoff: { type: 'exponential', delay: backoffMs },
+      // Exponential, but never shorter than a rate limit's retry-after (the worker's backoffStrategy below).
+      backoff: { type: RETRY_BACKOFF, delay: backoffMs },
       removeOnComplete: KEEP_FINISHED,
       removeOnFail: KEEP_FINISHED,
       // Stacks stay in the logs; Redis keeps only the one-line reason.
@@ -184,7 +185,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       const reason = describe(error);
       if (isRetryLater(error) && attempt < jobMaxAttempts) {
         log.warn({ err: error, jobId, attempt, maxAttempts: jobMaxAttempts }, 'review job will be retried');
-        const retry = new Error(reason);
+        const retry = Object.assign(new Error(reason), { delayMs: error instanceof RetryLaterError ? error.delayMs : undefined });
         reported.add(retry);
         throw retry;
       }
@@ -244,6 +245,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
         concurrency: options.concurrency,
         autorun: true,
         maxStalledCount: Math.max(1, options.maxStalledCount ?? 1),
+        settings: { backoffStrategy: (attemptsMade, _type, error, job) => retryDelayMs(job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? backoffMs) : backoffMs, attemptsMade, error) },
         ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
         ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       });
@@ -298,6 +300,9 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     },
   };
 }
+
+/** The custom backoff type of our jobs (BullMQ hands unknown types to the worker's backoffStrategy). */
+const RETRY_BACKOFF = 'bulwark-retry';
 
 function isRetryLater(error: unknown): boolean {
   return error instanceof RetryLaterError || (error instanceof Error && error.name === 'RetryLaterError');
