@@ -105,12 +105,14 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   const startedAt = performance.timeOrigin + started;
   const heapProfile = process.env.BENCH_HEAP_PROF && index > 0 ? await startAllocationSampling() : undefined;
   if (process.env.BENCH_SNAPSHOT && index === 1) setTimeout(() => void writeSnapshot(process.env.BENCH_SNAPSHOT!), Number(process.env.BENCH_SNAPSHOT_AT ?? 3000));
+  const blocks = process.env.BENCH_BLOCKS === '1' ? watchBlocks(started) : undefined;
   const threadsBefore = process.env.BENCH_THREADS === '1' ? threadCpu() : undefined;
   const cpuStart = process.cpuUsage();
   await probot!.receive({ id: `bench-${index}`, name: 'pull_request', payload: payload as never });
   await runtime!.queue.onIdle();
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
+  if (blocks) console.error(`  event-loop blocks over 40 ms (start+ms:length): ${blocks()}`);
   if (threadsBefore) {
     const after = threadCpu();
     const used = [...after].map(([name, ms]) => [name, ms - (threadsBefore.get(name) ?? 0)] as const).filter(([, ms]) => ms > 0);
@@ -239,4 +241,19 @@ function peakRssKb(): number {
   } catch {
     return 0;
   }
+}
+
+/** Event-loop stalls over 40 ms, as `+start:length` (ms after `started`): where the loop was held. Stop by calling. */
+function watchBlocks(started: number): () => string {
+  const seen: string[] = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 40) seen.push(`+${(last - started).toFixed(0)}:${(now - last).toFixed(0)}`);
+    last = now;
+  }, 2);
+  return () => {
+    clearInterval(timer);
+    return seen.join(' ');
+  };
 }

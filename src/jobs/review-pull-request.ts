@@ -25,7 +25,7 @@ import { lineText } from '../review/line-text.js';
 import { mergeChunkReviews } from '../review/merge-chunk-reviews.js';
 import { planChunks } from '../review/plan-chunks.js';
 import { applyThreshold, capComments, dedupeFindings, rankFindings } from '../review/rank-findings.js';
-import { selectFiles } from '../review/select-files.js';
+import { selectFilesInSlices } from '../review/select-files.js';
 import type { SelectedFiles } from '../review/select-files.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
@@ -190,6 +190,9 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   );
 }
 
+/** Files parsed between two turns of the event loop (~5 ms of work). */
+const SELECT_SLICE = 100;
+
 interface Collected {
   /** How many files GitHub listed. */
   listed: number;
@@ -218,9 +221,10 @@ async function collect(input: PipelineInput): Promise<Collected> {
   const scope = await findReviewScope(host, ref, job, files, priorReviews);
   const collected = { listed: files.length, earlierReviews, postedByThisRun, priorReviews, scope };
   if (scope.mode === 'unchanged') return { ...collected, selection: undefined };
-  const selection = selectFiles(
+  const selection = await selectFilesInSlices(
     files.filter((file) => scope.paths === undefined || scope.paths.has(file.path)),
     { include: config.paths.include, exclude: config.paths.exclude, maxFiles: deps.settings.maxFiles },
+    { sliceSize: SELECT_SLICE, pause: () => new Promise<void>((resolve) => setImmediate(resolve)) },
   );
   return { ...collected, selection };
 }

@@ -129,6 +129,29 @@ export function selectFiles(files: ChangedFile[], options: SelectFilesOptions): 
   return { files: selected, skipped };
 }
 
+/**
+ * selectFiles in slices of `sliceSize` files, calling `pause` between them: the same result as one call, without
+ * holding the event loop for the whole listing (parsing a 3,000-file PR's patches took ~150 ms in one go, and
+ * webhook acknowledgements waited behind it).
+ */
+export async function selectFilesInSlices(
+  files: ChangedFile[],
+  options: SelectFilesOptions,
+  slicing: { sliceSize: number; pause: () => Promise<void> },
+): Promise<SelectedFiles> {
+  const size = Math.max(1, Math.floor(slicing.sliceSize));
+  const selected: DiffFile[] = [];
+  const skipped: SkippedFile[] = [];
+  for (let start = 0; start < files.length; start += size) {
+    if (start > 0) await slicing.pause();
+    const maxFiles = options.maxFiles === undefined ? undefined : Math.max(0, options.maxFiles - selected.length);
+    const part = selectFiles(files.slice(start, start + size), { ...options, ...(maxFiles === undefined ? {} : { maxFiles }) });
+    selected.push(...part.files);
+    skipped.push(...part.skipped);
+  }
+  return { files: selected, skipped };
+}
+
 function skipReason(file: ChangedFile, isWanted: Matcher): SkipReason | undefined {
   if (file.status === 'removed') return 'removed';
   // No patch: binary file, or a diff too large for the files API to include.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_SKIP_PATTERNS, selectFiles } from '../../src/review/select-files.js';
+import { BUILTIN_SKIP_PATTERNS, selectFiles, selectFilesInSlices } from '../../src/review/select-files.js';
 import type { ChangedFile } from '../../src/review/types.js';
 
 const PATCH = ['@@ -1,2 +1,2 @@', ' const a = 1;', '-const b = 2;', '+const b = 3;'].join('\n');
@@ -148,5 +148,36 @@ describe('selectFiles', () => {
 
     expect(all.length).toBeGreaterThan(40);
     expect(all.filter((pattern) => pattern.startsWith('/'))).toEqual([]);
+  });
+});
+
+describe('selectFilesInSlices', () => {
+  const listing = (count: number): ChangedFile[] =>
+    Array.from({ length: count }, (_, index) => {
+      if (index % 7 === 3) return file(`vendor/lib${index}.js`);
+      if (index % 11 === 5) return withoutPatch(`assets/image${index}.png`);
+      if (index % 13 === 0) return file(`src/gone${index}.ts`, { status: 'removed' });
+      return file(`src/module${index}.ts`);
+    });
+
+  it('gives what one selectFiles call gives, maxFiles counted across slices, pausing between slices', async () => {
+    const files = listing(53);
+    const options = { ...ALL, maxFiles: 17 };
+    let pauses = 0;
+
+    const sliced = await selectFilesInSlices(files, options, { sliceSize: 5, pause: async () => void (pauses += 1) });
+
+    expect(sliced).toEqual(selectFiles(files, options));
+    expect(sliced.files).toHaveLength(17);
+    expect(pauses).toBe(10);
+  });
+
+  it('works without a file limit and with a slice larger than the listing', async () => {
+    const files = listing(12);
+    let pauses = 0;
+
+    expect(await selectFilesInSlices(files, ALL, { sliceSize: 3, pause: async () => void (pauses += 1) })).toEqual(selectFiles(files, ALL));
+    expect(await selectFilesInSlices(files, ALL, { sliceSize: 100, pause: async () => void (pauses += 1) })).toEqual(selectFiles(files, ALL));
+    expect(pauses).toBe(3);
   });
 });
