@@ -354,6 +354,33 @@ describe('GitHub fails', () => {
     expect(github.reviewAttempts).toHaveLength(0);
   });
 
+  it('a files page that is not a list of files (a proxy page answered 200): retried, then reviewed', async () => {
+    await start(RETRYING);
+    const files = new RegExp(`^${REPO_PATH}/pulls/${PR}/files$`);
+    github.fail({ method: 'GET', path: files, status: 200, body: '<html>upstream hiccup</html>', headers: { 'content-type': 'text/html' } });
+    modelReplies(review());
+
+    await deliver();
+
+    const retrying = completedCheck().updates.find((update) => /retrying/.test(JSON.stringify(update.output)));
+    expect(JSON.stringify(retrying)).toMatch(/listing the pull request files failed: the answer is not JSON/);
+    expect(github.reviews).toHaveLength(1);
+    expect(completedCheck().title).toBe('1 finding (1 high)');
+  });
+
+  it('a files page whose entries are not files, on every try: neutral, saying what was wrong, no model call', async () => {
+    await start(RETRYING);
+    const files = new RegExp(`^${REPO_PATH}/pulls/${PR}/files$`);
+    github.fail({ method: 'GET', path: files, status: 200, body: [{ name: 'not a file' }], times: 2 });
+
+    await deliver();
+
+    const check = completedCheck();
+    expect(check.conclusion).toBe('neutral');
+    expect(check.summary).toMatch(/entry 1 of a page has no file name, status or line counts/);
+    expect(github.reviewAttempts).toHaveLength(0);
+  });
+
   it('401 on the installation token: nothing can be posted; the job ends and logs why, the process lives on', async () => {
     const recorder = recordingLogger('warn');
     await start(RETRYING, {}, { log: recorder.log });
