@@ -20,7 +20,7 @@ export type ToWorker =
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'ready'; modelConcurrency: number; chunkTokens: number; rssMb: number }
+  | { type: 'ready'; modelConcurrency: number; chunkTokens: number; rssMb: number; idleCpuMsPerSecond: number }
   | { type: 'ran'; figures: WorkerFigures }
   | { type: 'failed'; message: string };
 
@@ -39,9 +39,9 @@ export interface WorkerFigures {
   /** heapUsed / external+arrayBuffers at the peak RSS sample. */
   heapAtPeakMb: number;
   externalAtPeakMb: number;
-  /** The longest event-loop delay seen (perf_hooks, 10 ms resolution): how long the loop was blocked at most. */
+  /** The longest event-loop delay seen (perf_hooks, 20 ms resolution): how long the loop was blocked at most. */
   longestBlockMs: number;
-  /** `t:rss/heap` samples every ~50 ms when asked for. */
+  /** `t:rss/heap/cpu` samples (ms, MB, MB, CPU ms since the start) every ~50 ms when asked for. */
   trace: string[];
 }
 
@@ -75,7 +75,13 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
     (globalThis as { gc?: () => void }).gc?.();
     console.error(`  diag at rest (after a full GC): ${memoryMap()}`);
   }
-  send({ type: 'ready', modelConcurrency: settings.modelConcurrency, chunkTokens: settings.chunkTokens, rssMb: mb(process.memoryUsage.rss()) });
+  send({
+    type: 'ready',
+    modelConcurrency: settings.modelConcurrency,
+    chunkTokens: settings.chunkTokens,
+    rssMb: mb(process.memoryUsage.rss()),
+    idleCpuMsPerSecond: await idleCpu(3_000),
+  });
 }
 
 async function run(index: number, trace: boolean): Promise<WorkerFigures> {
@@ -88,9 +94,12 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   // The kernel's own high-water mark, reset here, is the exact peak (Linux); sampling then only adds the heap
   // figures at the peak, and can be sparse: the sampler's CPU counts in the run's.
   const kernelPeak = resetPeakRss();
-  const delay = monitorEventLoopDelay({ resolution: 10 });
+  // Its timer fires every `resolution` ms for the whole run (~45 s at the default model latency): 20 ms keeps that
+  // cost out of the run's CPU time and still sees any stall worth reporting.
+  const delay = monitorEventLoopDelay({ resolution: 20 });
   delay.enable();
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const sampler = setInterval(() => {
     const now = performance.now();
     const rss = process.memoryUsage.rss();
@@ -100,8 +109,11 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
       if (process.env.BENCH_DIAG) peakSpaces = `+${(now - started).toFixed(0)} ms, RSS ${mb(rss).toFixed(0)} MB: ${heapSpaces()} · external ${mb(peak.external).toFixed(0)}`;
     }
     peakRss = Math.max(peakRss, rss);
-    if (trace && samples.length < 1000) samples.push(`${(now - started).toFixed(0)}:${mb(rss).toFixed(0)}/${mb(process.memoryUsage().heapUsed).toFixed(0)}`);
-  }, kernelPeak && !trace && !process.env.BENCH_DIAG ? 50 : 10);
+    if (trace && samples.length < 1000) {
+      const cpu = process.cpuUsage(cpuAtStart);
+      samples.push(`${(now - started).toFixed(0)}:${mb(rss).toFixed(0)}/${mb(process.memoryUsage().heapUsed).toFixed(0)}/${((cpu.user + cpu.system) / 1000).toFixed(0)}`);
+    }
+  }, kernelPeak && !trace && !process.env.BENCH_DIAG ? 250 : 10);
   const startedAt = performance.timeOrigin + started;
   const heapProfile = process.env.BENCH_HEAP_PROF && index > 0 ? await startAllocationSampling() : undefined;
   if (process.env.BENCH_SNAPSHOT && index === 1) setTimeout(() => void writeSnapshot(process.env.BENCH_SNAPSHOT!), Number(process.env.BENCH_SNAPSHOT_AT ?? 3000));
@@ -256,4 +268,20 @@ function watchBlocks(started: number): () => string {
     clearInterval(timer);
     return seen.join(' ');
   };
+}
+
+/**
+ * CPU per second of the started app doing nothing, with a run's instrumentation on (its samplers): what a run
+ * spends by merely lasting, mostly while it waits for the model. Reported next to the runs, not subtracted.
+ */
+async function idleCpu(ms: number): Promise<number> {
+  const delay = monitorEventLoopDelay({ resolution: 20 });
+  delay.enable();
+  const sampler = setInterval(() => process.memoryUsage.rss(), 250);
+  const start = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const used = process.cpuUsage(start);
+  clearInterval(sampler);
+  delay.disable();
+  return (used.user + used.system) / 1000 / (ms / 1000);
 }

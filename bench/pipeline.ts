@@ -19,14 +19,18 @@ import type { FromStandIns, StandInsOptions, StandInStats, ToStandIns } from './
  * mutating requests (and GraphQL) at least 1 s apart, process-wide; that is part of what a review costs in wall
  * time, so the report shows it (BENCH_THROTTLE=off runs without it).
  *
- * The model stand-in answers each call after 2 s by default. A real call on one of these chunks (80,000 tokens of
- * diff in, a findings object out) takes tens of seconds, so 2 s is still an optimistic model; it is long enough
- * that the ratio to the ideal measures what it is meant to (chunks kept in flight at the bound, little pipeline
- * overhead) rather than GitHub's fixed pacing: after the last answer, the review and the check's two updates are
- * spaced 1 s apart by Octokit's throttling, ~2 s that no model latency changes. With BENCH_MODEL_MS=300 (quicker
- * to iterate on) those 2 s alone are 0.3 × the ideal.
+ * Two sets of runs, each judged on what it measures best (both are printed in full):
+ * - CPU and peak RSS: BENCH_RUNS runs with the model stand-in answering after BENCH_MODEL_MS (300 ms). CPU is
+ *   the process's, and a run also spends CPU by merely lasting (timers, the samplers: "CPU at rest" in the
+ *   header), so short model waits keep the figure closest to the pipeline's own work.
+ * - Wall time against the ideal: BENCH_WALL_RUNS runs with the stand-in at BENCH_WALL_MODEL_MS (2 s). A real call
+ *   on one of these chunks (80,000 tokens of diff in, a findings object out) takes tens of seconds, so 2 s is
+ *   still an optimistic model. After the last answer, the review and the check's two updates are spaced 1 s
+ *   apart by Octokit's throttling: ~2 s that no model latency changes, which at 300 ms alone are 0.3 × the ideal
+ *   and hide what the ratio is for (chunks kept in flight at the bound, little pipeline overhead).
  *
- * Env knobs: BENCH_RUNS (3), BENCH_FILES (3000), BENCH_LINES (100000), BENCH_GITHUB_MS (5), BENCH_MODEL_MS (2000),
+ * Env knobs: BENCH_RUNS (3), BENCH_WALL_RUNS (2; 0 skips the set), BENCH_FILES (3000), BENCH_LINES (100000),
+ * BENCH_GITHUB_MS (5), BENCH_MODEL_MS (300), BENCH_WALL_MODEL_MS (2000),
  * BENCH_THROTTLE (on|off), BENCH_NODE_FLAGS (extra node flags for the app process, after those of `npm start`;
  * BENCH_PRODUCT_FLAGS=off leaves those out), BENCH_TIMELINE=1 (GitHub and model requests per run), BENCH_TRACE=1 (RSS over time),
  * BENCH_CPU_PROF=<dir> (a V8 CPU profile of the app process), BENCH_HEAP_PROF=<dir> (sampled allocations of each measured run;
@@ -67,7 +71,9 @@ export const pipelineBenchmark: Benchmark = {
 async function runPipelineBenchmark(): Promise<BenchmarkResult> {
   const runs = envNumber('BENCH_RUNS', 3);
   const githubLatencyMs = envNumber('BENCH_GITHUB_MS', 5);
-  const modelLatencyMs = envNumber('BENCH_MODEL_MS', 2000);
+  const modelLatencyMs = envNumber('BENCH_MODEL_MS', 300);
+  const wallModelLatencyMs = envNumber('BENCH_WALL_MODEL_MS', 2000);
+  const wallRuns = process.env.BENCH_WALL_RUNS === '0' ? 0 : envNumber('BENCH_WALL_RUNS', 2);
   const throttle = process.env.BENCH_THROTTLE !== 'off';
   const lines: string[] = [];
   const print = (line: string) => {
@@ -115,16 +121,17 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
     if (started.type !== 'ready') throw new Error('the app did not start');
 
     print(
-      `PR: ${ready.files} files, ${ready.changedLines} changed lines · GitHub stand-in ${githubLatencyMs} ms, model stand-in ${modelLatencyMs} ms · ` +
+      `PR: ${ready.files} files, ${ready.changedLines} changed lines · GitHub stand-in ${githubLatencyMs} ms, model stand-in ${modelLatencyMs} ms (wall set: ${wallModelLatencyMs} ms) · ` +
         `model concurrency ${started.modelConcurrency}, chunks of ${started.chunkTokens} tokens · Octokit throttling ${throttle ? 'on (production default)' : 'off'} · ` +
-        `app process (compiled, plain node${productFlags.length ? ` ${productFlags.join(' ')} as \`npm start\`` : ''}${process.env.BENCH_NODE_FLAGS ? ` ${process.env.BENCH_NODE_FLAGS}` : ''}) RSS at rest ${started.rssMb.toFixed(0)} MB`,
+        `app process (compiled, plain node${productFlags.length ? ` ${productFlags.join(' ')} as \`npm start\`` : ''}${process.env.BENCH_NODE_FLAGS ? ` ${process.env.BENCH_NODE_FLAGS}` : ''}) RSS at rest ${started.rssMb.toFixed(0)} MB, ` +
+        `CPU at rest ${started.idleCpuMsPerSecond.toFixed(1)} ms per second (included in each run's CPU for as long as it lasts)`,
     );
 
-    const once = async (index: number): Promise<RunFigures> => {
+    const once = async (index: number, latencyMs = modelLatencyMs): Promise<RunFigures> => {
       // Throttling spaces writes 1 s apart across the process: without a pause, a run's first write (the check run)
       // would wait for the previous run's last one.
       if (throttle && index > 0) await new Promise((resolve) => setTimeout(resolve, 1_100));
-      standIns.send({ type: 'reset' });
+      standIns.send({ type: 'reset', modelLatencyMs: latencyMs });
       await standIns.next('reset');
       app.send({ type: 'run', index, trace: process.env.BENCH_TRACE === '1' });
       const answer = await app.next('ran');
@@ -139,10 +146,10 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
         for (const entry of stats.timeline) console.info(`  +${(entry.at - figures.startedAt).toFixed(0).padStart(6)} ms  ${entry.what}`);
       }
       if (stats.digest) console.info(`  request digest: model ${stats.digest.model} · GitHub ${stats.digest.github}`);
-      if (figures.trace.length > 0) console.info(`  t(ms):rss/heap(MB) ${figures.trace.join(' ')}`);
-      const idealMs = Math.ceil(stats.modelRequests / started.modelConcurrency) * modelLatencyMs;
+      if (figures.trace.length > 0) console.info(`  t(ms):rss/heap(MB)/cpu(ms) ${figures.trace.join(' ')}`);
+      const idealMs = Math.ceil(stats.modelRequests / started.modelConcurrency) * latencyMs;
       // Where the wall time went: before the first model call, between it and the last answer, after that.
-      const firstCall = Math.min(...stats.modelAnsweredAt) - modelLatencyMs;
+      const firstCall = Math.min(...stats.modelAnsweredAt) - latencyMs;
       const lastAnswer = Math.max(...stats.modelAnsweredAt);
       const phases = { beforeModelMs: firstCall - figures.startedAt, modelMs: lastAnswer - firstCall, afterModelMs: figures.startedAt + figures.wallMs - lastAnswer };
       return { ...figures, idealMs, ratio: figures.wallMs / idealMs, stats, phases };
@@ -163,20 +170,30 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
       print(describe(`run ${index}`, run));
     }
 
+    const summary = (set: RunFigures[], latencyMs: number) =>
+      `median of ${set.length} at ${latencyMs} ms per model call: wall ${median(set.map((run) => run.wallMs)).toFixed(0)} ms (runs ${spread(set.map((run) => run.wallMs))}) ` +
+      `vs ideal ${set.at(-1)!.idealMs} ms = ×${median(set.map((run) => run.ratio)).toFixed(2)} · CPU ${median(set.map((run) => run.cpuMs)).toFixed(0)} ms ` +
+      `(runs ${spread(set.map((run) => run.cpuMs))}) · peak RSS ${median(set.map((run) => run.peakRssMb)).toFixed(0)} MB (runs ${spread(set.map((run) => run.peakRssMb))})`;
     const cpu = median(measured.map((run) => run.cpuMs));
     const rss = median(measured.map((run) => run.peakRssMb));
-    const ratio = median(measured.map((run) => run.ratio));
-    const wall = median(measured.map((run) => run.wallMs));
     const last = measured.at(-1)!;
     print(`GitHub requests by route (last run): ${Object.entries(last.stats.githubByRoute).map(([route, count]) => `${route} ×${count}`).join(', ')}`);
-    print(
-      `median of ${runs}: wall ${wall.toFixed(0)} ms (runs ${spread(measured.map((run) => run.wallMs))}) vs ideal ${last.idealMs} ms = ×${ratio.toFixed(2)} · ` +
-        `CPU ${cpu.toFixed(0)} ms (runs ${spread(measured.map((run) => run.cpuMs))}) · peak RSS ${rss.toFixed(0)} MB (runs ${spread(measured.map((run) => run.peakRssMb))})`,
-    );
+    print(summary(measured, modelLatencyMs));
+
+    // The wall set: the same process, warm, with the model stand-in at a latency nearer a real model's.
+    const walled: RunFigures[] = [];
+    for (let index = 1; index <= wallRuns; index += 1) {
+      const run = await once(runs + index, wallModelLatencyMs);
+      walled.push(run);
+      print(describe(`wall run ${index}`, run));
+    }
+    if (walled.length > 0) print(summary(walled, wallModelLatencyMs));
+    const judged = walled.length > 0 ? walled : measured;
+    const ratio = median(judged.map((run) => run.ratio));
     const targets = [
-      { name: `CPU < ${TARGETS.cpuMs} ms`, met: cpu < TARGETS.cpuMs },
-      { name: `peak RSS < ${TARGETS.rssMb} MB`, met: rss < TARGETS.rssMb },
-      { name: `wall ≤ ${TARGETS.wallRatio} × ideal`, met: ratio <= TARGETS.wallRatio },
+      { name: `CPU < ${TARGETS.cpuMs} ms (at ${modelLatencyMs} ms per call)`, met: cpu < TARGETS.cpuMs },
+      { name: `peak RSS < ${TARGETS.rssMb} MB (at ${modelLatencyMs} ms per call)`, met: rss < TARGETS.rssMb },
+      { name: `wall ≤ ${TARGETS.wallRatio} × ideal (at ${walled.length > 0 ? wallModelLatencyMs : modelLatencyMs} ms per call)`, met: ratio <= TARGETS.wallRatio },
     ];
     print(`targets: ${targets.map((target) => `${target.name} ${target.met ? 'met' : 'MISSED'}`).join(' · ')}`);
     return { lines, targets };

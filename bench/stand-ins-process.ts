@@ -26,7 +26,8 @@ export interface StandInsOptions {
   verify?: boolean;
 }
 
-export type ToStandIns = { type: 'reset' } | { type: 'stats' } | { type: 'stop' };
+/** `reset` may set the model's latency from the next call on. */
+export type ToStandIns = { type: 'reset'; modelLatencyMs?: number } | { type: 'stats' } | { type: 'stop' };
 
 export type FromStandIns =
   | { type: 'ready'; githubUrl: string; modelUrl: string; files: number; changedLines: number }
@@ -67,8 +68,9 @@ const github = await startGitHubStandIn({
 /** One finding per chunk, on the first added line of the chunk's first file, so reviews carry inline comments. */
 const FIRST_ADDED = /<file path="([^"]+)"[^>]*>\n[^\n]*\n(?:[^\n]*\n)*? {7}R(\d+) *\+ /;
 
+let modelLatencyMs = options.modelLatencyMs;
 const model = await startAnthropicStandIn({
-  latencyMs: options.modelLatencyMs,
+  latencyMs: () => modelLatencyMs,
   cache: 'at-response',
   keepBodies: options.timeline || options.verify === true,
   respond: (request) => {
@@ -91,6 +93,7 @@ process.on('message', (message: ToStandIns) => {
     github.reset();
     model.reset();
     answeredAt.length = 0;
+    if (message.modelLatencyMs !== undefined) modelLatencyMs = message.modelLatencyMs;
     send({ type: 'reset' });
   } else if (message.type === 'stats') {
     const githubByRoute: Record<string, number> = {};
