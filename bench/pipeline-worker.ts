@@ -37,10 +37,10 @@ export interface WorkerFigures {
   /** The kernel's high-water mark of the process so far (getrusage), which no sampling interval can miss. */
   maxRssMb: number;
   /** heapUsed / external+arrayBuffers at the peak RSS sample. */
-  heapAtPeakMb: number;
-  externalAtPeakMb: number;
-  /** The longest event-loop delay seen (perf_hooks, 20 ms resolution): how long the loop was blocked at most. */
-  longestBlockMs: number;
+  heapAtPeakMb?: number;
+  externalAtPeakMb?: number;
+  /** The longest event-loop delay seen (perf_hooks, 10 ms resolution; BENCH_BLOCKS=1): how long the loop was blocked at most. Only when asked. */
+  longestBlockMs?: number;
   /** `t:rss/heap/cpu` samples (ms, MB, MB, CPU ms since the start) every ~50 ms when asked for. */
   trace: string[];
 }
@@ -91,16 +91,17 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   let peak = process.memoryUsage();
   let peakRss = peak.rss;
   let peakSpaces = '';
-  // The kernel's own high-water mark, reset here, is the exact peak (Linux); sampling then only adds the heap
-  // figures at the peak, and can be sparse: the sampler's CPU counts in the run's.
+  // The kernel's own high-water mark, reset here, is the exact peak (Linux). Then nothing samples during a run
+  // unless asked (BENCH_TRACE, BENCH_DIAG, BENCH_BLOCKS): a sampler's or an event-loop monitor's timers cost the
+  // process CPU for as long as the run lasts (~2 and ~4 ms per second), which is the benchmark's, not Bulwark's.
   const kernelPeak = resetPeakRss();
-  // Its timer fires every `resolution` ms for the whole run (~45 s at the default model latency): 20 ms keeps that
-  // cost out of the run's CPU time and still sees any stall worth reporting.
-  const delay = monitorEventLoopDelay({ resolution: 20 });
-  delay.enable();
+  const sampling = !kernelPeak || trace || Boolean(process.env.BENCH_DIAG);
+  const blocksWanted = process.env.BENCH_BLOCKS === '1';
+  const delay = blocksWanted ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
+  delay?.enable();
   const started = performance.now();
   const cpuAtStart = process.cpuUsage();
-  const sampler = setInterval(() => {
+  const sampler = sampling ? setInterval(() => {
     const now = performance.now();
     const rss = process.memoryUsage.rss();
     // The full breakdown (heap statistics) only when the peak grew by a megabyte: the sampler's own CPU counts too.
@@ -113,7 +114,7 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
       const cpu = process.cpuUsage(cpuAtStart);
       samples.push(`${(now - started).toFixed(0)}:${mb(rss).toFixed(0)}/${mb(process.memoryUsage().heapUsed).toFixed(0)}/${((cpu.user + cpu.system) / 1000).toFixed(0)}`);
     }
-  }, kernelPeak && !trace && !process.env.BENCH_DIAG ? 250 : 10);
+  }, 10) : undefined;
   const startedAt = performance.timeOrigin + started;
   const heapProfile = process.env.BENCH_HEAP_PROF && index > 0 ? await startAllocationSampling() : undefined;
   if (process.env.BENCH_SNAPSHOT && index === 1) setTimeout(() => void writeSnapshot(process.env.BENCH_SNAPSHOT!), Number(process.env.BENCH_SNAPSHOT_AT ?? 3000));
@@ -132,7 +133,7 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
   }
   if (heapProfile) await heapProfile(`${process.env.BENCH_HEAP_PROF}/run-${index}.heapprofile`);
   clearInterval(sampler);
-  delay.disable();
+  delay?.disable();
   peakRss = Math.max(peakRss, process.memoryUsage.rss(), kernelPeak ? peakRssKb() * 1024 : 0);
   if (process.env.BENCH_DIAG) {
     console.error(`  diag at the peak (V8 spaces committed/used, MB): ${peakSpaces}`);
@@ -148,9 +149,8 @@ async function run(index: number, trace: boolean): Promise<WorkerFigures> {
     rssBeforeMb: mb(rssBefore),
     peakRssMb: mb(peakRss),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
-    heapAtPeakMb: mb(peak.heapUsed),
-    externalAtPeakMb: mb(peak.external + peak.arrayBuffers),
-    longestBlockMs: delay.max / 1e6,
+    ...(sampling ? { heapAtPeakMb: mb(peak.heapUsed), externalAtPeakMb: mb(peak.external + peak.arrayBuffers) } : {}),
+    ...(delay ? { longestBlockMs: delay.max / 1e6 } : {}),
     trace: samples.filter((_, i) => i % 5 === 0),
   };
 }
@@ -271,17 +271,12 @@ function watchBlocks(started: number): () => string {
 }
 
 /**
- * CPU per second of the started app doing nothing, with a run's instrumentation on (its samplers): what a run
- * spends by merely lasting, mostly while it waits for the model. Reported next to the runs, not subtracted.
+ * CPU per second of the started app doing nothing (its own timers): what a run spends by merely lasting, mostly
+ * while it waits for the model. Reported next to the runs, not subtracted.
  */
 async function idleCpu(ms: number): Promise<number> {
-  const delay = monitorEventLoopDelay({ resolution: 20 });
-  delay.enable();
-  const sampler = setInterval(() => process.memoryUsage.rss(), 250);
   const start = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, ms));
   const used = process.cpuUsage(start);
-  clearInterval(sampler);
-  delay.disable();
   return (used.user + used.system) / 1000 / (ms / 1000);
 }

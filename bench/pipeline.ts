@@ -158,7 +158,8 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
     const describe = (label: string, run: RunFigures) =>
       `${label}: wall ${run.wallMs.toFixed(0)} ms (ideal ${run.idealMs} ms, ×${run.ratio.toFixed(2)}; before the model ${run.phases.beforeModelMs.toFixed(0)} ms, ` +
       `model calls ${run.phases.modelMs.toFixed(0)} ms, after ${run.phases.afterModelMs.toFixed(0)} ms) · CPU ${run.cpuMs.toFixed(0)} ms (user ${run.cpuUserMs.toFixed(0)}, system ${run.cpuSystemMs.toFixed(0)}) · ` +
-      `RSS ${run.rssBeforeMb.toFixed(0)} → peak ${run.peakRssMb.toFixed(0)} MB (heap ${run.heapAtPeakMb.toFixed(0)} MB at the peak; maxRSS so far ${run.maxRssMb.toFixed(0)} MB) · event loop blocked ≤ ${run.longestBlockMs.toFixed(0)} ms · ` +
+      `RSS ${run.rssBeforeMb.toFixed(0)} → peak ${run.peakRssMb.toFixed(0)} MB (${run.heapAtPeakMb === undefined ? '' : `heap ${run.heapAtPeakMb.toFixed(0)} MB at the peak; `}maxRSS so far ${run.maxRssMb.toFixed(0)} MB) · ` +
+      `${run.longestBlockMs === undefined ? '' : `event loop blocked ≤ ${run.longestBlockMs.toFixed(0)} ms · `}` +
       `GitHub requests ${run.stats.githubRequests} · model calls ${run.stats.modelRequests} (≤ ${run.stats.modelPeakConcurrency} in flight) · ` +
       `cache reads ${run.stats.cacheReads}/${run.stats.modelRequests} (${run.stats.cacheReadTokens} tokens), writes ${run.stats.cacheWrites}`;
 
