@@ -22,7 +22,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
-import { median, spread } from './benchmark.js';
+import { envNumber, median, spread } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { FIRST_PULL, openedBodies, startReplicaStandIns } from './replica-stand-ins.js';
 import { deleteKeys, redisAvailable, uniquePrefix } from '../test/helpers/redis.js';
@@ -64,11 +64,6 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
   requests: AutocannonRequest[];
   timeout?: number;
 }) => AutocannonInstance;
-
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 
 export const ackLatencyBenchmark: Benchmark = {
   name: 'ack-latency: signed pull_request.opened webhooks at a fixed rate, BullMQ and in-process queue',

@@ -21,3 +21,9 @@ export function median(values: number[]): number {
 export function spread(values: number[], digits = 0): string {
   return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 }
+
+/** A positive number from the environment (a benchmark knob), or the default. */
+export function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}

@@ -19,7 +19,7 @@
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { median, spread } from './benchmark.js';
+import { envNumber, median, spread } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { FIRST_PULL, openedBodies, startReplicaStandIns } from './replica-stand-ins.js';
 import type { ReplicaStandIns } from './replica-stand-ins.js';
@@ -31,10 +31,6 @@ const SECRET = 'bench-secret';
 /** Throughput target: at least this share of the ideal. */
 const TARGET_RATIO = 0.7;
 
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const jobsThroughputBenchmark: Benchmark = {

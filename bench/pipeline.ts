@@ -2,7 +2,7 @@ import { execFileSync, fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { median, spread } from './benchmark.js';
+import { envNumber, median, spread } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import type { FromWorker, ToWorker, WorkerFigures } from './pipeline-worker.js';
 import type { FromStandIns, StandInsOptions, StandInStats, ToStandIns } from './stand-ins-process.js';
@@ -57,11 +57,6 @@ interface RunFigures extends WorkerFigures {
   ratio: number;
   stats: StandInStats;
 }
-
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 
 export const pipelineBenchmark: Benchmark = {
   name: 'pipeline: a 3,000-file pull request through the whole review',

@@ -55,7 +55,15 @@ export class RetryLaterError extends Error {
   }
 }
 
-/** A queue's delay before attempt `attempt + 1`: exponential from `backoffMs`, never shorter than the error asks. */
+/** By name as well as class, so an error rebuilt across a module boundary still counts. */
+export function isRetryLater(error: unknown): boolean {
+  return error instanceof RetryLaterError || (error instanceof Error && error.name === 'RetryLaterError');
+}
+
+/**
+ * A queue's delay before attempt `attempt + 1`: exponential from `backoffMs`, never shorter than the error asks.
+ * The error is a RetryLaterError, or what a queue rethrew in its place carrying the same `delayMs` (BullMQ).
+ */
 export function retryDelayMs(backoffMs: number, attempt: number, error: unknown): number {
   const asked = error instanceof Error && 'delayMs' in error && typeof error.delayMs === 'number' && Number.isFinite(error.delayMs) ? error.delayMs : 0;
   return Math.max(Math.round(backoffMs * 2 ** Math.max(0, attempt - 1)), Math.min(asked, MAX_RETRY_DELAY_MS));

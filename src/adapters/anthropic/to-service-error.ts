@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ServiceError } from '../../ports/service-error.js';
+import { retryAfterMs } from '../retry-after.js';
 
 /** Maps SDK errors (after the SDK's own retries) to our one typed failure. */
 export function toServiceError(error: unknown): ServiceError {
@@ -23,7 +24,7 @@ export function toServiceError(error: unknown): ServiceError {
     return new ServiceError('anthropic', `The model provider answered ${status ?? 'with an error'}${describe(status)}.`, {
       retryable,
       status,
-      retryAfterMs: retryable ? retryAfterMs(error.headers) : undefined,
+      retryAfterMs: retryable ? waitMs(error.headers) : undefined,
       cause: error,
     });
   }
@@ -45,15 +46,10 @@ function describe(status: number | undefined): string {
 
 /**
  * The wait the API asked for, read as the SDK reads it for its own retries: `retry-after-ms`, else `retry-after`
- * in seconds or as an HTTP date (https://docs.anthropic.com/en/api/rate-limits).
+ * (https://docs.anthropic.com/en/api/rate-limits).
  */
-function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+function waitMs(headers: Headers | undefined): number | undefined {
   const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
   if (Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+  return retryAfterMs(headers?.get('retry-after'));
 }

@@ -76,18 +76,26 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         // Pages are parsed by JSON.parse itself: Octokit's parser calls a reviver on every value (to keep integers
         // beyond 2^53 exact), which on a 3,000-file PR cost ~50 ms and ~17 MB of garbage for nothing (no such
         // numbers in a file listing). Retries, throttling and errors are Octokit's as for any other request.
-        const unparsed = { request: { parseSuccessResponseBody: false } };
-        const first = await octokit.rest.pulls.listFiles({ ...params, ...unparsed });
-        const link = first.headers.link;
-        const firstFiles = await readFilesPage(first.data);
-        if (lastPage(link) === 1 && /rel="next"/.test(link ?? '')) return listSequentially(params);
+        const page = async (number?: number) => {
+          const response = await octokit.rest.pulls.listFiles({ ...params, ...(number ? { page: number } : {}), request: { parseSuccessResponseBody: false } });
+          // Octokit's types describe the parsed list; unparsed, `data` is the response's body stream.
+          return { link: response.headers.link, body: response.data as unknown as ReadableStream<Uint8Array> | null };
+        };
+        // The first page without `page`, as paginate() asks for it (the fallback below then sends the same request).
+        const first = await page();
+        const link = first.link;
+        if (lastPage(link) === 1 && /rel="next"/.test(link ?? '')) {
+          await first.body?.cancel();
+          return listSequentially(params);
+        }
+        const firstFiles = await readFilesPage(first.body);
         const last = Math.min(lastPage(link), MAX_LISTED_FILES / FILES_PER_PAGE);
         // GitHub names the last page in the Link header: fetch the rest a few at a time instead of one by one. Each
         // page is kept as our ChangedFiles only: the response (headers, URLs, the API's other fields) goes at once.
         const limit = pLimit(PAGE_CONCURRENCY);
         const rest = await Promise.all(
           Array.from({ length: Math.max(0, last - 1) }, (_, index) =>
-            limit(async () => readFilesPage((await octokit.rest.pulls.listFiles({ ...params, page: index + 2, ...unparsed })).data)),
+            limit(async () => readFilesPage((await page(index + 2)).body)),
           ),
         );
         return [firstFiles, ...rest].flat().slice(0, MAX_LISTED_FILES);
@@ -352,12 +360,12 @@ const PERMISSIONS = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] as 
 const STATUSES = ['added', 'removed', 'modified', 'renamed', 'copied', 'changed', 'unchanged'] as const;
 
 /**
- * A page of the files listing, from the unparsed body Octokit hands over with `parseSuccessResponseBody: false`
- * (a stream; a string from some fetch stand-ins). Anything that is not an array of files is refused, naming the
- * first thing wrong, rather than reviewed as something else.
+ * A page of the files listing, from the body stream Octokit hands over with `parseSuccessResponseBody: false`.
+ * Anything that is not an array of files is refused, naming the first thing wrong, rather than reviewed as
+ * something else.
  */
-async function readFilesPage(body: unknown): Promise<ChangedFile[]> {
-  const text = typeof body === 'string' ? body : await new Response(body as ReadableStream<Uint8Array> | null).text();
+async function readFilesPage(body: ReadableStream<Uint8Array> | null): Promise<ChangedFile[]> {
+  const text = await new Response(body).text();
   // Retryable: a proxy's error page or a cut-off body can pass on a second try.
   const malformed = (what: string) => new ServiceError('github', `GitHub listing the pull request files failed: ${what}`, { retryable: true });
   let items: unknown;

@@ -1,4 +1,5 @@
 import { ServiceError } from '../../ports/service-error.js';
+import { retryAfterMs } from '../retry-after.js';
 
 interface OctokitLikeError {
   status?: number;
@@ -39,8 +40,8 @@ function messageOf(e: OctokitLikeError): string {
 }
 
 function waitMs(headers: Record<string, string | number | undefined>, exhausted: boolean, now: number): number {
-  const retryAfter = Number(headers['retry-after']);
-  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
+  const retryAfter = retryAfterMs(headers['retry-after'], now);
+  if (retryAfter !== undefined) return retryAfter;
   const reset = Number(headers['x-ratelimit-reset']);
   if (exhausted && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
   return DEFAULT_RATE_LIMIT_WAIT_MS;

@@ -1,5 +1,5 @@
 import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
+import { isRetryLater, pullRequestKey, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
 export interface MemoryQueueOptions {
@@ -183,9 +183,4 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
       return !closed;
     },
   };
-}
-
-/** By name as well as class, so an error rebuilt across a module boundary still counts. */
-export function isRetryLater(error: unknown): boolean {
-  return error instanceof RetryLaterError || (error instanceof Error && error.name === 'RetryLaterError');
 }

@@ -1,5 +1,5 @@
 import type { JobQueue } from '../../ports/job-queue.js';
-import { RetryLaterError } from '../../ports/job-queue.js';
+import { isRetryLater } from '../../ports/job-queue.js';
 import type { Metrics } from './metrics.js';
 
 /** Counts what passes through any queue implementation: queued, duplicates, running, outcomes and durations. */
@@ -19,7 +19,7 @@ export function instrumentQueue(queue: JobQueue, metrics: Metrics): JobQueue {
           await handler(job, control);
           metrics.jobs.inc({ outcome: 'completed' });
         } catch (error) {
-          metrics.jobs.inc({ outcome: error instanceof RetryLaterError ? 'retried' : 'failed' });
+          metrics.jobs.inc({ outcome: isRetryLater(error) ? 'retried' : 'failed' });
           throw error;
         } finally {
           stop();

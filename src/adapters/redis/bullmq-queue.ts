@@ -3,7 +3,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
+import { isRetryLater, pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
 export interface BullmqQueueOptions {
@@ -245,7 +245,8 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
         concurrency: options.concurrency,
         autorun: true,
         maxStalledCount: Math.max(1, options.maxStalledCount ?? 1),
-        settings: { backoffStrategy: (attemptsMade, _type, error, job) => retryDelayMs(job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? backoffMs) : backoffMs, attemptsMade, error) },
+        // Each job carries the backoff it was queued with (a replica may have been started with another).
+        settings: { backoffStrategy: (attemptsMade, _type, error, job) => retryDelayMs(backoffOf(job) ?? backoffMs, attemptsMade, error) },
         ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
         ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       });
@@ -304,9 +305,11 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
 /** The custom backoff type of our jobs (BullMQ hands unknown types to the worker's backoffStrategy). */
 const RETRY_BACKOFF = 'bulwark-retry';
 
-function isRetryLater(error: unknown): boolean {
-  return error instanceof RetryLaterError || (error instanceof Error && error.name === 'RetryLaterError');
+function backoffOf(job: { opts: { backoff?: number | { delay?: number } } } | undefined): number | undefined {
+  const backoff = job?.opts.backoff;
+  return typeof backoff === 'object' ? backoff.delay : backoff;
 }
+
 
 /** One line for Redis's failedReason: the full error goes to the log. */
 function describe(error: unknown): string {
