@@ -15,6 +15,7 @@ import { renderLedger } from '../render/render-ledger.js';
 import { alignChecklist } from '../review/align-checklist.js';
 import { anchorFindings } from '../review/anchor-findings.js';
 import { buildSystem, buildUser } from '../review/build-prompt.js';
+import { planWithCounting } from '../review/calibrate-plan.js';
 import type { PathInstruction } from '../review/build-prompt.js';
 import { decideConclusion } from '../review/decide-conclusion.js';
 import { estimateTotalCost } from '../review/estimate-cost.js';
@@ -23,7 +24,6 @@ import { validateFindings } from '../review/findings-schema.js';
 import { fingerprint } from '../review/fingerprint.js';
 import { lineText } from '../review/line-text.js';
 import { mergeChunkReviews } from '../review/merge-chunk-reviews.js';
-import { planChunks } from '../review/plan-chunks.js';
 import { applyThreshold, capComments, dedupeFindings, rankFindings } from '../review/rank-findings.js';
 import { selectFilesInSlices } from '../review/select-files.js';
 import type { SelectedFiles } from '../review/select-files.js';
@@ -102,10 +102,13 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   // Secrets are masked before anything leaves; the model sees placeholders, the review reports them.
   const redacted = await scanSecrets({ files: selection.files, title: pr.title, body: pr.body });
   const agent = await agentLoading;
-  const plan = planChunks(redacted.files, {
-    budgetTokens: Math.min(config.budget.max_input_tokens, deps.settings.maxInputTokens),
-    chunkTokens: deps.settings.chunkTokens,
-  });
+  const counter = deps.model.countTokens?.bind(deps.model);
+  const { plan, note: countNote } = await planWithCounting(
+    redacted.files,
+    { budgetTokens: Math.min(config.budget.max_input_tokens, deps.settings.maxInputTokens), chunkTokens: deps.settings.chunkTokens },
+    counter && ((text) => counter({ model: agent.model, text })),
+    (error) => log.warn({ err: error }, 'could not count tokens exactly; the plan stays as estimated'),
+  );
 
   const outcome = await reviewChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body });
   const failedFiles: SkippedFile[] = outcome.failed.flatMap((chunk) => chunk.map((file) => ({ path: file.path, reason: 'review-failed' as const })));
@@ -152,6 +155,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     scope.note,
     ...(unlisted ? [`Partial review: this pull request changes ${pr.changedFiles} files, but GitHub lists only the first ${listed}; the other ${unlisted} file(s) were not reviewed.`] : []),
     ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${outcome.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
+    countNote,
     ...(plan.clipped.length ? [`Clipped to fit the budget: ${plan.clipped.map((clip) => `\`${clip.path}\` (${clip.keptHunks}/${clip.totalHunks} hunks)`).join(', ')}.`] : []),
     ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
     ...(decided.stale.length ? [`Resolved ${decided.stale.length} earlier thread(s) whose finding is gone.`] : []),

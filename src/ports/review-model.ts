@@ -39,4 +39,9 @@ export interface ModelReview {
 
 export interface ReviewModel {
   review(request: ModelRequest, signal?: AbortSignal): Promise<ModelReview>;
+  /**
+   * The exact input tokens of a user turn of `text` for `model` (the count_tokens endpoint: free, rate limited
+   * on its own). Optional: a model without it is planned by estimate alone.
+   */
+  countTokens?(request: { model: string; text: string }): Promise<number>;
 }

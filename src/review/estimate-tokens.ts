@@ -11,8 +11,8 @@ import type { DiffFile } from './types.js';
  * Opus 4.7 release notes say the same text can take 1.0–1.35× the tokens). So the 3–3.5 characters per
  * token that held for older models now *under*-counts code. 2.5 puts the estimate about 8% above the
  * measured 2.69 for TypeScript (other languages' ratios differ by a few percent): the budget is a promise
- * to the operator, so the estimate should run high, not low. Where it pays (a chunk near the model's context
- * limit), count_tokens gives the exact figure; planChunks accepts such an estimator.
+ * to the operator, so the estimate should run high, not low. Where it pays (the estimate left a file out or
+ * came near the budget), calibrate-plan counts a sample with count_tokens and plans again with the estimate scaled.
  *
  * Whitespace runs (indentation, the padded L/R columns) tokenise far better than 2.5 characters per token,
  * which pushes the estimate further up for deeply indented code; that error is on the safe side.

@@ -1,8 +1,9 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { estimateFileTokens } from '../../src/review/estimate-tokens.js';
+import { estimateFileTokens, estimateTokens } from '../../src/review/estimate-tokens.js';
 import { selectFiles } from '../../src/review/select-files.js';
 import { file, mockCreateCheck, mockEarlierReviews, mockNoRepoConfig, mockPullRequest, mockRepoConfig, mockRepoFiles, openedPayload } from '../helpers/github-stand-in.js';
+import { userTurn } from '../helpers/fake-model.js';
 import { filesInRequest, finding, messageResponse } from '../helpers/model-stand-in.js';
 import { captureCheckUpdates, captureReviews, mockFilePages, summaryOf } from '../helpers/pipeline-mocks.js';
 import type { RestFile } from '../helpers/pipeline-mocks.js';
@@ -46,9 +47,14 @@ afterEach(async () => {
   assertNockDone();
 });
 
-/** The model: one finding per chunk on its first file's added line; a 500 for the chunk holding `failOn`. */
-async function startModel(options: { failOn?: string; latencyMs?: number } = {}) {
+/**
+ * The model: one finding per chunk on its first file's added line; a 500 for the chunk holding `failOn`.
+ * count_tokens answers `countRatio` × the estimate of the text, or 404 without it.
+ */
+async function startModel(options: { failOn?: string; latencyMs?: number; countRatio?: number } = {}) {
+  const { countRatio } = options;
   model = await startAnthropicStandIn({
+    ...(countRatio === undefined ? {} : { countTokens: (request) => ({ body: { input_tokens: Math.round(estimateTokens(userTurn(request)) * countRatio) } }) }),
     latencyMs: options.latencyMs ?? 40,
     respond: (request) => {
       const files = filesInRequest(request);
@@ -143,22 +149,25 @@ describe('a 250-file pull request', () => {
     for (const path of succeeded.flat()) expect(summary).not.toContain(`\`${path}\` |`);
   });
 
+  const testFiles = tests(10);
+  const otherFiles = libs(10);
+  const routeFiles = routes(10);
+  const budgetFiles = [...testFiles, ...otherFiles, ...routeFiles].map(restFile);
+  const costOf = (paths: string[]) =>
+    selectFiles(paths.map((path) => ({ path, status: 'modified' as const, additions: 1, deletions: 0, patch: patchFor(path) })), { include: ['**/*'], exclude: [] }).files.reduce(
+      (sum, diff) => sum + estimateFileTokens(diff),
+      0,
+    );
+  // By estimate, exactly the routes and the other code, plus half a test file: no test fits.
+  const budgetConfig = () => `budget:\n  max_input_tokens: ${costOf([...routeFiles, ...otherFiles]) + Math.floor(costOf([testFiles[0]!]) / 2)}\n`;
+
   it('spends a small per-review budget riskiest first: routes, then other code; the tests that do not fit are listed as over budget', async () => {
+    // No count_tokens here (404): the estimate decides alone.
     const stand = await startModel({ latencyMs: 0 });
-    const testFiles = tests(10);
-    const otherFiles = libs(10);
-    const routeFiles = routes(10);
-    const files = [...testFiles, ...otherFiles, ...routeFiles].map(restFile);
-    // Exactly the routes and the other code, plus half a test file: no test fits.
-    const costOf = (paths: string[]) =>
-      selectFiles(paths.map((path) => ({ path, status: 'modified' as const, additions: 1, deletions: 0, patch: patchFor(path) })), { include: ['**/*'], exclude: [] }).files.reduce(
-        (sum, diff) => sum + estimateFileTokens(diff),
-        0,
-      );
-    const budget = costOf([...routeFiles, ...otherFiles]) + Math.floor(costOf([testFiles[0]!]) / 2);
 
-    const { updates, reviews } = await start({}, files, `budget:\n  max_input_tokens: ${budget}\n`);
+    const { updates, reviews } = await start({}, budgetFiles, budgetConfig());
 
+    expect(stand.counts).toHaveLength(1);
     expect(stand.requests).toHaveLength(1);
     const prompt = filesInRequest(stand.requests[0]!.body);
     expect(prompt).toEqual([...routeFiles, ...otherFiles]);
@@ -168,5 +177,27 @@ describe('a 250-file pull request', () => {
     for (const path of testFiles) expect(summary).toContain(`| \`${path}\` | over the review size budget |`);
     expect(reviews).toHaveLength(1);
     expect(reviews[0]!.body).toMatch(/partial review/i);
+    expect(summary).not.toContain('count_tokens');
+  });
+
+  it('asks count_tokens when the estimate leaves files out: with an exact count 40% below the estimate, every file fits and the summary says why', async () => {
+    const stand = await startModel({ latencyMs: 0, countRatio: 0.6 });
+
+    const { updates, reviews } = await start({}, budgetFiles, budgetConfig());
+
+    // One count, of a sample of the diff rendered as the prompt renders it, for the model the review uses.
+    expect(stand.counts).toHaveLength(1);
+    const counted = stand.counts[0]!;
+    expect(counted.model).toBe(stand.requests[0]!.body.model);
+    expect(filesInRequest(counted).length).toBeGreaterThan(0);
+    expect(counted).not.toHaveProperty('max_tokens');
+    // All 30 files reviewed, riskiest first, nothing listed as over budget.
+    const reviewedPaths = stand.requests.flatMap((request) => filesInRequest(request.body));
+    expect(new Set(reviewedPaths)).toEqual(new Set(budgetFiles.map((entry) => entry.filename)));
+    const summary = summaryOf(updates);
+    expect(summary).toContain('Reviewed 30 files.');
+    expect(summary).not.toContain('over the review size budget');
+    expect(summary).toMatch(/count_tokens endpoint: \d+ sampled file\(s\) count 0\.6\d× the estimate\. 10 more file\(s\) fit the budget/);
+    expect(reviews[0]!.body).not.toMatch(/partial review/i);
   });
 });

@@ -69,8 +69,25 @@ export function createAnthropicModel(client: Anthropic): ReviewModel {
       }
       return readReview(message);
     },
+
+    async countTokens({ model, text }: { model: string; text: string }): Promise<number> {
+      let counted: Anthropic.MessageTokensCount;
+      try {
+        // An optimisation, not a condition of the review: one try, and not the review's long timeout.
+        counted = await client.messages.countTokens({ model, messages: [{ role: 'user', content: text }] }, { maxRetries: 0, timeout: COUNT_TIMEOUT_MS });
+      } catch (error) {
+        throw toServiceError(error);
+      }
+      if (!Number.isSafeInteger(counted.input_tokens) || counted.input_tokens < 0) {
+        throw new ServiceError('anthropic', 'count_tokens answered without a token count.', { retryable: false });
+      }
+      return counted.input_tokens;
+    },
   };
 }
+
+/** count_tokens answers in well under a second; a review does not wait long for it. */
+const COUNT_TIMEOUT_MS = 15_000;
 
 function readReview(message: Anthropic.Message): ModelReview {
   if (message.stop_reason === 'refusal') {

@@ -16,11 +16,18 @@ export interface AnthropicStandInOptions {
   cache?: 'at-request' | 'at-response';
   /** Keep request bodies (default true); a benchmark sending megabytes of prompts turns it off. */
   keepBodies?: boolean;
+  /**
+   * Answers `POST /v1/messages/count_tokens` (recorded in `counts`, not in `requests`). Absent: 404, as from a
+   * gateway that does not offer the endpoint.
+   */
+  countTokens?: (request: Record<string, unknown>) => { status?: number; body: unknown };
 }
 
 export interface AnthropicStandIn {
   url: string;
   requests: { at: number; body: Record<string, unknown> }[];
+  /** count_tokens request bodies. */
+  counts: Record<string, unknown>[];
   /** Requests received (also when bodies are not kept). */
   received: number;
   /** Most requests in flight at once. */
@@ -42,6 +49,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
   const state: AnthropicStandIn = {
     url: '',
     requests: [],
+    counts: [],
     received: 0,
     peakConcurrency: 0,
     cacheReads: 0,
@@ -49,6 +57,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     cacheWrites: 0,
     reset: () => {
       state.requests.length = 0;
+      state.counts.length = 0;
       state.received = 0;
       state.peakConcurrency = 0;
       state.cacheReads = 0;
@@ -64,6 +73,13 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (req.method === 'POST' && req.url?.startsWith('/v1/messages/count_tokens')) {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+        state.counts.push(body);
+        const answer = options.countTokens?.(body) ?? { status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'no route' } } };
+        res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+        return;
+      }
       inFlight += 1;
       state.peakConcurrency = Math.max(state.peakConcurrency, inFlight);
       state.received += 1;
