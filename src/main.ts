@@ -1,5 +1,6 @@
 import { run } from 'probot';
 import type { Runtime } from './composition.js';
+import { SettingsError } from './config/env.js';
 import { bulwark } from './index.js';
 
 /**
@@ -7,7 +8,12 @@ import { bulwark } from './index.js';
  * with them, the App. SIGTERM and SIGINT stop taking webhooks and drain running reviews within a bound.
  */
 let runtime: Runtime | undefined;
-const server = await run(bulwark({ onStarted: (started) => (runtime = started) }));
+const server = await run(bulwark({ onStarted: (started) => (runtime = started) })).catch((error: unknown) => {
+  // A settings mistake is the operator's to fix: say what it is, without a stack trace, and exit non-zero.
+  if (!(error instanceof SettingsError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+});
 
 let stopping = false;
 const shutdown = async (signal: string) => {

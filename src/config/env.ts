@@ -8,7 +8,16 @@ const int = (fallback: number) => z.coerce.number().int().positive().default(fal
 const envSchema = z.object({
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
-  BULWARK_PROVIDER: z.enum(['anthropic', 'bedrock', 'vertex']).default('anthropic'),
+  // The design's values; only 'anthropic' is served. The others are refused, not ignored: reviews would otherwise go
+  // to the Anthropic API while the operator meant another cloud.
+  BULWARK_PROVIDER: z
+    .enum(['anthropic', 'bedrock', 'vertex'])
+    .default('anthropic')
+    .refine((provider) => provider === 'anthropic', {
+      error: (issue) =>
+        `'${String(issue.input)}' is not supported by this version of Bulwark; only 'anthropic' is. ` +
+        'To reach Claude through another cloud, point ANTHROPIC_BASE_URL at a gateway that speaks the Anthropic Messages API.',
+    }),
   BULWARK_MODEL: z.string().min(1).default('claude-sonnet-5-5'),
   BULWARK_ALLOWED_MODELS: z
     .string()

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings, SettingsError } from '../../src/config/env.js';
+
+describe('readSettings', () => {
+  it('gives the documented defaults', () => {
+    const settings = readSettings({});
+    expect(settings.provider).toBe('anthropic');
+    expect(settings.model.default).toBe('claude-sonnet-5-5');
+    expect(settings.chunkTokens).toBe(80_000);
+    expect(settings.maxInputTokens).toBe(400_000);
+    expect(settings.checkName).toBe('Bulwark');
+    expect(settings.redisUrl).toBeUndefined();
+  });
+
+  it('lists every invalid setting at once', () => {
+    const error = (() => {
+      try {
+        readSettings({ BULWARK_CHUNK_TOKENS: 'lots', BULWARK_MODEL_CONCURRENCY: '-1', ANTHROPIC_BASE_URL: 'not a url' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(SettingsError);
+    const problems = (error as SettingsError).problems.join('\n');
+    expect(problems).toContain('BULWARK_CHUNK_TOKENS');
+    expect(problems).toContain('BULWARK_MODEL_CONCURRENCY');
+    expect(problems).toContain('ANTHROPIC_BASE_URL');
+  });
+
+  it.each(['bedrock', 'vertex'])('refuses BULWARK_PROVIDER=%s with a message that says what to do, instead of sending reviews to the Anthropic API', (provider) => {
+    expect(() => readSettings({ BULWARK_PROVIDER: provider })).toThrow(SettingsError);
+    expect(() => readSettings({ BULWARK_PROVIDER: provider })).toThrow(new RegExp(`'${provider}' is not supported by this version of Bulwark; only 'anthropic' is\\..*ANTHROPIC_BASE_URL`));
+  });
+
+  it('refuses an unknown provider by name', () => {
+    expect(() => readSettings({ BULWARK_PROVIDER: 'openai' })).toThrow(/BULWARK_PROVIDER/);
+  });
+});
+
+describe('readSettings with several problems', () => {
+  it('lists an unsupported provider together with the other problems', () => {
+    try {
+      readSettings({ BULWARK_PROVIDER: 'vertex', BULWARK_CHUNK_TOKENS: 'x' });
+      expect.fail('expected a SettingsError');
+    } catch (error) {
+      expect((error as SettingsError).problems).toHaveLength(2);
+    }
+  });
+});
