@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock.js';
 import type { JobControl, ReviewJob } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread } from '../ports/pull-request-host.js';
-import type { ModelReview, ModelTools, ReviewModel } from '../ports/review-model.js';
+import type { ModelTools, ReviewModel } from '../ports/review-model.js';
 import { parseMarkers } from '../render/markers.js';
 import { renderCheckOutput, renderSkippedOutput } from '../render/render-check.js';
 import { renderLedger } from '../render/render-ledger.js';
@@ -30,6 +30,8 @@ import type { SelectedFiles } from '../review/select-files.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
 import type { AgentChoice, AgentProvider } from './agent-provider.js';
+import { planKey, readCheckpoint, toCheckpoint } from './chunk-checkpoint.js';
+import type { ChunkOutcome } from './chunk-checkpoint.js';
 import { completeOverBudget, overDailyBudget } from './daily-budget.js';
 import { publishReview } from './publish.js';
 import { findReviewScope } from './review-scope.js';
@@ -110,12 +112,21 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     (error) => log.warn({ err: error }, 'could not count tokens exactly; the plan stays as estimated'),
   );
 
-  const outcome = await reviewChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body });
-  const failedFiles: SkippedFile[] = outcome.failed.flatMap((chunk) => chunk.map((file) => ({ path: file.path, reason: 'review-failed' as const })));
+  // A retry after the model answered (publishing failed) publishes those answers: no second bill, no other findings.
+  const key = planKey(plan.chunks);
+  const reused = readCheckpoint(await input.control.loadCheckpoint(), job.headSha, key, plan.chunks.length);
+  const outcome = reused ?? (await reviewChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body }));
+  const failedFiles: SkippedFile[] = outcome.failed.flatMap((index) => (plan.chunks[index] ?? []).map((file) => ({ path: file.path, reason: 'review-failed' as const })));
   const merged = mergeChunkReviews(outcome.answers);
   const usd = estimateTotalCost(outcome.answers.map((answer) => answer.usage), merged.model || agent.model, deps.settings.prices).usd;
-  deps.onUsage?.({ model: merged.model || agent.model, ...merged.usage, usd });
-  await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
+  if (reused) {
+    log.info({ chunks: plan.chunks.length }, 'model answers reused from an earlier attempt');
+  } else {
+    await input.control.saveCheckpoint(toCheckpoint(job.headSha, key, outcome));
+    // Counted once, when spent: a retry that reuses the answers spent nothing.
+    deps.onUsage?.({ model: merged.model || agent.model, ...merged.usage, usd });
+    await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
+  }
 
   // Sets, not array scans: with 3,000 files the scans were 9 million comparisons.
   const failedPaths = new Set(failedFiles.map((failed) => failed.path));
@@ -156,6 +167,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     ...(unlisted ? [`Partial review: this pull request changes ${pr.changedFiles} files, but GitHub lists only the first ${listed}; the other ${unlisted} file(s) were not reviewed.`] : []),
     ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${outcome.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
     countNote,
+    ...(reused ? ['The model answered an earlier attempt of this run, which could not publish; those answers are published here, without asking the model again. The ledger shows what they cost then.'] : []),
     ...(plan.clipped.length ? [`Clipped to fit the budget: ${plan.clipped.map((clip) => `\`${clip.path}\` (${clip.keptHunks}/${clip.totalHunks} hunks)`).join(', ')}.`] : []),
     ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
     ...(decided.stale.length ? [`Resolved ${decided.stale.length} earlier thread(s) whose finding is gone.`] : []),
@@ -233,12 +245,6 @@ async function collect(input: PipelineInput): Promise<Collected> {
   return { ...collected, selection };
 }
 
-interface ChunkOutcome {
-  answers: ModelReview[];
-  failed: DiffFile[][];
-  errors: string[];
-}
-
 /** Chunks run in parallel under a bound; a failed chunk is reported, the others are kept. All failing is a failure. */
 async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }): Promise<ChunkOutcome> {
   const { deps, host, ref, job, config } = input;
@@ -259,7 +265,7 @@ async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
   settled.forEach((result, index) => {
     if (result.status === 'fulfilled') outcome.answers.push(result.value);
     else {
-      outcome.failed.push(chunks[index] ?? []);
+      outcome.failed.push(index);
       outcome.errors.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
     }
   });

@@ -36,6 +36,13 @@ export interface JobControl {
   maxAttempts: number;
   /** True once a newer head sha of the same PR has been queued: the job must stop before it publishes. */
   isSuperseded(): Promise<boolean>;
+  /**
+   * What an earlier attempt of this same job saved with `saveCheckpoint`, or undefined. Untrusted shape: the
+   * reader validates it.
+   */
+  loadCheckpoint(): Promise<unknown>;
+  /** Keeps `data` (JSON) for this job's later attempts only. Best effort: a failure to save is logged, not thrown. */
+  saveCheckpoint(data: unknown): Promise<void>;
 }
 
 /**

@@ -159,6 +159,36 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     expect(await inspect(queueName).getJobState(jobId)).toBe('completed');
   });
 
+  it("keeps an attempt's checkpoint for the job's next attempt (on this replica), never in Redis", async () => {
+    const { queue, queueName } = make({ backoffMs: 10 });
+    const seen: { head: string; attempt: number; checkpoint: unknown; keys: string[] }[] = [];
+    queue.start(async (received, control) => {
+      seen.push({ head: received.headSha, attempt: control.attempt, checkpoint: await control.loadCheckpoint(), keys: Object.keys(received).sort() });
+      if (control.attempt === 1) {
+        await control.saveCheckpoint({ answers: [received.headSha], n: 1 });
+        throw new RetryLaterError('GitHub answered 502');
+      }
+    });
+
+    const { jobId } = await queue.enqueue(job('a'));
+    await queue.enqueue(job('b', 2));
+    await queue.onIdle();
+
+    const of = (head: string) => seen.filter((run) => run.head === head).map(({ attempt, checkpoint }) => ({ attempt, checkpoint }));
+    expect(of('a')).toEqual([
+      { attempt: 1, checkpoint: undefined },
+      { attempt: 2, checkpoint: { answers: ['a'], n: 1 } },
+    ]);
+    // Never written to Redis (SECURITY.md: no model output there): the job's data is the job.
+    const finished = await inspect(queueName).getJob(jobId);
+    expect(finished?.data).toEqual(job('a'));
+    expect(of('b')).toEqual([
+      { attempt: 1, checkpoint: undefined },
+      { attempt: 2, checkpoint: { answers: ['b'], n: 1 } },
+    ]);
+    expect(seen.every((run) => !run.keys.includes('checkpoint'))).toBe(true);
+  });
+
   it("waits out a RetryLaterError's delay (a rate limit's retry-after) when it is longer than the backoff", async () => {
     const { queue } = make({ backoffMs: 20 });
     const runs: number[] = [];

@@ -239,9 +239,12 @@ describe('GitHub fails', () => {
   it('5xx on the review: the job is retried and exactly one review is posted', async () => {
     await start(RETRYING);
     github.fail({ method: 'POST', path: REVIEWS, status: 502, body: { message: 'Bad Gateway' } });
-    modelReplies(review(), review());
+    const model = modelReplies(review());
 
     await deliver();
+
+    // The retry publishes the first attempt's answers: the model is asked once.
+    expect(model.requests).toHaveLength(1);
 
     expect(github.reviewAttempts).toHaveLength(2);
     expect(github.reviews).toHaveLength(1);
@@ -254,9 +257,12 @@ describe('GitHub fails', () => {
   it('5xx on the review although GitHub created it: the retry finds its marker and does not post again', async () => {
     await start(RETRYING);
     github.fail({ method: 'POST', path: REVIEWS, status: 502, body: { message: 'Bad Gateway' }, applied: true });
-    modelReplies(review(), review());
+    const model = modelReplies(review());
 
     await deliver();
+
+    // The retry publishes the first attempt's answers: the model is asked once.
+    expect(model.requests).toHaveLength(1);
 
     expect(github.reviewAttempts).toHaveLength(1);
     expect(github.reviews).toHaveLength(1);
@@ -269,9 +275,12 @@ describe('GitHub fails', () => {
   it('5xx on the review although GitHub created it, on a push: the retry neither posts again nor calls it "nothing changed"', async () => {
     await start(RETRYING, { config: 'review:\n  on: [opened, synchronize]\n' });
     github.fail({ method: 'POST', path: REVIEWS, status: 502, body: { message: 'Bad Gateway' }, applied: true });
-    modelReplies(review(), review());
+    const model = modelReplies(review());
 
     await deliver('synchronize');
+
+    // The retry publishes the first attempt's answers: the model is asked once.
+    expect(model.requests).toHaveLength(1);
 
     expect(github.reviewAttempts).toHaveLength(1);
     const check = completedCheck();
@@ -283,9 +292,12 @@ describe('GitHub fails', () => {
     // Octokit's retry plugin retries any 5xx, POST included, without looking for the review it may have created.
     await start(RETRYING, {}, { octokitRetry: { retryAfterBaseValue: 1 } });
     github.fail({ method: 'POST', path: REVIEWS, status: 502, body: { message: 'Bad Gateway' }, applied: true });
-    modelReplies(review(), review());
+    const model = modelReplies(review());
 
     await deliver();
+
+    // The retry publishes the first attempt's answers: the model is asked once.
+    expect(model.requests).toHaveLength(1);
 
     expect(github.reviewAttempts).toHaveLength(1);
     expect(github.reviews).toHaveLength(1);
@@ -301,10 +313,13 @@ describe('GitHub fails', () => {
       body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
       headers: { 'retry-after': '1' },
     });
-    modelReplies(review(), review());
+    const model = modelReplies(review());
 
     const delivered = Date.now();
     await deliver();
+
+    // The retry publishes the first attempt's answers: the model is asked once.
+    expect(model.requests).toHaveLength(1);
 
     expect(github.reviewAttempts).toHaveLength(2);
     expect(github.reviews).toHaveLength(1);
@@ -415,9 +430,12 @@ describe('GitHub fails', () => {
   it('the check completion fails after the review was posted: the retry does not post again and completes the check', async () => {
     await start(RETRYING);
     github.fail({ method: 'PATCH', path: CHECK_RUN, status: 500, body: { message: 'Server Error' } });
-    modelReplies(review(), review());
+    const model = modelReplies(review());
 
     await deliver();
+
+    // The retry publishes the first attempt's answers: the model is asked once.
+    expect(model.requests).toHaveLength(1);
 
     expect(github.reviewAttempts).toHaveLength(1);
     expect(github.reviews).toHaveLength(1);
@@ -425,6 +443,7 @@ describe('GitHub fails', () => {
     // The outcome of the review, not "skipped: nothing changed since the last review".
     expect(check.conclusion).toBe('neutral');
     expect(check.title).toBe('1 finding (1 high)');
+    expect(check.summary).toMatch(/answers are published here, without asking the model again/);
   });
 });
 

@@ -83,6 +83,34 @@ describe('createMemoryQueue', () => {
     expect(superseded).toEqual([true, false]);
   });
 
+  it("keeps an attempt's checkpoint for the job's next attempt only, as a copy", async () => {
+    const queue = createMemoryQueue({ concurrency: 2, log, backoffMs: 1 });
+    const seen: { head: string; attempt: number; checkpoint: unknown }[] = [];
+    queue.start(async (received, control) => {
+      seen.push({ head: received.headSha, attempt: control.attempt, checkpoint: await control.loadCheckpoint() });
+      if (control.attempt === 1) {
+        const saved = { answers: [received.headSha] };
+        await control.saveCheckpoint(saved);
+        saved.answers.push('changed after saving');
+        throw new RetryLaterError('GitHub answered 502');
+      }
+    });
+
+    await queue.enqueue(job('a'));
+    await queue.enqueue(job('b', 2));
+    await queue.onIdle();
+
+    const of = (head: string) => seen.filter((run) => run.head === head).map(({ attempt, checkpoint }) => ({ attempt, checkpoint }));
+    expect(of('a')).toEqual([
+      { attempt: 1, checkpoint: undefined },
+      { attempt: 2, checkpoint: { answers: ['a'] } },
+    ]);
+    expect(of('b')).toEqual([
+      { attempt: 1, checkpoint: undefined },
+      { attempt: 2, checkpoint: { answers: ['b'] } },
+    ]);
+  });
+
   it('returns from enqueue before the job starts', async () => {
     const queue = createMemoryQueue({ concurrency: 1, log });
     let started = false;

@@ -20,6 +20,8 @@ interface Entry {
   pr: string;
   /** Superseded while waiting: `waiting` still holds it, `pump` skips it. */
   dropped?: boolean;
+  /** Saved by an attempt for the next ones (JSON, copied so no attempt shares objects with another). */
+  checkpoint?: string;
 }
 
 /**
@@ -105,6 +107,10 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
         attempt,
         maxAttempts,
         isSuperseded: async () => Boolean(job.headSha) && latestHead.get(pullRequestKey(job)) !== job.headSha,
+        loadCheckpoint: async () => (entry.checkpoint === undefined ? undefined : (JSON.parse(entry.checkpoint) as unknown)),
+        saveCheckpoint: async (data) => {
+          entry.checkpoint = JSON.stringify(data);
+        },
       });
     } catch (error) {
       if (isRetryLater(error) && attempt < maxAttempts && !closed) {

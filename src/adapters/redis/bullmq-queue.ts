@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
+import type { EnqueueResult, JobControl, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
 import { isRetryLater, pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
@@ -162,6 +162,10 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     }
   };
 
+  // Checkpoints (the model's answers) stay in this replica's memory, never in Redis, which holds no code or model
+  // output (SECURITY.md): a retry this replica takes reuses them; one another replica takes asks the model again.
+  const checkpoints = createCheckpointMemory();
+
   /** Errors this module already logged; anything else reaching the `failed` event came from BullMQ itself. */
   const reported = new WeakSet<Error>();
   let worker: TrackingWorker | undefined;
@@ -179,8 +183,15 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     }
     const attempt = job.attemptsMade + 1;
     const jobMaxAttempts = job.opts.attempts ?? 1;
+    const control: JobControl = {
+      attempt,
+      maxAttempts: jobMaxAttempts,
+      isSuperseded: () => isSuperseded(job.data),
+      loadCheckpoint: async () => checkpoints.get(jobId),
+      saveCheckpoint: async (value) => checkpoints.set(jobId, value),
+    };
     try {
-      await handler(job.data, { attempt, maxAttempts: jobMaxAttempts, isSuperseded: () => isSuperseded(job.data) });
+      await handler(job.data, control);
     } catch (error) {
       const reason = describe(error);
       if (isRetryLater(error) && attempt < jobMaxAttempts) {
@@ -190,11 +201,13 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
         throw retry;
       }
       log.error({ err: error, jobId, attempt, maxAttempts: jobMaxAttempts }, 'review job failed');
+      checkpoints.delete(jobId);
       await forget(job.data, jobId);
       const failure = new UnrecoverableError(reason);
       reported.add(failure);
       throw failure;
     }
+    checkpoints.delete(jobId);
     await forget(job.data, jobId);
   };
 
@@ -329,4 +342,35 @@ function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T>
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Checkpoints kept for retries, at most this many jobs' worth and this long: a bound, whatever the backlog. */
+const CHECKPOINTS_KEPT = 50;
+const CHECKPOINT_TTL_MS = 2 * 60 * 60 * 1000;
+
+/** A small map of job id → checkpoint (as JSON, so no attempt shares objects with another), oldest dropped first. */
+export function createCheckpointMemory() {
+  const kept = new Map<string, { json: string; at: number }>();
+  return {
+    get(jobId: string): unknown {
+      const entry = kept.get(jobId);
+      if (entry === undefined) return undefined;
+      if (Date.now() - entry.at > CHECKPOINT_TTL_MS) {
+        kept.delete(jobId);
+        return undefined;
+      }
+      return JSON.parse(entry.json) as unknown;
+    },
+    set(jobId: string, value: unknown): void {
+      kept.delete(jobId);
+      kept.set(jobId, { json: JSON.stringify(value), at: Date.now() });
+      for (const oldest of kept.keys()) {
+        if (kept.size <= CHECKPOINTS_KEPT) break;
+        kept.delete(oldest);
+      }
+    },
+    delete(jobId: string): void {
+      kept.delete(jobId);
+    },
+  };
 }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { planKey, readCheckpoint, toCheckpoint } from '../../src/jobs/chunk-checkpoint.js';
+import type { ChunkOutcome } from '../../src/jobs/chunk-checkpoint.js';
+import type { DiffFile } from '../../src/review/types.js';
+
+const diff = (path: string, hunks = 1): DiffFile => ({
+  path,
+  status: 'modified',
+  additions: hunks,
+  deletions: 0,
+  hunks: Array.from({ length: hunks }, (_, i) => ({ oldStart: i * 10 + 1, oldLines: 0, newStart: i * 10 + 1, newLines: 1, header: '@@', lines: [{ kind: 'add' as const, newLine: i * 10 + 1, text: 'x' }] })),
+});
+
+const chunks = [[diff('src/a.ts'), diff('src/b.ts')], [diff('test/c.test.ts')]];
+const outcome: ChunkOutcome = {
+  answers: [
+    {
+      summary: 'One issue.',
+      checklist: [{ item: 'Input is validated', status: 'concern', note: 'see finding' }],
+      findings: [{ path: 'src/a.ts', line: 1, title: 'Unchecked input' }],
+      usage: { inputTokens: 1000, outputTokens: 50, cacheCreationInputTokens: 0, cacheReadInputTokens: 900 },
+      model: 'claude-sonnet-5-5',
+      stopReason: 'end_turn',
+    },
+  ],
+  failed: [1],
+  errors: ['The model provider answered 500.'],
+};
+
+describe('planKey', () => {
+  it('is the same for the same plan and differs when a file, a hunk count or a chunk boundary differs', () => {
+    expect(planKey(chunks)).toBe(planKey([[diff('src/a.ts'), diff('src/b.ts')], [diff('test/c.test.ts')]]));
+    expect(planKey(chunks)).not.toBe(planKey([[diff('src/a.ts'), diff('src/x.ts')], [diff('test/c.test.ts')]]));
+    expect(planKey(chunks)).not.toBe(planKey([[diff('src/a.ts', 2), diff('src/b.ts')], [diff('test/c.test.ts')]]));
+    expect(planKey(chunks)).not.toBe(planKey([[diff('src/a.ts')], [diff('src/b.ts'), diff('test/c.test.ts')]]));
+  });
+});
+
+describe('readCheckpoint', () => {
+  const key = planKey(chunks);
+  const saved = () => JSON.parse(JSON.stringify(toCheckpoint('abc123', key, outcome))) as unknown;
+
+  it('gives back the saved outcome after a trip through JSON (as a queue stores it)', () => {
+    expect(readCheckpoint(saved(), 'abc123', key, 2)).toEqual(outcome);
+  });
+
+  it('ignores a checkpoint of another head, another plan, or one that does not account for every chunk', () => {
+    expect(readCheckpoint(saved(), 'def456', key, 2)).toBeUndefined();
+    expect(readCheckpoint(saved(), 'abc123', planKey([[diff('src/a.ts')]]), 2)).toBeUndefined();
+    expect(readCheckpoint(saved(), 'abc123', key, 3)).toBeUndefined();
+    const outOfRange = { ...(saved() as object), failed: [5] };
+    expect(readCheckpoint(outOfRange, 'abc123', key, 2)).toBeUndefined();
+  });
+
+  it('ignores what is not a checkpoint, and keeps only valid checklist entries', () => {
+    expect(readCheckpoint(undefined, 'abc123', key, 2)).toBeUndefined();
+    expect(readCheckpoint({ v: 2 }, 'abc123', key, 2)).toBeUndefined();
+    expect(readCheckpoint({ ...(saved() as object), answers: [{ summary: 1 }] }, 'abc123', key, 2)).toBeUndefined();
+    const withBadItem = saved() as { answers: { checklist: unknown[] }[] };
+    withBadItem.answers[0]!.checklist.push({ nonsense: true });
+    expect(readCheckpoint(withBadItem, 'abc123', key, 2)?.answers[0]?.checklist).toEqual(outcome.answers[0]!.checklist);
+  });
+});
