@@ -5,14 +5,15 @@ import { validateChecklist } from '../review/findings-schema.js';
 import type { DiffFile } from '../review/types.js';
 
 /**
- * The model's answers to one attempt's chunks, kept by the queue for the job's later attempts: a job retried after
+ * The model's answers to one attempt's chunks, kept by the queue for the job's later attempts. A job retried after
  * the model answered (GitHub failed the review or the check, or a rate limit interrupted publishing) publishes
- * those answers instead of paying for the same review again and perhaps getting different findings.
+ * those answers instead of paying for the same review again and perhaps getting different findings; a job retried
+ * because some chunks' calls failed for a passing reason asks the model for those chunks only.
  */
 export interface ChunkOutcome {
-  answers: ModelReview[];
-  /** The chunks whose call failed, by index in the plan. */
-  failed: number[];
+  /** Per chunk, in plan order: the model's answer, or undefined when the call for that chunk failed. */
+  answers: (ModelReview | undefined)[];
+  /** Why calls failed, one line each. */
   errors: string[];
 }
 
@@ -21,7 +22,8 @@ const checkpointSchema = z.object({
   head: z.string(),
   plan: z.string(),
   answers: z.array(
-    z.object({
+    z
+      .object({
       summary: z.string(),
       checklist: z.array(z.unknown()),
       findings: z.array(z.unknown()),
@@ -33,9 +35,10 @@ const checkpointSchema = z.object({
       }),
       model: z.string(),
       stopReason: z.string().nullable(),
-    }),
+    })
+      // JSON has no undefined: a failed chunk is saved as null.
+      .nullable(),
   ),
-  failed: z.array(z.number().int().nonnegative()),
   errors: z.array(z.string()),
 });
 
@@ -52,22 +55,25 @@ export function planKey(chunks: readonly DiffFile[][]): string {
 }
 
 export function toCheckpoint(headSha: string, plan: string, outcome: ChunkOutcome): ChunkCheckpoint {
-  return { v: 1, head: headSha, plan, answers: outcome.answers, failed: outcome.failed, errors: outcome.errors };
+  return { v: 1, head: headSha, plan, answers: outcome.answers.map((answer) => answer ?? null), errors: outcome.errors };
 }
 
 /**
- * The saved outcome when it belongs to this head and this very plan and accounts for every chunk; otherwise
+ * The saved outcome when it belongs to this head and this very plan, with an entry for every chunk; otherwise
  * undefined, and the chunks are reviewed again.
  */
 export function readCheckpoint(saved: unknown, headSha: string, plan: string, chunkCount: number): ChunkOutcome | undefined {
   const parsed = checkpointSchema.safeParse(saved);
   if (!parsed.success) return undefined;
   const { data } = parsed;
-  if (data.head !== headSha || data.plan !== plan) return undefined;
-  if (data.answers.length + data.failed.length !== chunkCount || data.failed.some((index) => index >= chunkCount)) return undefined;
+  if (data.head !== headSha || data.plan !== plan || data.answers.length !== chunkCount) return undefined;
   return {
-    answers: data.answers.map((answer) => ({ ...answer, checklist: validateChecklist(answer.checklist) })),
-    failed: data.failed,
+    answers: data.answers.map((answer) => (answer === null ? undefined : { ...answer, checklist: validateChecklist(answer.checklist) })),
     errors: data.errors,
   };
+}
+
+/** Indexes of the chunks whose call failed. */
+export function failedChunks(outcome: ChunkOutcome): number[] {
+  return outcome.answers.flatMap((answer, index) => (answer === undefined ? [index] : []));
 }

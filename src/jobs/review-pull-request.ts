@@ -8,7 +8,8 @@ import type { Clock } from '../ports/clock.js';
 import type { JobControl, ReviewJob } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread } from '../ports/pull-request-host.js';
-import type { ModelTools, ReviewModel } from '../ports/review-model.js';
+import type { ModelReview, ModelTools, ReviewModel } from '../ports/review-model.js';
+import { ServiceError } from '../ports/service-error.js';
 import { parseMarkers } from '../render/markers.js';
 import { renderCheckOutput, renderSkippedOutput } from '../render/render-check.js';
 import { renderLedger } from '../render/render-ledger.js';
@@ -30,7 +31,7 @@ import type { SelectedFiles } from '../review/select-files.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
 import type { AgentChoice, AgentProvider } from './agent-provider.js';
-import { planKey, readCheckpoint, toCheckpoint } from './chunk-checkpoint.js';
+import { failedChunks, planKey, readCheckpoint, toCheckpoint } from './chunk-checkpoint.js';
 import type { ChunkOutcome } from './chunk-checkpoint.js';
 import { completeOverBudget, overDailyBudget } from './daily-budget.js';
 import { publishReview } from './publish.js';
@@ -112,21 +113,39 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     (error) => log.warn({ err: error }, 'could not count tokens exactly; the plan stays as estimated'),
   );
 
-  // A retry after the model answered (publishing failed) publishes those answers: no second bill, no other findings.
+  // A retry keeps what the model already answered: all of it after a failure to publish; after calls that failed
+  // for a passing reason, the chunks that did answer, asking the model again for the others only.
   const key = planKey(plan.chunks);
-  const reused = readCheckpoint(await input.control.loadCheckpoint(), job.headSha, key, plan.chunks.length);
-  const outcome = reused ?? (await reviewChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body }));
-  const failedFiles: SkippedFile[] = outcome.failed.flatMap((index) => (plan.chunks[index] ?? []).map((file) => ({ path: file.path, reason: 'review-failed' as const })));
-  const merged = mergeChunkReviews(outcome.answers);
-  const usd = estimateTotalCost(outcome.answers.map((answer) => answer.usage), merged.model || agent.model, deps.settings.prices).usd;
-  if (reused) {
-    log.info({ chunks: plan.chunks.length }, 'model answers reused from an earlier attempt');
-  } else {
+  const saved = readCheckpoint(await input.control.loadCheckpoint(), job.headSha, key, plan.chunks.length);
+  const pending = saved ? failedChunks(saved) : plan.chunks.map((_, index) => index);
+  const calls = await reviewChunks(input, agent, pending.map((index) => plan.chunks[index] ?? []), { title: redacted.title, body: redacted.body });
+  const outcome: ChunkOutcome = { answers: saved ? [...saved.answers] : [], errors: calls.errors };
+  pending.forEach((index, call) => (outcome.answers[index] = calls.answers[call]));
+  const answers = outcome.answers.filter((answer): answer is ModelReview => answer !== undefined);
+  const spent = calls.answers.filter((answer): answer is ModelReview => answer !== undefined);
+  if (answers.length === 0 && plan.chunks.length > 0) throw calls.reasons[0];
+  const merged = mergeChunkReviews(answers);
+  const model = merged.model || agent.model;
+  if (spent.length > 0) {
     await input.control.saveCheckpoint(toCheckpoint(job.headSha, key, outcome));
-    // Counted once, when spent: a retry that reuses the answers spent nothing.
-    deps.onUsage?.({ model: merged.model || agent.model, ...merged.usage, usd });
-    await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
+    // Counted once, when spent: answers kept from an earlier attempt were counted then.
+    const usage = mergeChunkReviews(spent).usage;
+    const spentUsd = estimateTotalCost(spent.map((answer) => answer.usage), model, deps.settings.prices).usd;
+    deps.onUsage?.({ model, ...usage, usd: spentUsd });
+    await deps.budget?.add(job.installationId, { tokens: usage.inputTokens + usage.outputTokens, usd: spentUsd ?? 0 }, deps.clock.now());
   }
+  const failed = failedChunks(outcome);
+  // Some chunks failed for a passing reason (rate limit, overload, 5xx) and attempts remain: try those again later
+  // rather than publish a partial review now. The last attempt publishes what it has.
+  const passing = calls.reasons.find((reason) => reason instanceof ServiceError && reason.retryable);
+  if (failed.length > 0 && passing !== undefined && input.control.attempt < input.control.maxAttempts) {
+    log.warn({ failed: failed.length, chunks: plan.chunks.length }, 'some chunks failed for a passing reason; retrying them');
+    throw passing;
+  }
+  const failedFiles: SkippedFile[] = failed.flatMap((index) => (plan.chunks[index] ?? []).map((file) => ({ path: file.path, reason: 'review-failed' as const })));
+  const usd = estimateTotalCost(answers.map((answer) => answer.usage), model, deps.settings.prices).usd;
+  const kept = saved ? plan.chunks.length - pending.length : 0;
+  if (kept > 0) log.info({ kept, asked: pending.length }, 'model answers kept from an earlier attempt');
 
   // Sets, not array scans: with 3,000 files the scans were 9 million comparisons.
   const failedPaths = new Set(failedFiles.map((failed) => failed.path));
@@ -167,7 +186,8 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     ...(unlisted ? [`Partial review: this pull request changes ${pr.changedFiles} files, but GitHub lists only the first ${listed}; the other ${unlisted} file(s) were not reviewed.`] : []),
     ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${outcome.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
     countNote,
-    ...(reused ? ['The model answered an earlier attempt of this run, which could not publish; those answers are published here, without asking the model again. The ledger shows what they cost then.'] : []),
+    ...(kept > 0 && pending.length === 0 ? ['The model answered an earlier attempt of this run, which could not publish; those answers are published here, without asking the model again. The ledger shows what they cost then.'] : []),
+    ...(kept > 0 && pending.length > 0 ? [`${kept} chunk(s) the model answered in an earlier attempt were kept; it was asked again only for the ${pending.length} whose call had failed.`] : []),
     ...(plan.clipped.length ? [`Clipped to fit the budget: ${plan.clipped.map((clip) => `\`${clip.path}\` (${clip.keptHunks}/${clip.totalHunks} hunks)`).join(', ')}.`] : []),
     ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
     ...(decided.stale.length ? [`Resolved ${decided.stale.length} earlier thread(s) whose finding is gone.`] : []),
@@ -245,8 +265,13 @@ async function collect(input: PipelineInput): Promise<Collected> {
   return { ...collected, selection };
 }
 
-/** Chunks run in parallel under a bound; a failed chunk is reported, the others are kept. All failing is a failure. */
-async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }): Promise<ChunkOutcome> {
+/** Chunks run in parallel under a bound. Nothing is thrown: each chunk's answer, or why its call failed. */
+async function reviewChunks(
+  input: PipelineInput,
+  agent: AgentChoice,
+  chunks: DiffFile[][],
+  pr: { title: string; body: string },
+): Promise<ChunkOutcome & { reasons: unknown[] }> {
   const { deps, host, ref, job, config } = input;
   const limit = pLimit(deps.settings.modelConcurrency);
   const tools = modelTools(agent, () => host.downloadTarball(ref, job.headSha), deps.settings.tools);
@@ -261,18 +286,12 @@ async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
       ),
     ),
   );
-  const outcome: ChunkOutcome = { answers: [], failed: [], errors: [] };
-  settled.forEach((result, index) => {
-    if (result.status === 'fulfilled') outcome.answers.push(result.value);
-    else {
-      outcome.failed.push(index);
-      outcome.errors.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
-    }
-  });
-  if (outcome.answers.length === 0 && chunks.length > 0) {
-    throw settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason;
-  }
-  return outcome;
+  const reasons = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  return {
+    answers: settled.map((result) => (result.status === 'fulfilled' ? result.value : undefined)),
+    errors: reasons.map((reason) => (reason instanceof Error ? reason.message : String(reason))),
+    reasons,
+  };
 }
 
 /** Read, Grep and Glob when the agent lists them, served from one head snapshot per job, downloaded on first use. */

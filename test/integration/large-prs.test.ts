@@ -5,6 +5,7 @@ import { selectFiles } from '../../src/review/select-files.js';
 import { file, mockCreateCheck, mockEarlierReviews, mockNoRepoConfig, mockPullRequest, mockRepoConfig, mockRepoFiles, openedPayload } from '../helpers/github-stand-in.js';
 import { userTurn } from '../helpers/fake-model.js';
 import { filesInRequest, finding, messageResponse } from '../helpers/model-stand-in.js';
+import { fakeGitHub } from '../helpers/fake-github.js';
 import { captureCheckUpdates, captureReviews, mockFilePages, summaryOf } from '../helpers/pipeline-mocks.js';
 import type { RestFile } from '../helpers/pipeline-mocks.js';
 import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
@@ -51,16 +52,22 @@ afterEach(async () => {
  * The model: one finding per chunk on its first file's added line; a 500 for the chunk holding `failOn`.
  * count_tokens answers `countRatio` × the estimate of the text, or 404 without it.
  */
-async function startModel(options: { failOn?: string; latencyMs?: number; countRatio?: number } = {}) {
+async function startModel(options: { failOn?: string; failTimes?: number; truncateOn?: string; latencyMs?: number; countRatio?: number } = {}) {
   const { countRatio } = options;
+  let failures = 0;
   model = await startAnthropicStandIn({
     ...(countRatio === undefined ? {} : { countTokens: (request) => ({ body: { input_tokens: Math.round(estimateTokens(userTurn(request)) * countRatio) } }) }),
     latencyMs: options.latencyMs ?? 40,
     respond: (request) => {
       const files = filesInRequest(request);
-      if (options.failOn && files.includes(options.failOn)) {
-        return { status: 500, body: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } } };
+      if (options.failOn && files.includes(options.failOn) && failures < (options.failTimes ?? Infinity)) {
+        failures += 1;
+        return options.failTimes === undefined
+          ? { status: 500, body: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } } }
+          : { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } };
       }
+      // Out of output tokens: a failure that asking again would only repeat.
+      if (options.truncateOn && files.includes(options.truncateOn)) return { body: messageResponse('{"summary":"Adds a', { stopReason: 'max_tokens' }) };
       const first = files[0] ?? 'none';
       return { body: messageResponse({ summary: `Chunk starting at ${first}.`, findings: [finding({ path: first, line: 2, title: `Issue in ${first}` })] }) };
     },
@@ -83,6 +90,19 @@ async function start(env: Record<string, string>, files: RestFile[], config?: st
   await app.probot.receive({ id: 'delivery-large', name: 'pull_request', payload: openedPayload() as never });
   await app.queue.onIdle();
   return { pages, updates, reviews };
+}
+
+/** As `start`, with the stateful fake GitHub: a job that runs more than once (retries) finds GitHub as it left it. */
+async function startRetrying(files: RestFile[]) {
+  const github = fakeGitHub({ files });
+  app = await createTestApp({
+    env: { ANTHROPIC_BASE_URL: model!.url, BULWARK_CHUNK_TOKENS: '1500', BULWARK_MODEL_CONCURRENCY: '2', BULWARK_JOB_ATTEMPTS: '3', BULWARK_RETRY_BACKOFF_MS: '10' },
+  });
+  await app.probot.receive({ id: 'delivery-large', name: 'pull_request', payload: openedPayload() as never });
+  await app.queue.onIdle();
+  const check = github.check();
+  expect(github.unexpected).toEqual([]);
+  return { github, updates: check.updates, summary: String((check.output as { summary?: string } | undefined)?.summary ?? '') };
 }
 
 /** 250 files listed tests first, so any routes-first order is the planner's, not the API's. */
@@ -147,6 +167,62 @@ describe('a 250-file pull request', () => {
     for (const path of failed) expect(summary).toContain(`| \`${path}\` | not reviewed: the model call for it failed |`);
     expect(summary).toMatch(new RegExp(`Partial review: ${failed.length} file\\(s\\) could not be reviewed because a model call failed \\(The model provider answered 500\\.\\)`));
     for (const path of succeeded.flat()) expect(summary).not.toContain(`\`${path}\` |`);
+  });
+
+  it('asks the model again, on the next attempt, only for a chunk whose call failed for a passing reason (overloaded), and posts one complete review', async () => {
+    const failOn = 'src/lib/u050.ts';
+    const stand = await startModel({ failOn, failTimes: 1 });
+
+    const { github, updates, summary } = await startRetrying(mixedPullRequest());
+    const { reviews } = github;
+
+    const chunks = stand.requests.map((request) => filesInRequest(request.body));
+    const asked = chunks.filter((chunk) => chunk.includes(failOn));
+    // The failed chunk twice, every other chunk once.
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toEqual(asked[0]);
+    const distinct = new Set(chunks.map((chunk) => chunk.join(',')));
+    expect(stand.requests).toHaveLength(distinct.size + 1);
+    expect(new Set(chunks.flat()).size).toBe(250);
+
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]!.body).not.toMatch(/partial review/i);
+    expect((reviews[0]!.comments as Body[]).map((comment) => comment.path).sort()).toEqual([...distinct].map((chunk) => chunk.split(',')[0]).sort());
+    expect(JSON.stringify(updates)).toMatch(/retrying/);
+    expect(github.check().conclusion).toBe('neutral');
+    expect(summary).toContain('Reviewed 250 files.');
+    expect(summary).toContain(`${distinct.size - 1} chunk(s) the model answered in an earlier attempt were kept; it was asked again only for the 1 whose call had failed.`);
+    expect(summary).not.toContain('not reviewed: the model call for it failed');
+  });
+
+  it('posts a partial review on the last attempt when a chunk keeps failing, having asked again for that chunk alone', async () => {
+    const failOn = 'src/lib/u050.ts';
+    const stand = await startModel({ failOn, failTimes: 99 });
+
+    const { github, summary } = await startRetrying(mixedPullRequest());
+    const { reviews } = github;
+
+    const chunks = stand.requests.map((request) => filesInRequest(request.body));
+    const distinct = new Set(chunks.map((chunk) => chunk.join(',')));
+    expect(chunks.filter((chunk) => chunk.includes(failOn))).toHaveLength(3);
+    expect(stand.requests).toHaveLength(distinct.size + 2);
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]!.body).toMatch(/partial review/i);
+    expect(summary).toMatch(/Partial review: \d+ file\(s\) could not be reviewed because a model call failed/);
+    expect(summary).toContain(`| \`${failOn}\` | not reviewed: the model call for it failed |`);
+  });
+
+  it('does not retry a chunk whose call failed for a reason asking again would repeat (max_tokens): partial at once', async () => {
+    const stand = await startModel({ truncateOn: 'src/lib/u050.ts' });
+
+    const { github, summary } = await startRetrying(mixedPullRequest());
+
+    const distinct = new Set(stand.requests.map((request) => filesInRequest(request.body).join(',')));
+    expect(stand.requests).toHaveLength(distinct.size);
+    expect(github.reviews).toHaveLength(1);
+    expect(github.reviews[0]!.body).toMatch(/partial review/i);
+    expect(summary).toMatch(/could not be reviewed because a model call failed \(The model ran out of output tokens/);
+    expect(JSON.stringify(github.check().updates)).not.toMatch(/retrying/);
   });
 
   const testFiles = tests(10);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planKey, readCheckpoint, toCheckpoint } from '../../src/jobs/chunk-checkpoint.js';
+import { failedChunks, planKey, readCheckpoint, toCheckpoint } from '../../src/jobs/chunk-checkpoint.js';
 import type { ChunkOutcome } from '../../src/jobs/chunk-checkpoint.js';
 import type { DiffFile } from '../../src/review/types.js';
 
@@ -14,6 +14,7 @@ const diff = (path: string, hunks = 1): DiffFile => ({
 const chunks = [[diff('src/a.ts'), diff('src/b.ts')], [diff('test/c.test.ts')]];
 const outcome: ChunkOutcome = {
   answers: [
+    undefined,
     {
       summary: 'One issue.',
       checklist: [{ item: 'Input is validated', status: 'concern', note: 'see finding' }],
@@ -23,7 +24,6 @@ const outcome: ChunkOutcome = {
       stopReason: 'end_turn',
     },
   ],
-  failed: [1],
   errors: ['The model provider answered 500.'],
 };
 
@@ -40,16 +40,16 @@ describe('readCheckpoint', () => {
   const key = planKey(chunks);
   const saved = () => JSON.parse(JSON.stringify(toCheckpoint('abc123', key, outcome))) as unknown;
 
-  it('gives back the saved outcome after a trip through JSON (as a queue stores it)', () => {
-    expect(readCheckpoint(saved(), 'abc123', key, 2)).toEqual(outcome);
+  it('gives back the saved outcome after a trip through JSON (as a queue stores it), failed chunks as undefined', () => {
+    const read = readCheckpoint(saved(), 'abc123', key, 2);
+    expect(read).toEqual(outcome);
+    expect(read && failedChunks(read)).toEqual([0]);
   });
 
   it('ignores a checkpoint of another head, another plan, or one that does not account for every chunk', () => {
     expect(readCheckpoint(saved(), 'def456', key, 2)).toBeUndefined();
     expect(readCheckpoint(saved(), 'abc123', planKey([[diff('src/a.ts')]]), 2)).toBeUndefined();
     expect(readCheckpoint(saved(), 'abc123', key, 3)).toBeUndefined();
-    const outOfRange = { ...(saved() as object), failed: [5] };
-    expect(readCheckpoint(outOfRange, 'abc123', key, 2)).toBeUndefined();
   });
 
   it('ignores what is not a checkpoint, and keeps only valid checklist entries', () => {
@@ -57,7 +57,7 @@ describe('readCheckpoint', () => {
     expect(readCheckpoint({ v: 2 }, 'abc123', key, 2)).toBeUndefined();
     expect(readCheckpoint({ ...(saved() as object), answers: [{ summary: 1 }] }, 'abc123', key, 2)).toBeUndefined();
     const withBadItem = saved() as { answers: { checklist: unknown[] }[] };
-    withBadItem.answers[0]!.checklist.push({ nonsense: true });
-    expect(readCheckpoint(withBadItem, 'abc123', key, 2)?.answers[0]?.checklist).toEqual(outcome.answers[0]!.checklist);
+    withBadItem.answers[1]!.checklist.push({ nonsense: true });
+    expect(readCheckpoint(withBadItem, 'abc123', key, 2)?.answers[1]?.checklist).toEqual(outcome.answers[1]!.checklist);
   });
 });
