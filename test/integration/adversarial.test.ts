@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMarkers } from '../../src/render/markers.js';
 import { COMMENT_BODY_MAX } from '../../src/render/render-comment.js';
@@ -10,7 +11,7 @@ import { modelReplies, userTurn } from '../helpers/fake-model.js';
 import type { ModelCalls } from '../helpers/fake-model.js';
 import { file, HEAD, openedPayload } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
-import { assertNockDone, createTestApp, setupNock } from '../helpers/test-app.js';
+import { ANTHROPIC, assertNockDone, createTestApp, setupNock } from '../helpers/test-app.js';
 
 /**
  * The pull request is untrusted data, and so is everything a model says after reading it. These tests give the
@@ -220,6 +221,32 @@ describe('secrets in the PR', () => {
       }
     }
   }
+
+  it('masks secrets in what count_tokens is sent as well', async () => {
+    const token = `ghp_${random(36)}`;
+    const patch = ['@@ -1,1 +1,3 @@', ' import { Octokit } from "octokit";', `+const token = "${token}";`, '+export const client = new Octokit({ auth: token });'].join('\n');
+    const filler = Array.from({ length: 6 }, (_, index) =>
+      file(`test/t${index}.test.ts`, ['@@ -0,0 +1,20 @@', ...Array.from({ length: 20 }, (_, line) => `+expect(await load(${index}, ${line})).toEqual({ ok: true });`)].join('\n'), { status: 'added' }),
+    );
+    const counted: string[] = [];
+    nock(ANTHROPIC)
+      .post('/v1/messages/count_tokens', (body: Record<string, unknown>) => {
+        counted.push(JSON.stringify(body));
+        return true;
+      })
+      .reply(200, { input_tokens: 50 });
+
+    // A budget the estimate cannot fit: count_tokens is asked.
+    const model = await review(messageResponse({ summary: 'Adds a GitHub client.', findings: [] }), {
+      files: [file('src/github/client.ts', patch), ...filler],
+      config: 'budget:\n  max_input_tokens: 800\n',
+    });
+
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toContain('[REDACTED secret: github]');
+    expectNoPiece(counted[0]!, [token.slice(4)], 'count_tokens request');
+    expectNoPiece(model.raw.join(''), [token.slice(4)], 'model request');
+  });
 
   it('never sends a token or a private key to the model, and reports each as a critical finding on its line, without the value', async () => {
     const token = `ghp_${random(36)}`;
