@@ -69,7 +69,7 @@ export function scaledEstimator(factor: number): (file: DiffFile) => number {
 
 export interface CalibratedPlan {
   plan: ChunkPlan;
-  /** What the count did, for the check summary; undefined when no count was made. */
+  /** What the count changed, for the check summary; undefined when no count was made or it changed nothing. */
   note: string | undefined;
   /** Counted tokens ÷ estimated tokens of the sample; undefined when no count was made or it failed. */
   ratio: number | undefined;
@@ -109,14 +109,17 @@ export async function planWithCounting(
   return { plan, note: describe(estimated, plan, ratio, sample.files), ratio };
 }
 
-function describe(estimated: ChunkPlan, counted: ChunkPlan, ratio: number, sampled: number): string {
+/** What counting changed, for the check summary; undefined when it changed nothing (quiet unless it matters). */
+function describe(estimated: ChunkPlan, counted: ChunkPlan, ratio: number, sampled: number): string | undefined {
   const reviewed = (plan: ChunkPlan) => plan.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const clipped = (plan: ChunkPlan) => plan.clipped.map((clip) => `${clip.path}:${clip.keptHunks}`).join('\n');
   const difference = reviewed(counted) - reviewed(estimated);
+  if (difference === 0 && clipped(counted) === clipped(estimated)) return undefined;
   const effect =
     difference > 0
       ? `${difference} more file(s) fit the budget than the estimate allowed.`
       : difference < 0
         ? `${-difference} file(s) fewer fit the budget than the estimate allowed.`
-        : 'The files reviewed are the ones the estimate chose.';
+        : 'The same files fit the budget, clipped differently.';
   return `Token estimate checked with the count_tokens endpoint: ${sampled} sampled file(s) count ${ratio.toFixed(2)}× the estimate. ${effect}`;
 }

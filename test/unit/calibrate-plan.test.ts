@@ -103,6 +103,17 @@ describe('planWithCounting', () => {
     expect(result.note).toMatch(/file\(s\) fewer fit the budget/);
   });
 
+  it('says nothing in the summary when the exact count changes nothing', async () => {
+    // Room for the 10 routes, by estimate and by a count 10% lower alike: the count changes nothing.
+    const tight = { budgetTokens: unitCost * 10, chunkTokens: 1_000_000 };
+    const count = countingAt(0.9);
+    const result = await planWithCounting(all, tight, count, () => expect.fail('no error expected'));
+    expect(count).toHaveBeenCalledTimes(1);
+    expect(reviewed(result.plan)).toEqual(reviewed(planChunks(all, tight)));
+    expect(result.ratio).toBeDefined();
+    expect(result.note).toBeUndefined();
+  });
+
   it('keeps the estimated plan when counting fails, and reports the failure', async () => {
     const errors: unknown[] = [];
     const result = await planWithCounting(all, options, async () => Promise.reject(new Error('count_tokens unavailable')), (error) => errors.push(error));
