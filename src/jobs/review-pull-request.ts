@@ -113,39 +113,10 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     (error) => log.warn({ err: error }, 'could not count tokens exactly; the plan stays as estimated'),
   );
 
-  // A retry keeps what the model already answered: all of it after a failure to publish; after calls that failed
-  // for a passing reason, the chunks that did answer, asking the model again for the others only.
-  const key = planKey(plan.chunks);
-  const saved = readCheckpoint(await input.control.loadCheckpoint(), job.headSha, key, plan.chunks.length);
-  const pending = saved ? failedChunks(saved) : plan.chunks.map((_, index) => index);
-  const calls = await reviewChunks(input, agent, pending.map((index) => plan.chunks[index] ?? []), { title: redacted.title, body: redacted.body });
-  const outcome: ChunkOutcome = { answers: saved ? [...saved.answers] : [], errors: calls.errors };
-  pending.forEach((index, call) => (outcome.answers[index] = calls.answers[call]));
-  const answers = outcome.answers.filter((answer): answer is ModelReview => answer !== undefined);
-  const spent = calls.answers.filter((answer): answer is ModelReview => answer !== undefined);
-  if (answers.length === 0 && plan.chunks.length > 0) throw calls.reasons[0];
-  const merged = mergeChunkReviews(answers);
-  const model = merged.model || agent.model;
-  if (spent.length > 0) {
-    await input.control.saveCheckpoint(toCheckpoint(job.headSha, key, outcome));
-    // Counted once, when spent: answers kept from an earlier attempt were counted then.
-    const usage = mergeChunkReviews(spent).usage;
-    const spentUsd = estimateTotalCost(spent.map((answer) => answer.usage), model, deps.settings.prices).usd;
-    deps.onUsage?.({ model, ...usage, usd: spentUsd });
-    await deps.budget?.add(job.installationId, { tokens: usage.inputTokens + usage.outputTokens, usd: spentUsd ?? 0 }, deps.clock.now());
-  }
-  const failed = failedChunks(outcome);
-  // Some chunks failed for a passing reason (rate limit, overload, 5xx) and attempts remain: try those again later
-  // rather than publish a partial review now. The last attempt publishes what it has.
-  const passing = calls.reasons.find((reason) => reason instanceof ServiceError && reason.retryable);
-  if (failed.length > 0 && passing !== undefined && input.control.attempt < input.control.maxAttempts) {
-    log.warn({ failed: failed.length, chunks: plan.chunks.length }, 'some chunks failed for a passing reason; retrying them');
-    throw passing;
-  }
-  const failedFiles: SkippedFile[] = failed.flatMap((index) => (plan.chunks[index] ?? []).map((file) => ({ path: file.path, reason: 'review-failed' as const })));
-  const usd = estimateTotalCost(answers.map((answer) => answer.usage), model, deps.settings.prices).usd;
-  const kept = saved ? plan.chunks.length - pending.length : 0;
-  if (kept > 0) log.info({ kept, asked: pending.length }, 'model answers kept from an earlier attempt');
+  const answered = await answerChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body });
+  const merged = mergeChunkReviews(answered.answers);
+  const failedFiles: SkippedFile[] = answered.failed.flatMap((index) => (plan.chunks[index] ?? []).map((file) => ({ path: file.path, reason: 'review-failed' as const })));
+  const usd = estimateTotalCost(answered.answers.map((answer) => answer.usage), merged.model || agent.model, deps.settings.prices).usd;
 
   // Sets, not array scans: with 3,000 files the scans were 9 million comparisons.
   const failedPaths = new Set(failedFiles.map((failed) => failed.path));
@@ -184,10 +155,9 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   const notes = [
     scope.note,
     ...(unlisted ? [`Partial review: this pull request changes ${pr.changedFiles} files, but GitHub lists only the first ${listed}; the other ${unlisted} file(s) were not reviewed.`] : []),
-    ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${outcome.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
+    ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${answered.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
     countNote,
-    ...(kept > 0 && pending.length === 0 ? ['The model answered an earlier attempt of this run, which could not publish; those answers are published here, without asking the model again. The ledger shows what they cost then.'] : []),
-    ...(kept > 0 && pending.length > 0 ? [`${kept} chunk(s) the model answered in an earlier attempt were kept; it was asked again only for the ${pending.length} whose call had failed.`] : []),
+    keptNote(answered),
     ...(plan.clipped.length ? [`Clipped to fit the budget: ${plan.clipped.map((clip) => `\`${clip.path}\` (${clip.keptHunks}/${clip.totalHunks} hunks)`).join(', ')}.`] : []),
     ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
     ...(decided.stale.length ? [`Resolved ${decided.stale.length} earlier thread(s) whose finding is gone.`] : []),
@@ -263,6 +233,62 @@ async function collect(input: PipelineInput): Promise<Collected> {
     { sliceSize: SELECT_SLICE, pause: () => new Promise<void>((resolve) => setImmediate(resolve)) },
   );
   return { ...collected, selection };
+}
+
+interface Answered {
+  /** The answers of the chunks that answered, in plan order. */
+  answers: ModelReview[];
+  /** Indexes of the chunks whose call failed. */
+  failed: number[];
+  errors: string[];
+  /** Chunks whose answer was kept from an earlier attempt, and chunks asked in this one. */
+  kept: number;
+  asked: number;
+}
+
+/**
+ * The model's answer to each chunk. A retry keeps what the model already answered (the job's checkpoint): all of
+ * it after a failure to publish; after calls that failed for a passing reason, the chunks that did answer, and
+ * asks again for the others only. What is spent is counted once, when spent. Throws when no chunk answered, and
+ * when some failed for a passing reason while attempts remain (the job is retried rather than posted partial).
+ */
+async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }): Promise<Answered> {
+  const { deps, job, control, log } = input;
+  const key = planKey(chunks);
+  const saved = readCheckpoint(await control.loadCheckpoint(), job.headSha, key, chunks.length);
+  const pending = saved ? failedChunks(saved) : chunks.map((_, index) => index);
+  const calls = await reviewChunks(input, agent, pending.map((index) => chunks[index] ?? []), pr);
+  const outcome: ChunkOutcome = { answers: saved ? [...saved.answers] : [], errors: calls.errors };
+  pending.forEach((index, call) => (outcome.answers[index] = calls.answers[call]));
+  const answers = outcome.answers.filter((answer): answer is ModelReview => answer !== undefined);
+  if (answers.length === 0 && chunks.length > 0) throw calls.reasons[0];
+
+  const spent = calls.answers.filter((answer): answer is ModelReview => answer !== undefined);
+  if (spent.length > 0) {
+    await control.saveCheckpoint(toCheckpoint(job.headSha, key, outcome));
+    const merged = mergeChunkReviews(spent);
+    const model = merged.model || agent.model;
+    const usd = estimateTotalCost(spent.map((answer) => answer.usage), model, deps.settings.prices).usd;
+    deps.onUsage?.({ model, ...merged.usage, usd });
+    await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
+  }
+
+  const failed = failedChunks(outcome);
+  const passing = calls.reasons.find((reason) => reason instanceof ServiceError && reason.retryable);
+  if (failed.length > 0 && passing !== undefined && control.attempt < control.maxAttempts) {
+    log.warn({ failed: failed.length, chunks: chunks.length }, 'some chunks failed for a passing reason; retrying them');
+    throw passing;
+  }
+  const kept = chunks.length - pending.length;
+  if (kept > 0) log.info({ kept, asked: pending.length }, 'model answers kept from an earlier attempt');
+  return { answers, failed, errors: calls.errors, kept, asked: pending.length };
+}
+
+function keptNote({ kept, asked }: Answered): string | undefined {
+  if (kept === 0) return undefined;
+  return asked === 0
+    ? 'The model answered an earlier attempt of this run, which could not publish; those answers are published here, without asking the model again. The ledger shows what they cost then.'
+    : `${kept} chunk(s) the model answered in an earlier attempt were kept; it was asked again only for the ${asked} whose call had failed.`;
 }
 
 /** Chunks run in parallel under a bound. Nothing is thrown: each chunk's answer, or why its call failed. */
