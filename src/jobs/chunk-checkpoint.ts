@@ -13,33 +13,34 @@ import type { DiffFile } from '../review/types.js';
 export interface ChunkOutcome {
   /** Per chunk, in plan order: the model's answer, or undefined when the call for that chunk failed. */
   answers: (ModelReview | undefined)[];
-  /** Why calls failed, one line each. */
-  errors: string[];
+  /** Failed chunks whose failure asking again would only repeat (out of output tokens, a refusal): not retried. */
+  final: number[];
+  /** Per chunk, in plan order: why its call failed, or undefined when it answered. */
+  errors: (string | undefined)[];
 }
+
+const answerSchema = z.object({
+  summary: z.string(),
+  checklist: z.array(z.unknown()),
+  findings: z.array(z.unknown()),
+  usage: z.object({
+    inputTokens: z.number().nonnegative(),
+    outputTokens: z.number().nonnegative(),
+    cacheCreationInputTokens: z.number().nonnegative(),
+    cacheReadInputTokens: z.number().nonnegative(),
+  }),
+  model: z.string(),
+  stopReason: z.string().nullable(),
+});
 
 const checkpointSchema = z.object({
   v: z.literal(1),
   head: z.string(),
   plan: z.string(),
-  answers: z.array(
-    z
-      .object({
-      summary: z.string(),
-      checklist: z.array(z.unknown()),
-      findings: z.array(z.unknown()),
-      usage: z.object({
-        inputTokens: z.number().nonnegative(),
-        outputTokens: z.number().nonnegative(),
-        cacheCreationInputTokens: z.number().nonnegative(),
-        cacheReadInputTokens: z.number().nonnegative(),
-      }),
-      model: z.string(),
-      stopReason: z.string().nullable(),
-    })
-      // JSON has no undefined: a failed chunk is saved as null.
-      .nullable(),
-  ),
-  errors: z.array(z.string()),
+  // JSON has no undefined: a failed chunk is saved as null.
+  answers: z.array(answerSchema.nullable()),
+  final: z.array(z.number().int().nonnegative()),
+  errors: z.array(z.string().nullable()),
 });
 
 export type ChunkCheckpoint = z.infer<typeof checkpointSchema>;
@@ -55,7 +56,7 @@ export function planKey(chunks: readonly DiffFile[][]): string {
 }
 
 export function toCheckpoint(headSha: string, plan: string, outcome: ChunkOutcome): ChunkCheckpoint {
-  return { v: 1, head: headSha, plan, answers: outcome.answers.map((answer) => answer ?? null), errors: outcome.errors };
+  return { v: 1, head: headSha, plan, answers: outcome.answers.map((answer) => answer ?? null), final: outcome.final, errors: outcome.errors.map((error) => error ?? null) };
 }
 
 /**
@@ -66,14 +67,22 @@ export function readCheckpoint(saved: unknown, headSha: string, plan: string, ch
   const parsed = checkpointSchema.safeParse(saved);
   if (!parsed.success) return undefined;
   const { data } = parsed;
-  if (data.head !== headSha || data.plan !== plan || data.answers.length !== chunkCount) return undefined;
+  if (data.head !== headSha || data.plan !== plan || data.answers.length !== chunkCount || data.errors.length !== chunkCount) return undefined;
+  if (data.final.some((index) => data.answers[index] !== null)) return undefined;
   return {
     answers: data.answers.map((answer) => (answer === null ? undefined : { ...answer, checklist: validateChecklist(answer.checklist) })),
-    errors: data.errors,
+    final: data.final,
+    errors: data.errors.map((error) => error ?? undefined),
   };
 }
 
 /** Indexes of the chunks whose call failed. */
 export function failedChunks(outcome: ChunkOutcome): number[] {
   return outcome.answers.flatMap((answer, index) => (answer === undefined ? [index] : []));
+}
+
+/** Indexes of the failed chunks worth asking again. */
+export function retryableChunks(outcome: ChunkOutcome): number[] {
+  const final = new Set(outcome.final);
+  return failedChunks(outcome).filter((index) => !final.has(index));
 }

@@ -31,7 +31,7 @@ import type { SelectedFiles } from '../review/select-files.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
 import type { AgentChoice, AgentProvider } from './agent-provider.js';
-import { failedChunks, planKey, readCheckpoint, toCheckpoint } from './chunk-checkpoint.js';
+import { failedChunks, planKey, readCheckpoint, retryableChunks, toCheckpoint } from './chunk-checkpoint.js';
 import type { ChunkOutcome } from './chunk-checkpoint.js';
 import { completeOverBudget, overDailyBudget } from './daily-budget.js';
 import { publishReview } from './publish.js';
@@ -249,23 +249,35 @@ interface Answered {
 /**
  * The model's answer to each chunk. A retry keeps what the model already answered (the job's checkpoint): all of
  * it after a failure to publish; after calls that failed for a passing reason, the chunks that did answer, and
- * asks again for the others only. What is spent is counted once, when spent. Throws when no chunk answered, and
- * when some failed for a passing reason while attempts remain (the job is retried rather than posted partial).
+ * asks again only for those that failed for a passing reason. What is spent is counted once, when spent. Throws
+ * when no chunk answered, and when some failed for a passing reason while attempts remain (the job is retried
+ * rather than posted partial).
  */
 async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }): Promise<Answered> {
   const { deps, job, control, log } = input;
   const key = planKey(chunks);
   const saved = readCheckpoint(await control.loadCheckpoint(), job.headSha, key, chunks.length);
-  const pending = saved ? failedChunks(saved) : chunks.map((_, index) => index);
+  const pending = saved ? retryableChunks(saved) : chunks.map((_, index) => index);
   const calls = await reviewChunks(input, agent, pending.map((index) => chunks[index] ?? []), pr);
-  const outcome: ChunkOutcome = { answers: saved ? [...saved.answers] : [], errors: calls.errors };
-  pending.forEach((index, call) => (outcome.answers[index] = calls.answers[call]));
+  const outcome: ChunkOutcome = saved
+    ? { answers: [...saved.answers], final: [...saved.final], errors: [...saved.errors] }
+    : { answers: [], final: [], errors: [] };
+  pending.forEach((index, call) => {
+    const result = calls[call];
+    outcome.answers[index] = result?.answer;
+    outcome.errors[index] = result?.failure?.message;
+    if (result?.failure !== undefined && !isPassing(result.failure.reason)) outcome.final.push(index);
+  });
   const answers = outcome.answers.filter((answer): answer is ModelReview => answer !== undefined);
-  if (answers.length === 0 && chunks.length > 0) throw calls.reasons[0];
-
-  const spent = calls.answers.filter((answer): answer is ModelReview => answer !== undefined);
+  const failures = calls.flatMap((result) => (result.failure ? [result.failure.reason] : []));
+  const spent = calls.flatMap((result) => (result.answer ? [result.answer] : []));
+  // Saved before anything is thrown: the next attempt keeps the answers and skips what failed for good.
+  if (spent.length > 0 || failures.length > 0) await control.saveCheckpoint(toCheckpoint(job.headSha, key, outcome));
+  if (answers.length === 0 && chunks.length > 0) {
+    const known = outcome.errors.find((error) => error !== undefined);
+    throw failures.find(isPassing) ?? failures[0] ?? new ServiceError('anthropic', known ?? 'No chunk of the review could be answered.', { retryable: false });
+  }
   if (spent.length > 0) {
-    await control.saveCheckpoint(toCheckpoint(job.headSha, key, outcome));
     const merged = mergeChunkReviews(spent);
     const model = merged.model || agent.model;
     const usd = estimateTotalCost(spent.map((answer) => answer.usage), model, deps.settings.prices).usd;
@@ -273,15 +285,20 @@ async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
     await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
   }
 
-  const failed = failedChunks(outcome);
-  const passing = calls.reasons.find((reason) => reason instanceof ServiceError && reason.retryable);
-  if (failed.length > 0 && passing !== undefined && control.attempt < control.maxAttempts) {
-    log.warn({ failed: failed.length, chunks: chunks.length }, 'some chunks failed for a passing reason; retrying them');
+  const passing = failures.find(isPassing);
+  if (passing !== undefined && control.attempt < control.maxAttempts) {
+    log.warn({ failed: failures.length, chunks: chunks.length }, 'some chunks failed for a passing reason; retrying them');
     throw passing;
   }
-  const kept = chunks.length - pending.length;
+  const kept = saved ? saved.answers.filter((answer) => answer !== undefined).length : 0;
   if (kept > 0) log.info({ kept, asked: pending.length }, 'model answers kept from an earlier attempt');
-  return { answers, failed, errors: calls.errors, kept, asked: pending.length };
+  const failed = failedChunks(outcome);
+  return { answers, failed, errors: failed.flatMap((index) => outcome.errors[index] ?? []), kept, asked: pending.length };
+}
+
+/** A failure that may not happen again: a rate limit, an overload, a 5xx, a timeout. */
+function isPassing(reason: unknown): boolean {
+  return reason instanceof ServiceError && reason.retryable;
 }
 
 function keptNote({ kept, asked }: Answered): string | undefined {
@@ -291,13 +308,13 @@ function keptNote({ kept, asked }: Answered): string | undefined {
     : `${kept} chunk(s) the model answered in an earlier attempt were kept; it was asked again only for the ${asked} whose call had failed.`;
 }
 
-/** Chunks run in parallel under a bound. Nothing is thrown: each chunk's answer, or why its call failed. */
-async function reviewChunks(
-  input: PipelineInput,
-  agent: AgentChoice,
-  chunks: DiffFile[][],
-  pr: { title: string; body: string },
-): Promise<ChunkOutcome & { reasons: unknown[] }> {
+interface ChunkResult {
+  answer: ModelReview | undefined;
+  failure: { reason: unknown; message: string } | undefined;
+}
+
+/** Chunks run in parallel under a bound. Nothing is thrown: per chunk, its answer or why its call failed. */
+async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }): Promise<ChunkResult[]> {
   const { deps, host, ref, job, config } = input;
   const limit = pLimit(deps.settings.modelConcurrency);
   const tools = modelTools(agent, () => host.downloadTarball(ref, job.headSha), deps.settings.tools);
@@ -312,12 +329,11 @@ async function reviewChunks(
       ),
     ),
   );
-  const reasons = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
-  return {
-    answers: settled.map((result) => (result.status === 'fulfilled' ? result.value : undefined)),
-    errors: reasons.map((reason) => (reason instanceof Error ? reason.message : String(reason))),
-    reasons,
-  };
+  return settled.map((result) =>
+    result.status === 'fulfilled'
+      ? { answer: result.value, failure: undefined }
+      : { answer: undefined, failure: { reason: result.reason as unknown, message: result.reason instanceof Error ? result.reason.message : String(result.reason) } },
+  );
 }
 
 /** Read, Grep and Glob when the agent lists them, served from one head snapshot per job, downloaded on first use. */

@@ -225,6 +225,23 @@ describe('a 250-file pull request', () => {
     expect(JSON.stringify(github.check().updates)).not.toMatch(/retrying/);
   });
 
+  it('on the retry, asks again only for the chunk that failed for a passing reason, not for the one that ran out of output tokens', async () => {
+    const overloaded = 'src/lib/u050.ts';
+    const truncated = 'test/t010.test.ts';
+    const stand = await startModel({ failOn: overloaded, failTimes: 1, truncateOn: truncated });
+
+    const { github, summary } = await startRetrying(mixedPullRequest());
+
+    const chunks = stand.requests.map((request) => filesInRequest(request.body));
+    expect(chunks.filter((chunk) => chunk.includes(overloaded))).toHaveLength(2);
+    expect(chunks.filter((chunk) => chunk.includes(truncated))).toHaveLength(1);
+    expect(github.reviews).toHaveLength(1);
+    expect(github.reviews[0]!.body).toMatch(/partial review/i);
+    expect(summary).toContain(`| \`${truncated}\` | not reviewed: the model call for it failed |`);
+    expect(summary).not.toContain(`| \`${overloaded}\` |`);
+    expect(summary).toMatch(/The model ran out of output tokens/);
+  });
+
   const testFiles = tests(10);
   const otherFiles = libs(10);
   const routeFiles = routes(10);

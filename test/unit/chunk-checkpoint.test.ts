@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failedChunks, planKey, readCheckpoint, toCheckpoint } from '../../src/jobs/chunk-checkpoint.js';
+import { failedChunks, planKey, readCheckpoint, retryableChunks, toCheckpoint } from '../../src/jobs/chunk-checkpoint.js';
 import type { ChunkOutcome } from '../../src/jobs/chunk-checkpoint.js';
 import type { DiffFile } from '../../src/review/types.js';
 
@@ -24,7 +24,8 @@ const outcome: ChunkOutcome = {
       stopReason: 'end_turn',
     },
   ],
-  errors: ['The model provider answered 500.'],
+  final: [],
+  errors: ['The model provider answered 500.', undefined],
 };
 
 describe('planKey', () => {
@@ -50,6 +51,17 @@ describe('readCheckpoint', () => {
     expect(readCheckpoint(saved(), 'def456', key, 2)).toBeUndefined();
     expect(readCheckpoint(saved(), 'abc123', planKey([[diff('src/a.ts')]]), 2)).toBeUndefined();
     expect(readCheckpoint(saved(), 'abc123', key, 3)).toBeUndefined();
+  });
+
+  it('keeps the chunks that failed for good out of the ones to ask again', () => {
+    const both: ChunkOutcome = { answers: [undefined, undefined, outcome.answers[1]], final: [1], errors: ['The model provider answered 529.', 'The model ran out of output tokens.', undefined] };
+    const three = [[diff('a.ts')], [diff('b.ts')], [diff('c.ts')]];
+    const read = readCheckpoint(JSON.parse(JSON.stringify(toCheckpoint('abc123', planKey(three), both))), 'abc123', planKey(three), 3)!;
+    expect(failedChunks(read)).toEqual([0, 1]);
+    expect(retryableChunks(read)).toEqual([0]);
+    // A chunk cannot both have answered and have failed for good.
+    const contradictory = { ...toCheckpoint('abc123', planKey(three), both), final: [2] };
+    expect(readCheckpoint(contradictory, 'abc123', planKey(three), 3)).toBeUndefined();
   });
 
   it('ignores what is not a checkpoint, and keeps only valid checklist entries', () => {
