@@ -30,7 +30,8 @@ import type { FromStandIns, StandInsOptions, StandInStats, ToStandIns } from './
  *   and hide what the ratio is for (chunks kept in flight at the bound, little pipeline overhead).
  *
  * Env knobs: BENCH_RUNS (3), BENCH_WALL_RUNS (2; 0 skips the set), BENCH_FILES (3000), BENCH_LINES (100000),
- * BENCH_GITHUB_MS (5), BENCH_MODEL_MS (300), BENCH_WALL_MODEL_MS (2000),
+ * BENCH_GITHUB_MS (5), BENCH_MODEL_MS (300), BENCH_WALL_MODEL_MS (2000), BENCH_BUDGET (the repo's
+ * budget.max_input_tokens: 50,000,000, room for the whole PR; 200000 is the default a repo gets),
  * BENCH_THROTTLE (on|off), BENCH_NODE_FLAGS (extra node flags for the app process, after those of `npm start`;
  * BENCH_PRODUCT_FLAGS=off leaves those out), BENCH_TIMELINE=1 (GitHub and model requests per run), BENCH_TRACE=1 (RSS over time),
  * BENCH_CPU_PROF=<dir> (a V8 CPU profile of the app process), BENCH_HEAP_PROF=<dir> (sampled allocations of each measured run;
@@ -89,8 +90,10 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
         changedLines: envNumber('BENCH_LINES', 100_000),
         githubLatencyMs,
         modelLatencyMs,
-        // The whole PR fits the budget, so every file goes through planning, the model and anchoring.
-        config: 'budget:\n  max_input_tokens: 50000000\n',
+        // By default the whole PR fits the budget, so every file goes through planning, the model and anchoring.
+        // BENCH_BUDGET sets a smaller one: the estimate then leaves files out, so count_tokens is asked and the
+        // plan made twice.
+        config: `budget:\n  max_input_tokens: ${envNumber('BENCH_BUDGET', 50_000_000)}\n`,
         timeline: process.env.BENCH_TIMELINE === '1',
         verify: process.env.BENCH_VERIFY === '1',
       } satisfies StandInsOptions),
@@ -156,7 +159,8 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
       `RSS ${run.rssBeforeMb.toFixed(0)} → peak ${run.peakRssMb.toFixed(0)} MB (${run.heapAtPeakMb === undefined ? '' : `heap ${run.heapAtPeakMb.toFixed(0)} MB at the peak; `}maxRSS so far ${run.maxRssMb.toFixed(0)} MB) · ` +
       `${run.longestBlockMs === undefined ? '' : `event loop blocked ≤ ${run.longestBlockMs.toFixed(0)} ms · `}` +
       `GitHub requests ${run.stats.githubRequests} · model calls ${run.stats.modelRequests} (≤ ${run.stats.modelPeakConcurrency} in flight) · ` +
-      `cache reads ${run.stats.cacheReads}/${run.stats.modelRequests} (${run.stats.cacheReadTokens} tokens), writes ${run.stats.cacheWrites}`;
+      `cache reads ${run.stats.cacheReads}/${run.stats.modelRequests} (${run.stats.cacheReadTokens} tokens), writes ${run.stats.cacheWrites}` +
+      (run.stats.countRequests > 0 ? ` · count_tokens calls ${run.stats.countRequests}` : '');
 
     print(describe('cold run (not counted)', await once(0)));
     const measured: RunFigures[] = [];

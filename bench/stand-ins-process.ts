@@ -43,6 +43,8 @@ export interface StandInStats {
   cacheReads: number;
   cacheReadTokens: number;
   cacheWrites: number;
+  /** count_tokens requests. */
+  countRequests: number;
   /** Epoch ms at which the stand-in answered each model call (it answers `modelLatencyMs` after the request). */
   modelAnsweredAt: number[];
   /** Epoch ms of each GitHub request (route) and, with `timeline`, of each model request. */
@@ -70,6 +72,8 @@ const FIRST_ADDED = /<file path="([^"]+)"[^>]*>\n[^\n]*\n(?:[^\n]*\n)*? {7}R(\d+
 
 let modelLatencyMs = options.modelLatencyMs;
 const model = await startAnthropicStandIn({
+  // ~2.7 characters per token, as measured for code with current tokenizers: a little under Bulwark's estimate.
+  countTokens: (request) => ({ body: { input_tokens: Math.ceil(JSON.stringify(request.messages ?? []).length / 2.7) } }),
   latencyMs: () => modelLatencyMs,
   cache: 'at-response',
   keepBodies: options.timeline || options.verify === true,
@@ -112,6 +116,7 @@ process.on('message', (message: ToStandIns) => {
         cacheReads: model.cacheReads,
         cacheReadTokens: model.cacheReadTokens,
         cacheWrites: model.cacheWrites,
+        countRequests: model.counts.length,
         modelAnsweredAt: [...answeredAt],
         timeline: [
           ...github.requests.map((request) => ({ at: performance.timeOrigin + request.at, what: `${request.method} ${request.path.replace(/\?.*$/, '').replace(/^\/api\/v3\/repos\/[^/]+\/[^/]+/, '')}` })),
