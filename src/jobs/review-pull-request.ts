@@ -216,8 +216,8 @@ interface Collected {
  */
 async function collect(input: PipelineInput): Promise<Collected> {
   const { deps, host, ref, job, config } = input;
-  const files = await host.listFiles(ref);
-  const earlierReviews = await host.listOwnReviews(ref);
+  // Two reads that do not depend on each other: one round trip, not two.
+  const [files, earlierReviews] = await Promise.all([host.listFiles(ref), host.listOwnReviews(ref)]);
   // On a resumed run, a review of this head and run was posted by an earlier attempt of this very run, so it is
   // no earlier review: scoping against it would call the head "unchanged" (a skipped check), and its threads would
   // turn its findings into repeats left out of the conclusion (a green check). publishReview still finds it in

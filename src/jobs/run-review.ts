@@ -44,6 +44,10 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       return;
     }
     const started = deps.clock.now();
+    // The pull request is read while the check run is created (one round trip instead of two); a failure to read
+    // it is observed now and thrown below, where the check run exists to report it.
+    const prLoading = host.getPullRequest(ref);
+    prLoading.catch(() => undefined);
     const checkRunId =
       existing?.id ??
       (
@@ -66,7 +70,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
         log.warn({ problems: config.problems }, 'invalid repo config');
         return;
       }
-      const pr = await host.getPullRequest(ref);
+      const pr = await prLoading;
       const skip = gate(job, pr, config.config);
       if (skip) {
         await complete('skipped', renderSkippedOutput(skip.reason, skip.detail));
