@@ -98,6 +98,10 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     return;
   }
 
+  // Our earlier review threads (to not repeat their findings, and to resolve the stale ones) are read while the
+  // model works; a failure is thrown where they are used.
+  const threadsLoading = priorReviews.length > 0 && !postedByThisRun ? host.listOwnReviewThreads(ref) : Promise.resolve([]);
+  threadsLoading.catch(() => undefined);
   // The agent is read from the base branch (GitHub requests) while the secrets scan keeps the CPU busy. Its
   // failure is observed now, so it is not reported as unhandled while the scan runs, and thrown below as before.
   const agentLoading = deps.agents({ host, ref, pr, config });
@@ -125,7 +129,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   const reviewedFiles = selection.files.filter((file) => reviewedSet.has(file.path));
   const { findings: modelFindings, invalid } = validateFindings(merged.findings);
   const found = [...redacted.findings, ...modelFindings];
-  const threads = priorReviews.length > 0 && !postedByThisRun ? await host.listOwnReviewThreads(ref) : [];
+  const threads = await threadsLoading;
   const decided = decide(found, reviewedFiles, config, threads);
 
   const result: ReviewResult = {
