@@ -46,7 +46,7 @@ export function composeRuntime(app: Probot, overrides: RuntimeOverrides = {}): R
     budget:
       overrides.budget ??
       (settings.redisUrl ? createRedisBudgetStore({ redisUrl: settings.redisUrl, keyPrefix: `${settings.redis.prefix}:budget`, log }) : createMemoryBudgetStore()),
-    model: overrides.model ?? createAnthropicModel(createAnthropicClient(settings.anthropic)),
+    model: overrides.model ?? createAnthropicModel(createAnthropicClient(settings.anthropic), { cacheTtl: settings.anthropic.cacheTtl }),
     agents: overrides.agents ?? createAgentProvider({ defaultModel: settings.model.default, allowedModels: settings.model.allowed }),
   };
 }

@@ -25,6 +25,7 @@ const envSchema = z.object({
     .transform((value) => (value ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined)),
   BULWARK_MODEL_TIMEOUT_MS: int(180_000),
   BULWARK_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  BULWARK_CACHE_TTL: z.enum(['5m', '1h']).default('5m'),
   BULWARK_MAX_OUTPUT_TOKENS: int(16_000),
   BULWARK_CHECK_NAME: z.string().min(1).max(100).default('Bulwark'),
   BULWARK_CONCURRENCY: int(4),
@@ -54,7 +55,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export interface Settings {
-  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; timeoutMs: number; maxRetries: number };
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; timeoutMs: number; maxRetries: number; cacheTtl: '5m' | '1h' };
   provider: Env['BULWARK_PROVIDER'];
   model: { default: string; allowed: string[] | undefined; maxOutputTokens: number };
   checkName: string;
@@ -108,6 +109,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
       baseUrl: e.ANTHROPIC_BASE_URL,
       timeoutMs: e.BULWARK_MODEL_TIMEOUT_MS,
       maxRetries: e.BULWARK_MODEL_MAX_RETRIES,
+      cacheTtl: e.BULWARK_CACHE_TTL,
     },
     provider: e.BULWARK_PROVIDER,
     model: { default: e.BULWARK_MODEL, allowed: e.BULWARK_ALLOWED_MODELS, maxOutputTokens: e.BULWARK_MAX_OUTPUT_TOKENS },

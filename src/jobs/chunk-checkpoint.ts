@@ -28,6 +28,7 @@ const answerSchema = z.object({
     outputTokens: z.number().nonnegative(),
     cacheCreationInputTokens: z.number().nonnegative(),
     cacheReadInputTokens: z.number().nonnegative(),
+    cacheCreation1hInputTokens: z.number().nonnegative().default(0),
   }),
   model: z.string(),
   stopReason: z.string().nullable(),
@@ -43,7 +44,8 @@ const checkpointSchema = z.object({
   errors: z.array(z.string().nullable()),
 });
 
-export type ChunkCheckpoint = z.infer<typeof checkpointSchema>;
+/** What is saved (the input side of the schema: a one-hour write count may be absent). */
+export type ChunkCheckpoint = z.input<typeof checkpointSchema>;
 
 /** Names a plan: the same files, with the same hunks, in the same chunks. */
 export function planKey(chunks: readonly DiffFile[][]): string {

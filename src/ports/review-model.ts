@@ -24,6 +24,8 @@ export interface ModelUsage {
   outputTokens: number;
   cacheCreationInputTokens: number;
   cacheReadInputTokens: number;
+  /** Of `cacheCreationInputTokens`, those written for an hour (billed at the 1-hour write price); absent: none. */
+  cacheCreation1hInputTokens?: number;
 }
 
 /** The model's answer after schema validation; findings are still raw and validated one by one downstream. */

@@ -9,8 +9,8 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
  * What ONE model request cost, in USD, from the usage the API reported; undefined when the model has no price
  * (a proxy's own model name, a model newer than the table): an unknown cost is shown as unknown, never as $0.
  *
- * - Cache writes are billed at the 5-minute write price: Bulwark caches the system prompt with the default
- *   ephemeral TTL, and the usage total does not say which TTL a write used.
+ * - Cache writes are billed at the 1-hour write price for the tokens the API reported as written for an hour
+ *   (`cacheCreation1hInputTokens`, with BULWARK_CACHE_TTL=1h), at the 5-minute price for the rest.
  * - A price with a `longPrompt` band (Haiku 5.5) bills the WHOLE request, output included, at the band's rates
  *   when that request's prompt (input + cache writes + cache reads) exceeds the band's threshold. That is a
  *   property of a single request, so never pass summed usage of several calls here: use estimateTotalCost.
@@ -20,10 +20,13 @@ export function estimateCost(usage: ModelUsage, model: string, prices: PriceTabl
   if (price === undefined) return { usd: undefined };
   const prompt = usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
   const rates = price.longPrompt !== undefined && prompt > price.longPrompt.overPromptTokens ? price.longPrompt : price;
+  // Never more than all the writes: a usage that says otherwise is priced as if every write were for an hour.
+  const oneHour = Math.min(usage.cacheCreation1hInputTokens ?? 0, usage.cacheCreationInputTokens);
   const perMTok =
     usage.inputTokens * rates.inputPerMTok +
     usage.outputTokens * rates.outputPerMTok +
-    usage.cacheCreationInputTokens * rates.cacheWrite5mPerMTok +
+    (usage.cacheCreationInputTokens - oneHour) * rates.cacheWrite5mPerMTok +
+    oneHour * rates.cacheWrite1hPerMTok +
     usage.cacheReadInputTokens * rates.cacheReadPerMTok;
   return { usd: perMTok / 1_000_000 };
 }

@@ -33,8 +33,9 @@ export function sumUsage(usages: readonly ModelUsage[]): ModelUsage {
       outputTokens: total.outputTokens + usage.outputTokens,
       cacheCreationInputTokens: total.cacheCreationInputTokens + usage.cacheCreationInputTokens,
       cacheReadInputTokens: total.cacheReadInputTokens + usage.cacheReadInputTokens,
+      cacheCreation1hInputTokens: (total.cacheCreation1hInputTokens ?? 0) + (usage.cacheCreation1hInputTokens ?? 0),
     }),
-    { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+    { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, cacheCreation1hInputTokens: 0 },
   );
 }
 

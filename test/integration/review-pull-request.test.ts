@@ -36,6 +36,16 @@ async function receiveOpened(overrides: Record<string, unknown> = {}) {
   await app.queue.onIdle();
 }
 
+/** A pull request of `files`, opened on a repo without config: everything a review reads before the model. */
+function mockPullRequestOf(files: ReturnType<typeof file>[]) {
+  mockInstallationToken();
+  mockNoRepoConfig();
+  mockCreateCheck();
+  mockPullRequest();
+  mockRepoFiles();
+  mockFiles(files);
+}
+
 function captureModel(answer: unknown, status = 200) {
   const requests: Body[] = [];
   nock(ANTHROPIC)
@@ -112,6 +122,33 @@ describe('pull_request.opened', () => {
     expect(output.annotations).toEqual([expect.objectContaining({ path: 'src/server/routes/users.ts', start_line: 12, annotation_level: 'failure' })]);
   });
 
+  it.each([
+    ['5m', { type: 'ephemeral' }, 0, (1_500 * 2 + 60 * 10 + 2_000 * 2.5 + 900 * 0.1) / 1e6],
+    ['1h', { type: 'ephemeral', ttl: '1h' }, 2_000, (1_500 * 2 + 60 * 10 + 2_000 * 4 + 900 * 0.1) / 1e6],
+  ] as const)('with BULWARK_CACHE_TTL=%s, marks the system prompt as the cached prefix with that TTL and prices its writes at that rate', async (ttl, cacheControl, oneHour, usd) => {
+    app = await createTestApp({ env: { BULWARK_CACHE_TTL: ttl } });
+    mockPullRequestOf([file('src/server/routes/users.ts', USERS_PATCH)]);
+    const answer = messageResponse({ summary: 'Adds a user lookup route.', findings: [] });
+    const model = captureModel({
+      ...answer,
+      usage: {
+        input_tokens: 1_500,
+        output_tokens: 60,
+        cache_creation_input_tokens: 2_000,
+        cache_read_input_tokens: 900,
+        cache_creation: { ephemeral_5m_input_tokens: 2_000 - oneHour, ephemeral_1h_input_tokens: oneHour },
+      },
+    });
+    const updates = captureCheckUpdates();
+
+    await receiveOpened();
+
+    expect(model[0]!.system).toEqual([expect.objectContaining({ type: 'text', cache_control: cacheControl })]);
+    const summary = String((updates.at(-1)!.output as Body).summary);
+    expect(summary).toContain('| Cache writes / reads | 2,000 / 900 |');
+    expect(summary).toContain(`| Estimated cost | $${usd.toFixed(4)} |`);
+  });
+
   it('pages through more than 100 files, 100 per page', async () => {
     const files = Array.from({ length: 250 }, (_, index) => file(`src/server/handlers/h${index}.ts`, '@@ -1,1 +1,2 @@\n a\n+b'));
     mockInstallationToken();
@@ -161,12 +198,7 @@ describe('pull_request.opened', () => {
   });
 
   it('lists findings that cannot be anchored in the review body, not inline', async () => {
-    mockInstallationToken();
-    mockNoRepoConfig();
-    mockCreateCheck();
-    mockPullRequest();
-    mockRepoFiles();
-    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    mockPullRequestOf([file('src/server/routes/users.ts', USERS_PATCH)]);
     captureModel(
       messageResponse({
         findings: [
@@ -188,12 +220,7 @@ describe('pull_request.opened', () => {
   });
 
   it('completes the check neutral with a plain message when the model fails', async () => {
-    mockInstallationToken();
-    mockNoRepoConfig();
-    mockCreateCheck();
-    mockPullRequest();
-    mockRepoFiles();
-    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    mockPullRequestOf([file('src/server/routes/users.ts', USERS_PATCH)]);
     captureModel({ type: 'error', error: { type: 'api_error', message: 'Internal server error' } }, 500);
     const updates = captureCheckUpdates();
 
@@ -209,12 +236,7 @@ describe('pull_request.opened', () => {
 
   it('sends more than 50 annotations in batches of 50', async () => {
     const patch = ['@@ -1,1 +1,121 @@', ' first', ...Array.from({ length: 120 }, (_, index) => `+line ${index}`)].join('\n');
-    mockInstallationToken();
-    mockNoRepoConfig();
-    mockCreateCheck();
-    mockPullRequest();
-    mockRepoFiles();
-    mockFiles([file('src/server/big.ts', patch)]);
+    mockPullRequestOf([file('src/server/big.ts', patch)]);
     captureModel(
       messageResponse({
         findings: Array.from({ length: 120 }, (_, index) =>

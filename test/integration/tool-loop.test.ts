@@ -89,6 +89,17 @@ function expectCalls(...replies: unknown[]) {
 const FINAL = messageResponse({ summary: 'Looks fine.' });
 
 describe('runToolLoop', () => {
+  it("gives the system prompt the operator's cache TTL, every turn; the conversation's own breakpoints keep the default", async () => {
+    expectCalls(toolUse([{ name: 'Read', input: { path: 'src/a.ts' } }]), FINAL);
+
+    await runToolLoop(client(), params({ cacheControl: { type: 'ephemeral', ttl: '1h' } }));
+
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) expect(body.system).toEqual([expect.objectContaining({ cache_control: { type: 'ephemeral', ttl: '1h' } })]);
+    const results = (bodies[1]!.messages as { role: string; content: { cache_control?: unknown }[] }[]).at(-1)!.content;
+    expect(results.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+  });
+
   it('runs a tool call and sends its result back, then returns the JSON answer', async () => {
     expectCalls(toolUse([{ name: 'Read', input: { path: 'src/a.ts' } }]), FINAL);
 
@@ -99,7 +110,7 @@ describe('runToolLoop', () => {
     expect(result.message.stop_reason).toBe('end_turn');
     expect(result.message.content).toEqual([{ type: 'text', text: JSON.stringify({ summary: 'Looks fine.', checklist: [], findings: [] }) }]);
     // 1000 + 1200 uncached, 50 + 300 output, 800 + 0 written, 0 + 900 read.
-    expect(result.usage).toEqual({ inputTokens: 2_200, outputTokens: 350, cacheCreationInputTokens: 800, cacheReadInputTokens: 900 });
+    expect(result.usage).toEqual({ inputTokens: 2_200, outputTokens: 350, cacheCreationInputTokens: 800, cacheReadInputTokens: 900, cacheCreation1hInputTokens: 0 });
 
     const [first, second] = bodies;
     expect(first).toMatchObject({

@@ -19,7 +19,7 @@ const outcome: ChunkOutcome = {
       summary: 'One issue.',
       checklist: [{ item: 'Input is validated', status: 'concern', note: 'see finding' }],
       findings: [{ path: 'src/a.ts', line: 1, title: 'Unchecked input' }],
-      usage: { inputTokens: 1000, outputTokens: 50, cacheCreationInputTokens: 0, cacheReadInputTokens: 900 },
+      usage: { inputTokens: 1000, outputTokens: 50, cacheCreationInputTokens: 300, cacheReadInputTokens: 900, cacheCreation1hInputTokens: 250 },
       model: 'claude-sonnet-5-5',
       stopReason: 'end_turn',
     },

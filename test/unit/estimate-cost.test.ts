@@ -23,6 +23,10 @@ describe('estimateCost', () => {
     ['haiku over the threshold', usage(50_001, 10_000, 20_000, 30_000), 'claude-haiku-5-5', (50_001 * 0.5 + 10_000 * 2.5 + 20_000 * 0.625 + 30_000 * 0.05) / 1e6],
     ['a provider spelling of a priced id', usage(1_000_000, 0), 'claude-sonnet-5-5@20261007', 2],
     ['zero usage', usage(0, 0), 'claude-sonnet-5-5', 0],
+    // One-hour writes ($4 for Sonnet 5.5) priced apart from five-minute ones ($2.50).
+    ['sonnet, some writes for an hour', { ...usage(0, 0, 1_000_000), cacheCreation1hInputTokens: 400_000 }, 'claude-sonnet-5-5', 0.6 * 2.5 + 0.4 * 4],
+    ['haiku over the threshold, writes for an hour', { ...usage(90_000, 0, 20_000), cacheCreation1hInputTokens: 20_000 }, 'claude-haiku-5-5', (90_000 * 0.5 + 20_000 * 1) / 1e6],
+    ['more one-hour writes than writes: capped at the writes', { ...usage(0, 0, 1_000_000), cacheCreation1hInputTokens: 5_000_000 }, 'claude-sonnet-5-5', 4],
   ])('%s', (_, used, model, usd) => {
     expect(estimateCost(used, model).usd).toBeCloseTo(usd, 10);
   });

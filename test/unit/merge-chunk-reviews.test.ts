@@ -24,9 +24,10 @@ describe('mergeChunkReviews', () => {
     expect(merged.summary).toBe('Chunk one.\n\nChunk two.');
   });
 
-  it('sums usage over chunks', () => {
-    const merged = mergeChunkReviews([answer({}), answer({}), answer({})]);
+  it('sums usage over chunks, one-hour cache writes included', () => {
+    const oneHour = { inputTokens: 10, outputTokens: 2, cacheCreationInputTokens: 5, cacheReadInputTokens: 1, cacheCreation1hInputTokens: 4 };
+    const merged = mergeChunkReviews([answer({}), answer({}), answer({ usage: oneHour })]);
 
-    expect(merged.usage).toEqual({ inputTokens: 30, outputTokens: 6, cacheCreationInputTokens: 15, cacheReadInputTokens: 3 });
+    expect(merged.usage).toEqual({ inputTokens: 30, outputTokens: 6, cacheCreationInputTokens: 15, cacheReadInputTokens: 3, cacheCreation1hInputTokens: 4 });
   });
 });

@@ -13,6 +13,11 @@ export interface AnthropicModelOptions {
   timeoutMs: number;
   /** SDK retries 408, 409, 429 and >= 500 (529 overloaded included) and honours retry-after. */
   maxRetries: number;
+  /**
+   * How long the cached system prompt lives: 5 minutes (writes at 1.25× the input price) or an hour (2×), for
+   * repositories reviewed again within the hour. Each read refreshes it.
+   */
+  cacheTtl?: '5m' | '1h';
 }
 
 /**
@@ -31,7 +36,8 @@ export function createAnthropicClient(options: AnthropicModelOptions): Anthropic
   });
 }
 
-export function createAnthropicModel(client: Anthropic): ReviewModel {
+export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5m' | '1h' } = {}): ReviewModel {
+  const cacheControl = systemCacheControl(options.cacheTtl);
   return {
     async review(request: ModelRequest, signal?: AbortSignal): Promise<ModelReview> {
       if (request.tools && request.tools.definitions.length > 0) {
@@ -43,6 +49,7 @@ export function createAnthropicModel(client: Anthropic): ReviewModel {
             system: request.system,
             user: request.user,
             outputFormat: OUTPUT_FORMAT,
+            cacheControl,
             tools: request.tools.definitions,
             execute: request.tools.execute,
           },
@@ -58,7 +65,7 @@ export function createAnthropicModel(client: Anthropic): ReviewModel {
             model: request.model,
             max_tokens: request.maxOutputTokens,
             // The system prompt is the same for every chunk and every review of the repo: mark it as the cached prefix.
-            system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
+            system: [{ type: 'text', text: request.system, cache_control: cacheControl }],
             messages: [{ role: 'user', content: request.user }],
             output_config: { format: OUTPUT_FORMAT },
           },
@@ -84,6 +91,11 @@ export function createAnthropicModel(client: Anthropic): ReviewModel {
       return counted.input_tokens;
     },
   };
+}
+
+/** The system prompt's breakpoint: the API's default TTL (5 minutes) unless an hour is asked for. */
+export function systemCacheControl(ttl: '5m' | '1h' | undefined): Anthropic.CacheControlEphemeral {
+  return ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
 }
 
 /** count_tokens answers in well under a second; a review does not wait long for it. */
@@ -113,6 +125,7 @@ function readReview(message: Anthropic.Message): ModelReview {
       outputTokens: message.usage.output_tokens,
       cacheCreationInputTokens: message.usage.cache_creation_input_tokens ?? 0,
       cacheReadInputTokens: message.usage.cache_read_input_tokens ?? 0,
+      cacheCreation1hInputTokens: message.usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
     },
     model: message.model,
     stopReason: message.stop_reason,

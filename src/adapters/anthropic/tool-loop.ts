@@ -40,6 +40,8 @@ export interface ToolLoopParams {
   system: string;
   user: string;
   outputFormat: Anthropic.JSONOutputFormat;
+  /** The system prompt's cache breakpoint (its TTL is the operator's); the conversation's own use the default. */
+  cacheControl?: Anthropic.CacheControlEphemeral;
   tools: Anthropic.Tool[];
   /** Runs one tool call. Throwing is tolerated (it becomes an is_error result), but should not happen. */
   execute: (name: string, input: unknown) => ToolCallResult | Promise<ToolCallResult>;
@@ -175,7 +177,7 @@ async function create(
       {
         model: params.model,
         max_tokens: params.maxTokens,
-        system: [{ type: 'text', text: params.system, cache_control: { type: 'ephemeral' } }],
+        system: [{ type: 'text', text: params.system, cache_control: params.cacheControl ?? { type: 'ephemeral' } }],
         messages,
         tools: params.tools,
         tool_choice: { type: 'auto' },
@@ -201,4 +203,5 @@ function addUsage(total: ModelUsage, usage: Anthropic.Usage): void {
   total.outputTokens += usage.output_tokens;
   total.cacheCreationInputTokens += usage.cache_creation_input_tokens ?? 0;
   total.cacheReadInputTokens += usage.cache_read_input_tokens ?? 0;
+  total.cacheCreation1hInputTokens = (total.cacheCreation1hInputTokens ?? 0) + (usage.cache_creation?.ephemeral_1h_input_tokens ?? 0);
 }
