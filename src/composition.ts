@@ -84,6 +84,7 @@ export function runnerDeps(app: Probot, runtime: Runtime): ReviewRunnerDeps {
       prices: settings.prices,
       dailyBudget: settings.dailyBudget,
       tools: settings.tools,
+      retryBackoffMs: settings.jobs.backoffMs,
     },
     clock: runtime.clock,
     log: app.log.child({ name: 'bulwark' }) as Logger,

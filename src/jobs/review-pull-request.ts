@@ -48,6 +48,8 @@ export interface PipelineSettings {
   prices: PriceTable;
   dailyBudget: { tokens: number | undefined; usd: number | undefined };
   tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number };
+  /** The queue's backoff before the first retry (doubling after), to say when a retry will run. */
+  retryBackoffMs?: number;
 }
 
 export interface PipelineDeps {

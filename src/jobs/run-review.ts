@@ -1,7 +1,7 @@
 import { parseRepoConfig, REPO_CONFIG_FILE } from '../config/repo-config.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { JobHandler, ReviewJob } from '../ports/job-queue.js';
-import { RetryLaterError, reviewJobId } from '../ports/job-queue.js';
+import { RetryLaterError, retryDelayMs, reviewJobId } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { CheckOutput, PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
 import { ServiceError } from '../ports/service-error.js';
@@ -82,11 +82,14 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       if (isRetryable(error) && control.attempt < control.maxAttempts) {
         const delayMs = retryAfterOf(error);
         log.warn({ err: error, attempt: control.attempt, maxAttempts: control.maxAttempts, retryAfterMs: delayMs }, 'review failed; will retry');
-        const when = delayMs === undefined ? '' : ` in about ${describeWait(delayMs)}, as the service asked`;
+        const retry = new RetryLaterError('retryable failure', { cause: error, delayMs });
         await host
-          .updateCheckRun(ref, checkRunId, { title: 'Review in progress', summary: `A temporary failure interrupted the review (${describeFailure(error).message}); retrying${when}.` })
+          .updateCheckRun(ref, checkRunId, {
+            title: 'Review in progress',
+            summary: `A temporary failure interrupted the review (${describeFailure(error).message}); retrying${whenRetrying(retry, control.attempt, deps.settings.retryBackoffMs)}.`,
+          })
           .catch(() => undefined);
-        throw new RetryLaterError('retryable failure', { cause: error, delayMs });
+        throw retry;
       }
       await completeAfterFailure(error, complete, log);
     }
@@ -129,6 +132,14 @@ function isRetryable(error: unknown): boolean {
 /** The wait a rate-limited service asked for, if it named one. */
 function retryAfterOf(error: unknown): number | undefined {
   return error instanceof ServiceError ? error.retryAfterMs : undefined;
+}
+
+/** When the queue will run the job again (the same rule the queues apply), as the check run says it. */
+export function whenRetrying(retry: RetryLaterError, attempt: number, backoffMs: number | undefined): string {
+  if (backoffMs === undefined) return retry.delayMs === undefined ? '' : ` in about ${describeWait(retry.delayMs)}, as the service asked`;
+  const waitMs = retryDelayMs(backoffMs, attempt, retry);
+  const asked = retry.delayMs !== undefined && retry.delayMs >= waitMs;
+  return ` in about ${describeWait(waitMs)}${asked ? ', as the service asked' : ''}`;
 }
 
 function describeWait(ms: number): string {

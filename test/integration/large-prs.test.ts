@@ -188,7 +188,8 @@ describe('a 250-file pull request', () => {
     expect(reviews).toHaveLength(1);
     expect(reviews[0]!.body).not.toMatch(/partial review/i);
     expect((reviews[0]!.comments as Body[]).map((comment) => comment.path).sort()).toEqual([...distinct].map((chunk) => chunk.split(',')[0]).sort());
-    expect(JSON.stringify(updates)).toMatch(/retrying/);
+    // When: the queue's own backoff (10 ms here, said in whole seconds), no service having asked for a wait.
+    expect(JSON.stringify(updates)).toMatch(/The model provider answered 529 \(overloaded\)\.\); retrying in about 1 s\./);
     expect(github.check().conclusion).toBe('neutral');
     expect(summary).toContain('Reviewed 250 files.');
     expect(summary).toContain(`${distinct.size - 1} chunk(s) the model answered in an earlier attempt were kept; it was asked again only for the 1 whose call had failed.`);

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { toServiceError as anthropicError } from '../../src/adapters/anthropic/to-service-error.js';
 import { toServiceError as githubError } from '../../src/adapters/github/to-service-error.js';
+import { whenRetrying } from '../../src/jobs/run-review.js';
 import { MAX_RETRY_DELAY_MS, RetryLaterError, retryDelayMs } from '../../src/ports/job-queue.js';
 
 const NOW = Date.UTC(2026, 10, 22, 3, 0, 0);
@@ -59,5 +60,21 @@ describe('retryDelayMs', () => {
 
   it('caps what an error asks for at an hour', () => {
     expect(retryDelayMs(1000, 1, new RetryLaterError('x', { delayMs: 10 * 60 * 60 * 1000 }))).toBe(MAX_RETRY_DELAY_MS);
+  });
+});
+
+describe('whenRetrying (what the check run says while a job waits)', () => {
+  const retry = (delayMs?: number) => new RetryLaterError('retryable failure', { delayMs });
+
+  it.each<[string, number | undefined, number, number | undefined, string]>([
+    ['the backoff, first retry', 5_000, 1, undefined, ' in about 5 s'],
+    ['the backoff, doubled for the second', 5_000, 2, undefined, ' in about 10 s'],
+    ['a longer wait the service asked for', 5_000, 1, 60_000, ' in about 60 s, as the service asked'],
+    ['a shorter wait the service asked for: the backoff wins', 5_000, 1, 1_000, ' in about 5 s'],
+    ['minutes', 5_000, 1, 600_000, ' in about 10 min, as the service asked'],
+    ['no backoff known: only what the service asked', undefined, 1, 3_000, ' in about 3 s, as the service asked'],
+    ['no backoff known and nothing asked: no time', undefined, 1, undefined, ''],
+  ])('%s', (_, backoffMs, attempt, delayMs, said) => {
+    expect(whenRetrying(retry(delayMs), attempt, backoffMs)).toBe(said);
   });
 });
