@@ -9,7 +9,7 @@ import type { JobControl, ReviewJob } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread } from '../ports/pull-request-host.js';
 import type { ModelReview, ModelTools, ReviewModel } from '../ports/review-model.js';
-import { ServiceError } from '../ports/service-error.js';
+import { isRetryable, ServiceError } from '../ports/service-error.js';
 import { parseMarkers } from '../render/markers.js';
 import { renderCheckOutput, renderSkippedOutput } from '../render/render-check.js';
 import { renderLedger } from '../render/render-ledger.js';
@@ -272,7 +272,7 @@ async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
     const result = calls[call];
     outcome.answers[index] = result?.answer;
     outcome.errors[index] = result?.failure?.message;
-    if (result?.failure !== undefined && !isPassing(result.failure.reason)) outcome.final.push(index);
+    if (result?.failure !== undefined && !isRetryable(result.failure.reason)) outcome.final.push(index);
   });
   const answers = outcome.answers.filter((answer): answer is ModelReview => answer !== undefined);
   const failures = calls.flatMap((result) => (result.failure ? [result.failure.reason] : []));
@@ -281,7 +281,7 @@ async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
   if (spent.length > 0 || failures.length > 0) await control.saveCheckpoint(toCheckpoint(job.headSha, key, outcome));
   if (answers.length === 0 && chunks.length > 0) {
     const known = outcome.errors.find((error) => error !== undefined);
-    throw failures.find(isPassing) ?? failures[0] ?? new ServiceError('anthropic', known ?? 'No chunk of the review could be answered.', { retryable: false });
+    throw failures.find(isRetryable) ?? failures[0] ?? new ServiceError('anthropic', known ?? 'No chunk of the review could be answered.', { retryable: false });
   }
   if (spent.length > 0) {
     const merged = mergeChunkReviews(spent);
@@ -291,7 +291,7 @@ async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
     await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
   }
 
-  const passing = failures.find(isPassing);
+  const passing = failures.find(isRetryable);
   if (passing !== undefined && control.attempt < control.maxAttempts) {
     log.warn({ failed: failures.length, chunks: chunks.length }, 'some chunks failed for a passing reason; retrying them');
     throw passing;
@@ -300,11 +300,6 @@ async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
   if (kept > 0) log.info({ kept, asked: pending.length }, 'model answers kept from an earlier attempt');
   const failed = failedChunks(outcome);
   return { answers, failed, errors: failed.flatMap((index) => outcome.errors[index] ?? []), kept, asked: pending.length };
-}
-
-/** A failure that may not happen again: a rate limit, an overload, a 5xx, a timeout. */
-function isPassing(reason: unknown): boolean {
-  return reason instanceof ServiceError && reason.retryable;
 }
 
 function keptNote({ kept, asked }: Answered): string | undefined {

@@ -4,7 +4,7 @@ import type { JobHandler, ReviewJob } from '../ports/job-queue.js';
 import { RetryLaterError, retryDelayMs, reviewJobId } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { CheckOutput, PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
-import { ServiceError } from '../ports/service-error.js';
+import { isRetryable, ServiceError } from '../ports/service-error.js';
 import { renderFailureOutput, renderSkippedOutput } from '../render/render-check.js';
 import { handleCommand } from './handle-command.js';
 import { RE_REVIEW } from './publish.js';
@@ -123,10 +123,6 @@ async function resolveJob(host: PullRequestHost, ref: PullRequestRef, job: Revie
   if (!(await handleCommand(host, ref, job, log))) return undefined;
   const pr = await host.getPullRequest(ref);
   return { ...job, headSha: pr.headSha };
-}
-
-function isRetryable(error: unknown): boolean {
-  return error instanceof ServiceError && error.retryable;
 }
 
 /** The wait a rate-limited service asked for, if it named one. */

@@ -41,7 +41,10 @@ export interface JobControl {
    * reader validates it.
    */
   loadCheckpoint(): Promise<unknown>;
-  /** Keeps `data` (JSON) for this job's later attempts only. Best effort: a failure to save is logged, not thrown. */
+  /**
+   * Keeps `data` (JSON, copied) for this job's later attempts only, in this process's memory: never in a shared
+   * store, which holds no model output. A later attempt in another process finds nothing.
+   */
   saveCheckpoint(data: unknown): Promise<void>;
 }
 

@@ -24,3 +24,8 @@ export class ServiceError extends Error {
     this.retryAfterMs = options.retryAfterMs;
   }
 }
+
+/** A failure that may not happen again (a rate limit, an overload, a 5xx, a timeout): worth another attempt. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ServiceError && error.retryable;
+}

@@ -94,7 +94,7 @@ export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5
 }
 
 /** The system prompt's breakpoint: the API's default TTL (5 minutes) unless an hour is asked for. */
-export function systemCacheControl(ttl: '5m' | '1h' | undefined): Anthropic.CacheControlEphemeral {
+function systemCacheControl(ttl: '5m' | '1h' | undefined): Anthropic.CacheControlEphemeral {
   return ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
 }
 

@@ -323,7 +323,6 @@ function backoffOf(job: { opts: { backoff?: number | { delay?: number } } } | un
   return typeof backoff === 'object' ? backoff.delay : backoff;
 }
 
-
 /** One line for Redis's failedReason: the full error goes to the log. */
 function describe(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
