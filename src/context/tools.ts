@@ -24,6 +24,8 @@ export interface ToolDefinition {
 export interface ToolResult {
   content: string;
   isError: boolean;
+  /** How many secrets were masked in this result (0 when none). */
+  masked: number;
 }
 
 export interface ToolOptions {
@@ -33,6 +35,8 @@ export interface ToolOptions {
   grepTimeBudgetMs?: number;
   /** Clock for the Grep deadline (tests). */
   now?: () => number;
+  /** The repository's `paths.exclude` globs: files matching one are not readable through the tools. */
+  exclude?: string[];
 }
 
 export const TOOL_LIMITS = {
@@ -135,9 +139,9 @@ export function createToolExecutor(
   snapshot: Snapshot,
   honoured: readonly string[],
   options: ToolOptions = {},
-): (name: string, input: unknown) => ToolResult {
+): (name: string, input: unknown) => Promise<ToolResult> {
   const allowed = new Set(toolDefinitions(honoured).map((tool) => tool.name as string));
-  return (name, input) => {
+  return async (name, input) => {
     if (!allowed.has(name)) {
       return error(`Unknown tool "${name}". Available tools: ${[...allowed].join(', ') || 'none'}.`);
     }
@@ -145,7 +149,7 @@ export function createToolExecutor(
   };
 }
 
-export function executeTool(snapshot: Snapshot, name: string, input: unknown, options: ToolOptions = {}): ToolResult {
+export async function executeTool(snapshot: Snapshot, name: string, input: unknown, options: ToolOptions = {}): Promise<ToolResult> {
   const maxChars = options.maxOutputChars ?? TOOL_LIMITS.maxOutputChars;
   let result: ToolResult;
   try {
@@ -166,7 +170,7 @@ export function executeTool(snapshot: Snapshot, name: string, input: unknown, op
     // A bug here must not end the review: the model is told and can go on without this call.
     result = error(`The ${name} tool failed unexpectedly (${cause instanceof Error ? cause.message : 'unknown error'}).`);
   }
-  return { content: truncateOutput(result.content, maxChars), isError: result.isError };
+  return { content: truncateOutput(result.content, maxChars), isError: result.isError, masked: result.masked };
 }
 
 function withParsed<T>(schema: z.ZodType<T>, name: string, input: unknown, run: (parsed: T) => ToolResult): ToolResult {
@@ -463,9 +467,9 @@ function truncateOutput(content: string, max: number): string {
 }
 
 function ok(content: string): ToolResult {
-  return { content, isError: false };
+  return { content, isError: false, masked: 0 };
 }
 
 function error(content: string): ToolResult {
-  return { content, isError: true };
+  return { content, isError: true, masked: 0 };
 }
