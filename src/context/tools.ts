@@ -1,12 +1,23 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { ReadOnlyTool } from '../agents/types.js';
+import { countPlaceholders } from '../secrets/count-placeholders.js';
+import { maskSecretsInText } from '../secrets/scan-secrets.js';
+import { maskedFileLines } from './masked-file-lines.js';
 import type { Snapshot } from './snapshot.js';
+import { splitLines } from './split-lines.js';
+import { unreadableReason } from './unreadable-reason.js';
+import type { UnreadableReason } from './unreadable-reason.js';
 
 /**
  * Read, Grep and Glob over the PR's head snapshot. Pure functions of the in-memory map: no file system, no
  * process, so a path can only ever name an entry of `snapshot.files`. Bad input is never thrown: it comes
  * back as `isError` with a message the model can act on.
+ *
+ * Nothing leaves here that the diff's rules would not let out (SECURITY.md, "Secrets never leave"): every file
+ * shown is masked whole, by secretlint with the diff's placeholders, before lines are cut from it; the
+ * assembled output is masked once more; files that hold secrets by nature, and files `paths.exclude`
+ * excludes, are never read or searched (unreadable-reason.ts).
  */
 
 /** The shape of an Anthropic `Tool` (name, description, input_schema), without depending on the SDK. */
@@ -73,6 +84,11 @@ const grepInput = z.object({
 });
 const globInput = z.object({ pattern: patternField });
 
+/** What the model is told about refused files and placeholders, in Read's and Grep's descriptions. */
+const NOT_READABLE_NOTE =
+  'Files that hold secrets by nature (.env files, private keys, certificates, credential files) and files the repository\'s configuration excludes are not readable or searched; ' +
+  'secrets in other files are shown as placeholders such as [REDACTED secret: github].';
+
 const DEFINITIONS: Record<ReadOnlyTool, ToolDefinition> = {
   Read: {
     name: 'Read',
@@ -80,7 +96,8 @@ const DEFINITIONS: Record<ReadOnlyTool, ToolDefinition> = {
       "Read a text file of the repository at the pull request's head commit. Returns numbered lines (`line<TAB>text`). " +
       `Paths are relative to the repository root (e.g. "src/db/users.ts"); absolute paths and ".." are rejected. ` +
       `Reads ${TOOL_LIMITS.readDefaultLines} lines from \`offset\` (1-based, default 1) unless \`limit\` says otherwise (at most ${TOOL_LIMITS.readMaxLines}). ` +
-      'Binary files, very large files and symbolic links are not readable.',
+      'Binary files, very large files and symbolic links are not readable. ' +
+      NOT_READABLE_NOTE,
     input_schema: {
       type: 'object',
       properties: {
@@ -151,29 +168,71 @@ export function createToolExecutor(
 
 export async function executeTool(snapshot: Snapshot, name: string, input: unknown, options: ToolOptions = {}): Promise<ToolResult> {
   const maxChars = options.maxOutputChars ?? TOOL_LIMITS.maxOutputChars;
+  const reasonOf = unreadableReason(options.exclude);
   let result: ToolResult;
   try {
     switch (name) {
       case 'Read':
-        result = withParsed(readInput, name, input, (parsed) => read(snapshot, parsed));
+        result = await withParsed(readInput, name, input, (parsed) => read(snapshot, parsed, reasonOf));
         break;
       case 'Grep':
-        result = withParsed(grepInput, name, input, (parsed) => grep(snapshot, parsed, options));
+        result = await withParsed(grepInput, name, input, (parsed) => grep(snapshot, parsed, options, reasonOf));
         break;
       case 'Glob':
-        result = withParsed(globInput, name, input, (parsed) => glob(snapshot, parsed));
+        result = await withParsed(globInput, name, input, (parsed) => glob(snapshot, parsed, reasonOf));
         break;
       default:
         result = error(`Unknown tool "${name}". Available tools: ${TOOL_NAMES.join(', ')}.`);
     }
   } catch (cause) {
     // A bug here must not end the review: the model is told and can go on without this call.
-    result = error(`The ${name} tool failed unexpectedly (${cause instanceof Error ? cause.message : 'unknown error'}).`);
+    result =
+      cause instanceof SecretScanFailed
+        ? error(`The ${name} tool could not check the files for secrets, so it shows nothing of them. Go on without it.`)
+        : error(`The ${name} tool failed unexpectedly (${cause instanceof Error ? cause.message : 'unknown error'}).`);
   }
-  return { content: truncateOutput(result.content, maxChars), isError: result.isError, masked: result.masked };
+  // Defence in depth: the output as assembled is scanned once more (a secret in a file name, or one that only a
+  // whole output shows), before it is cut, so a secret is seen whole. A failed scan lets nothing out.
+  let final: { text: string; count: number };
+  try {
+    final = await maskSecretsInText(result.content);
+  } catch {
+    return error(`The ${name} tool could not check its output for secrets, so it shows nothing. Go on without it.`);
+  }
+  return { content: truncateOutput(final.text, maxChars), isError: result.isError, masked: result.masked + final.count };
 }
 
-function withParsed<T>(schema: z.ZodType<T>, name: string, input: unknown, run: (parsed: T) => ToolResult): ToolResult {
+/** secretlint failed on the files a call needed: nothing of them is shown (fail closed, as for the diff). */
+class SecretScanFailed extends Error {}
+
+/** The masked lines of `paths`; a secretlint failure becomes SecretScanFailed, without its message. */
+async function masked(snapshot: Snapshot, paths: readonly string[]): ReturnType<typeof maskedFileLines> {
+  try {
+    return await maskedFileLines(snapshot, paths);
+  } catch {
+    throw new SecretScanFailed();
+  }
+}
+
+/** What masking added to shown lines: placeholders in each shown line that masking changed, less any already there. */
+function maskedIn(shown: Iterable<{ masked: string; raw: string | undefined }>): number {
+  let count = 0;
+  for (const line of shown) {
+    if (line.raw !== undefined && line.masked !== line.raw) count += Math.max(0, countPlaceholders(line.masked) - countPlaceholders(line.raw));
+  }
+  return count;
+}
+
+/** Why the model may not read `path`, as a tool error it can act on. */
+function unreadableMessage(path: string, reason: UnreadableReason): string {
+  return reason === 'secret-file'
+    ? `${path} is not readable: it is a file that holds secrets by nature (keys, certificates, credentials, environment files).`
+    : `${path} is not readable: the repository's configuration excludes it from review (paths.exclude).`;
+}
+
+type ReasonOf = (path: string) => UnreadableReason | undefined;
+
+async function withParsed<T>(schema: z.ZodType<T>, name: string, input: unknown, run: (parsed: T) => ToolResult | Promise<ToolResult>): Promise<ToolResult> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`);
@@ -184,18 +243,22 @@ function withParsed<T>(schema: z.ZodType<T>, name: string, input: unknown, run: 
 
 // ---------------------------------------------------------------------------------------------- Read
 
-function read(snapshot: Snapshot, input: z.infer<typeof readInput>): ToolResult {
+async function read(snapshot: Snapshot, input: z.infer<typeof readInput>, reasonOf: ReasonOf): Promise<ToolResult> {
   const checked = checkPath(input.path);
   if (!checked.ok) return error(checked.message);
   const path = checked.path;
   if (path === '') return error('Read needs a file path; use Glob to list files.');
+  const reason = reasonOf(path);
+  if (reason) return error(unreadableMessage(path, reason));
 
   const file = snapshot.files.get(path);
   if (!file) return error(notFound(snapshot, path));
   if (file.binary) return error(`${path} is a binary file (${file.size} bytes) and cannot be read as text.`);
   if (file.text === undefined) return error(`${path} is too large to read (${file.size} bytes). Use Grep with path "${path}" to find the relevant lines.`);
 
-  const lines = splitLines(file.text);
+  // The whole file is masked, then lines are cut from it: a private key is seen whole even when one line is read.
+  const shown = (await masked(snapshot, [path])).get(path);
+  const lines = shown?.lines ?? [];
   if (lines.length === 0) return ok(`(${path} is empty)`);
   const offset = input.offset ?? 1;
   if (offset > lines.length) return error(`offset ${offset} is past the end of ${path} (${lines.length} lines).`);
@@ -210,7 +273,8 @@ function read(snapshot: Snapshot, input: z.infer<typeof readInput>): ToolResult 
     const more = last < lines.length ? `; call Read with offset ${last + 1} to continue` : '';
     out.push(`[lines ${offset}-${last} of ${lines.length}${more}]`);
   }
-  return ok(out.join('\n'));
+  const range = Array.from({ length: last - offset + 1 }, (_, i) => ({ masked: lines[offset - 1 + i] ?? '', raw: shown?.raw[offset - 1 + i] }));
+  return { ...ok(out.join('\n')), masked: maskedIn(range) };
 }
 
 /** A message when `path` is, or goes through, an entry the snapshot refused (a symbolic link, a device, …). */
@@ -241,7 +305,66 @@ function notFound(snapshot: Snapshot, path: string): string {
 
 // ---------------------------------------------------------------------------------------------- Grep
 
-function grep(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: ToolOptions): ToolResult {
+/** A matching line: its 1-based number and its text, whole. */
+interface Hit {
+  path: string;
+  line: number;
+  text: string;
+}
+
+/** One pass of Grep over a snapshot: what matched, and what the notes say about the rest. */
+interface Search {
+  matches: Hit[];
+  searched: number;
+  skippedUnreadable: number;
+  /** Files in scope left out because they are not readable (unreadable-reason.ts). */
+  hidden: number;
+  stop: string | undefined;
+  scopeLabel: string;
+}
+
+/**
+ * Grep matches the raw files to find the few that match, masks those (cached per file), and matches them again
+ * on their masked text: the lines shown come from the masked text, and a pattern that matched only a secret
+ * matches nothing, so a search cannot probe a secret character by character.
+ */
+async function grep(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: ToolOptions, reasonOf: ReasonOf): Promise<ToolResult> {
+  if (input.path !== undefined) {
+    const checked = checkPath(input.path);
+    const reason = checked.ok && snapshot.files.has(checked.path) ? reasonOf(checked.path) : undefined;
+    if (checked.ok && reason) return error(unreadableMessage(checked.path, reason));
+  }
+  const first = search(snapshot, input, options, reasonOf);
+  if (!('matches' in first)) return first;
+  const files = await masked(
+    snapshot,
+    first.matches.map((hit) => hit.path),
+  );
+  let found = first;
+  if ([...files.values()].some((file) => file.lines !== file.raw)) {
+    const view: Snapshot = {
+      files: new Map([...files].map(([path, file]) => [path, { size: 0, binary: false, text: file.lines.join('\n') }])),
+      truncated: false,
+      refused: [],
+    };
+    const second = search(view, input, options, reasonOf);
+    if (!('matches' in second)) return second;
+    found = { ...first, matches: second.matches, stop: first.stop ?? second.stop };
+  }
+  const notes: string[] = [];
+  if (found.stop) notes.push(`[search stopped early (${found.stop}); narrow it with path or glob for complete results]`);
+  if (found.skippedUnreadable > 0) notes.push(`[${found.skippedUnreadable} binary or oversized file(s) not searched]`);
+  if (found.hidden > 0) notes.push(`[${found.hidden} file(s) not searched: they hold secrets by nature or paths.exclude excludes them]`);
+  if (snapshot.truncated) notes.push('[the snapshot is incomplete: the repository exceeded the size caps, so some files are missing]');
+  const body =
+    found.matches.length > 0
+      ? found.matches.map((hit) => `${hit.path}:${hit.line}: ${cutLine(hit.text.trimEnd(), TOOL_LIMITS.grepShownLineChars)}`).join('\n')
+      : `No matches in ${found.searched} file(s)${found.scopeLabel}.`;
+  const shown = found.matches.map((hit) => ({ masked: hit.text, raw: files.get(hit.path)?.raw[hit.line - 1] }));
+  return { ...ok([body, ...notes].join('\n')), masked: maskedIn(shown) };
+}
+
+function search(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: ToolOptions, reasonOf: ReasonOf): ToolResult | Search {
   if (hasNestedQuantifier(input.pattern)) {
     return error('The pattern nests unbounded quantifiers (like (a+)+ or (\\w+\\s*)*), which can take exponential time. Simplify it.');
   }
@@ -272,7 +395,8 @@ function grep(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: Too
 
   const now = options.now ?? Date.now;
   const deadline = now() + (options.grepTimeBudgetMs ?? TOOL_LIMITS.grepTimeBudgetMs);
-  const matches: string[] = [];
+  const matches: Hit[] = [];
+  let hidden = 0;
   let candidates = 0;
   let searched = 0;
   let skippedUnreadable = 0;
@@ -281,6 +405,10 @@ function grep(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: Too
 
   outer: for (const path of sortedPaths(snapshot)) {
     if (!scope(path) || !matchesGlob(path)) continue;
+    if (reasonOf(path)) {
+      hidden += 1;
+      continue;
+    }
     candidates += 1;
     const file = snapshot.files.get(path);
     if (!file || file.text === undefined) {
@@ -302,7 +430,7 @@ function grep(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: Too
           stop = `more than ${TOOL_LIMITS.grepMaxMatches} matches`;
           break outer;
         }
-        matches.push(`${path}:${i + 1}: ${cutLine(line.trimEnd(), TOOL_LIMITS.grepShownLineChars)}`);
+        matches.push({ path, line: i + 1, text: line });
       }
       if (scanned > TOOL_LIMITS.grepMaxScannedChars) {
         stop = `${TOOL_LIMITS.grepMaxScannedChars} characters scanned`;
@@ -319,14 +447,10 @@ function grep(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: Too
     const base = checkPath(input.path);
     const link = base.ok ? refusedAt(snapshot, base.path) : undefined;
     if (link) return error(link);
+    if (hidden > 0) return error(`No readable files${scopeLabel}: ${hidden} file(s) there hold secrets by nature or are excluded by paths.exclude.`);
     return error(`No files${scopeLabel || ' in the snapshot'}${input.glob !== undefined ? ` matching ${input.glob}` : ''}. Use Glob to find files.`);
   }
-  const notes: string[] = [];
-  if (stop) notes.push(`[search stopped early (${stop}); narrow it with path or glob for complete results]`);
-  if (skippedUnreadable > 0) notes.push(`[${skippedUnreadable} binary or oversized file(s) not searched]`);
-  if (snapshot.truncated) notes.push('[the snapshot is incomplete: the repository exceeded the size caps, so some files are missing]');
-  const body = matches.length > 0 ? matches.join('\n') : `No matches in ${searched} file(s)${scopeLabel}.`;
-  return ok([body, ...notes].join('\n'));
+  return { matches, searched, skippedUnreadable, hidden, stop, scopeLabel };
 }
 
 /**
@@ -394,7 +518,7 @@ export function hasNestedQuantifier(pattern: string): boolean {
 
 // ---------------------------------------------------------------------------------------------- Glob
 
-function glob(snapshot: Snapshot, input: z.infer<typeof globInput>): ToolResult {
+function glob(snapshot: Snapshot, input: z.infer<typeof globInput>, reasonOf: ReasonOf): ToolResult {
   const compiled = compileGlob(input.pattern, false);
   if (!compiled.ok) return error(compiled.message);
   const all = sortedPaths(snapshot).filter((path) => compiled.match(path));
@@ -403,7 +527,13 @@ function glob(snapshot: Snapshot, input: z.infer<typeof globInput>): ToolResult 
     notes.push(`[${all.length - TOOL_LIMITS.globMaxResults} more paths not shown; narrow the pattern]`);
   }
   if (snapshot.truncated) notes.push('[the snapshot is incomplete: the repository exceeded the size caps, so some files are missing]');
-  const body = all.length > 0 ? all.slice(0, TOOL_LIMITS.globMaxResults).join('\n') : `No files match ${input.pattern}.`;
+  // Refused files are listed (the model may ask why a file it knows of is missing) and marked, so it does not try them.
+  const listed = all.slice(0, TOOL_LIMITS.globMaxResults).map((path) => {
+    const reason = reasonOf(path);
+    if (!reason) return path;
+    return `${path} (not readable: ${reason === 'secret-file' ? 'holds secrets by nature' : 'excluded by paths.exclude'})`;
+  });
+  const body = all.length > 0 ? listed.join('\n') : `No files match ${input.pattern}.`;
   return ok([body, ...notes].join('\n'));
 }
 
@@ -446,13 +576,6 @@ function sortedPaths(snapshot: Snapshot): string[] {
   const paths = [...snapshot.files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   sortedCache.set(snapshot, { size: snapshot.files.size, paths });
   return paths;
-}
-
-function splitLines(text: string): string[] {
-  if (text === '') return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }
 
 function cutLine(line: string, max: number): string {
