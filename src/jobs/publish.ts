@@ -19,7 +19,7 @@ export interface PublishInput {
   result: ReviewResult;
   conclusion: Exclude<Conclusion, 'skipped'>;
   fingerprints: Map<AnchoredFinding, string>;
-  /** Bodies of Bulwark's reviews already on the PR (read at the start of this attempt). */
+  /** Bodies of Bulwark's reviews already on the PR (read at the start of this attempt; listed again before posting). */
   earlierReviews: string[];
   requestChanges: boolean;
   partial: boolean;
@@ -32,7 +32,11 @@ export interface PublishInput {
 export async function publishReview(input: PublishInput): Promise<void> {
   const { result } = input;
   const hasFindings = result.inline.length + result.overflow.length + result.unanchored.length > 0;
-  if (hasFindings && !alreadyPublished(input)) await postReview(input);
+  // Listed again right before posting: a worker whose lock lapsed runs on while another runs the same job (BullMQ
+  // delivers at least once), and the reviews listed at the start of this attempt miss what that one posted since.
+  if (hasFindings && !alreadyPublished(input, input.earlierReviews) && !alreadyPublished(input, await input.host.listOwnReviews(input.ref))) {
+    await postReview(input);
+  }
   await publishCheck(input.host, input.ref, input.checkRunId, input.conclusion, input.output);
 }
 
@@ -40,8 +44,8 @@ export async function publishReview(input: PublishInput): Promise<void> {
  * Exactly once: a job run again after a crash or a redelivery finds the review an earlier attempt of the same
  * run posted (its marker names the head sha and the run) and does not post it twice.
  */
-function alreadyPublished({ earlierReviews, job, log }: PublishInput): boolean {
-  const found = earlierReviews.some((body) =>
+function alreadyPublished({ job, log }: PublishInput, reviews: string[]): boolean {
+  const found = reviews.some((body) =>
     parseMarkers(body).some((marker) => marker.kind === 'review' && marker.data.head === job.headSha && marker.data.run === job.run),
   );
   if (found) log.info({ head: job.headSha, run: job.run }, 'review of this run already posted; not posting again');
