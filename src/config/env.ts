@@ -50,6 +50,8 @@ const envSchema = z.object({
     .default('bulwark'),
   BULWARK_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
   BULWARK_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  // Unset or empty: /metrics is open to anyone who can reach the port. Long enough not to be guessed.
+  BULWARK_METRICS_TOKEN: z.union([z.literal(''), z.string().min(16, 'at least 16 characters, so it cannot be guessed')]).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -79,6 +81,8 @@ export interface Settings {
    * whose worker died runs again after it); `stalledIntervalMs`: how often workers look for such jobs.
    */
   redis: { prefix: string; lockDurationMs: number; stalledIntervalMs: number };
+  /** When set, `GET /metrics` answers only requests carrying `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 export class SettingsError extends Error {
@@ -99,9 +103,8 @@ function readPrices(json: string | undefined): PriceTable {
 
 export function readSettings(env: Record<string, string | undefined>): Settings {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new SettingsError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)), ...webhookSecretProblems(env)];
+  if (!parsed.success || problems.length > 0) throw new SettingsError(problems);
   const e = parsed.data;
   return {
     anthropic: {
@@ -126,5 +129,21 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     jobs: { attempts: e.BULWARK_JOB_ATTEMPTS, backoffMs: e.BULWARK_RETRY_BACKOFF_MS },
     redisUrl: e.REDIS_URL || undefined,
     redis: { prefix: e.BULWARK_REDIS_PREFIX, lockDurationMs: e.BULWARK_LOCK_DURATION_MS, stalledIntervalMs: e.BULWARK_STALLED_INTERVAL_MS },
+    metricsToken: e.BULWARK_METRICS_TOKEN || undefined,
   };
+}
+
+/**
+ * Probot checks webhook signatures with WEBHOOK_SECRET and, when it is unset, with "development"
+ * (probot/lib/server/server.js, `defaultWebhookSecret`): anyone could then sign a forged event. Without APP_ID
+ * Probot serves its setup flow, which writes a secret to .env, so nothing is asked of it yet.
+ */
+function webhookSecretProblems(env: Record<string, string | undefined>): string[] {
+  if (!env.APP_ID?.trim()) return [];
+  const secret = env.WEBHOOK_SECRET?.trim();
+  if (secret && secret !== 'development') return [];
+  return [
+    `WEBHOOK_SECRET: ${secret ? 'is "development", Probot\'s public default' : 'is missing'}; anyone could forge webhooks signed with it. ` +
+      'Set it to the webhook secret of the GitHub App (a long random string).',
+  ];
 }
