@@ -29,6 +29,7 @@ import { applyThreshold, capComments, dedupeFindings, rankFindings } from '../re
 import { selectFilesInSlices } from '../review/select-files.js';
 import type { SelectedFiles } from '../review/select-files.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
+import { maskModelText } from '../secrets/mask-model-text.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
 import type { AgentChoice, AgentProvider } from './agent-provider.js';
 import { failedChunks, planKey, readCheckpoint, retryableChunks, toCheckpoint } from './chunk-checkpoint.js';
@@ -130,14 +131,16 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   const reviewedSet = new Set(reviewedPaths);
   const reviewedFiles = selection.files.filter((file) => reviewedSet.has(file.path));
   const { findings: modelFindings, invalid } = validateFindings(merged.findings);
-  const found = [...redacted.findings, ...modelFindings];
+  // Defence in depth (SECURITY.md): what the model wrote is masked again before anything is rendered or posted.
+  const written = await maskModelText({ summary: merged.summary, checklist: merged.checklist, findings: modelFindings });
+  const found = [...redacted.findings, ...written.findings];
   const threads = await threadsLoading;
   const decided = decide(found, reviewedFiles, config, threads);
 
   const result: ReviewResult = {
     headSha: job.headSha,
-    summary: merged.summary,
-    checklist: alignChecklist(agent.agent.checklist, merged.checklist),
+    summary: written.summary,
+    checklist: alignChecklist(agent.agent.checklist, written.checklist),
     inline: decided.inline,
     overflow: decided.overflow,
     unanchored: decided.unanchored,

@@ -9,6 +9,8 @@ export interface Ledger {
   chunks: number;
   /** Estimated from the price table; undefined when the model has no price. */
   usd: number | undefined;
+  /** Secrets masked in what Read, Grep and Glob returned to the model (SECURITY.md); absent or 0: no row. */
+  toolSecretsMasked?: number | undefined;
 }
 
 /** The end of the check summary: what this review consumed. */
@@ -23,6 +25,7 @@ export function renderLedger(ledger: Ledger): string {
     ['Files reviewed / skipped', `${ledger.filesReviewed} / ${ledger.filesSkipped}`],
     ['Model calls (chunks)', String(ledger.chunks)],
     ['Duration', `${(ledger.durationMs / 1000).toFixed(1)} s`],
+    ...(ledger.toolSecretsMasked ? [['Secrets masked in repository tool results', format(ledger.toolSecretsMasked)]] : []),
   ];
   return ['| Ledger | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${value} |`)].join('\n');
 }
