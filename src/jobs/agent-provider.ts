@@ -5,7 +5,7 @@ import type { PromptAgent } from '../review/build-prompt.js';
 /** The agent chosen for one review, ready for the prompt. */
 export interface AgentChoice {
   agent: PromptAgent;
-  /** Where it came from: a repo path on the base branch, or `bundled:agents/backend-specialist.md`. */
+  /** Where it came from: a repo path on the default branch, or `bundled:agents/backend-specialist.md`. */
   source: string;
   model: string;
   /** Read-only tools the agent lists (Read, Grep, Glob) that Bulwark serves from the head snapshot. */

@@ -12,15 +12,16 @@ export interface AgentProviderOptions {
 }
 
 /**
- * Finds the agent for a review in the repo at the PR's **base** sha (a PR never picks its own reviewer), else the
- * bundled one. A repo agent that fails to load stops the review with its file and line: the team chose it, so
+ * Finds the agent for a review in the repo on its **default branch**, like the repo config, else the bundled one. Not
+ * at the PR's head, and not at its base either: the author chooses the base branch, and a branch with a lax agent
+ * would pick the reviewer (the issue's item 6). A repo agent that fails to load stops the review with its file and line: the team chose it, so
  * swapping in another reviewer silently would be wrong.
  */
 export function createAgentProvider(options: AgentProviderOptions): AgentProvider {
   const bundled = createFsReader(bundledDir());
   return async ({ host, ref, pr, config }) => {
     const found = await discoverAgent({
-      repo: createRepoFileReader(host, ref, pr.baseSha),
+      repo: createRepoFileReader(host, ref, pr.defaultBranch),
       bundled,
       operatorDefaultModel: options.defaultModel,
       ...(config.agent ? { name: config.agent } : {}),

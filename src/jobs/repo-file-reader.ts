@@ -2,8 +2,8 @@ import type { AgentFileReader } from '../agents/agent-file-reader.js';
 import type { DirectoryEntry, PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
 
 /**
- * Reads agent and skill files of the reviewed repo at one commit — the PR's base, never its head, so a PR cannot
- * rewrite its own reviewer. Folder listings are memoised and every read first checks that each parent folder
+ * Reads agent and skill files of the reviewed repo at one ref — its default branch, never the PR's head or base
+ * (both chosen by the author), so a PR cannot choose its own reviewer. Folder listings are memoised and every read first checks that each parent folder
  * exists, so a repo without agent files costs a couple of listings, not a request per possible path.
  */
 export function createRepoFileReader(host: PullRequestHost, ref: PullRequestRef, at: string): AgentFileReader {

@@ -19,6 +19,11 @@ export interface PullRequestInfo {
   headSha: string;
   baseSha: string;
   baseRef: string;
+  /**
+   * The repository's default branch. The author picks the base branch, so what decides how the pull request is
+   * reviewed (config, agent, skills) is read from this one.
+   */
+  defaultBranch: string;
   /** Changed files GitHub counts; the files API lists at most 3,000 of them. */
   changedFiles: number;
 }

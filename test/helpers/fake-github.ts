@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { BASE, HEAD, OWNER, PR, pullRequestData, REPO, REPO_PATH } from './github-stand-in.js';
+import { DEFAULT_BRANCH, HEAD, OWNER, PR, pullRequestData, REPO, REPO_PATH } from './github-stand-in.js';
 import { GITHUB } from './test-app.js';
 
 type Body = Record<string, unknown>;
@@ -183,7 +183,7 @@ export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
   const contents = (path: string, ref: string): [number, unknown, Record<string, string>?] => {
     const repoFiles = options.repoFiles ?? {};
     const wanted = path.slice(`${REPO_PATH}/contents`.length).replace(/^\/|\/$/g, '');
-    if (ref !== BASE) return [404, { message: 'Not Found' }];
+    if (ref !== DEFAULT_BRANCH) return [404, { message: 'Not Found' }];
     if (wanted in repoFiles) return [200, repoFiles[wanted], { 'content-type': 'text/plain; charset=utf-8' }];
     const entries = new Map<string, 'file' | 'dir'>();
     for (const name of Object.keys(repoFiles)) {

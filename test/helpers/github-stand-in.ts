@@ -94,11 +94,19 @@ export function mockEarlierReviews(reviews: { body: string; user?: { login: stri
 
 export const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 
+/** The fixture repository's default branch (`repository.default_branch`, also `pull_request.base.repo.default_branch`). */
+export const DEFAULT_BRANCH = 'master';
+
 /**
- * Serves the repo's files at the base sha through the contents API (folder listings and raw reads), and
- * records every ref asked for, so a test can prove the head was never read.
+ * Serves the repo's files at the default branch through the contents API (folder listings and raw reads), and
+ * records every ref asked for, so a test can prove the head (or a base the author chose) was never read.
  */
-export function mockRepoFiles(files: Record<string, string> = {}, at = BASE): { refs: string[]; paths: string[] } {
+export function mockRepoFiles(files: Record<string, string> = {}, at = DEFAULT_BRANCH): { refs: string[]; paths: string[] } {
+  return mockRepoFilesAt({ [at]: files });
+}
+
+/** Like mockRepoFiles, with different files at each ref; any other ref has none. */
+export function mockRepoFilesAt(filesByRef: Record<string, Record<string, string>>): { refs: string[]; paths: string[] } {
   const seen = { refs: [] as string[], paths: [] as string[] };
   const prefix = `${REPO_PATH}/contents`;
   nock(GITHUB)
@@ -111,7 +119,8 @@ export function mockRepoFiles(files: Record<string, string> = {}, at = BASE): { 
       const ref = url.searchParams.get('ref') ?? '';
       seen.refs.push(ref);
       seen.paths.push(path);
-      if (ref !== at) return [404, { message: 'Not Found' }];
+      const files = Object.hasOwn(filesByRef, ref) ? filesByRef[ref]! : undefined;
+      if (!files) return [404, { message: 'Not Found' }];
       if (path in files) return [200, files[path], { 'content-type': 'text/plain; charset=utf-8' }];
       const entries = new Map<string, 'file' | 'dir'>();
       for (const name of Object.keys(files)) {

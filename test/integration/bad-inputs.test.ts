@@ -10,7 +10,7 @@ import { fakeGitHub } from '../helpers/fake-github.js';
 import type { FakeGitHub, FakeGitHubOptions } from '../helpers/fake-github.js';
 import { modelAlways, modelReplies, userTurn } from '../helpers/fake-model.js';
 import type { ModelReply } from '../helpers/fake-model.js';
-import { BASE, file, HEAD, openedPayload, OWNER, PR, REPO, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { BASE, DEFAULT_BRANCH, file, HEAD, openedPayload, OWNER, PR, REPO, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
@@ -275,9 +275,9 @@ describe('pull requests with unusual content', () => {
     expect(github.requests).toEqual([]);
   });
 
-  it('a PR from a fork: reviewed in the base repository, with the agent from the base branch', async () => {
+  it('a PR from a fork: reviewed in the base repository, with the agent from the default branch', async () => {
     const fork = { ...(openedPayload().pull_request.head as Body), repo: { id: 999, name: REPO, full_name: `mallory/${REPO}`, owner: { login: 'mallory', type: 'User' }, fork: true } };
-    const agent = ['---', 'name: backend-specialist', 'description: Base-branch reviewer.', '---', 'BASE-AGENT-INSTRUCTIONS.'].join('\n');
+    const agent = ['---', 'name: backend-specialist', 'description: Default-branch reviewer.', '---', 'BASE-AGENT-INSTRUCTIONS.'].join('\n');
     const model = modelReplies(answer([finding()]));
 
     await review(
@@ -289,7 +289,7 @@ describe('pull requests with unusual content', () => {
     const outside = github.requests.filter((request) => !request.path.startsWith(`/repos/${OWNER}/`) && !request.path.startsWith('/app/') && request.path !== '/graphql');
     expect(outside).toEqual([]);
     expect(github.requests.some((request) => request.path.includes('mallory'))).toBe(false);
-    expect(github.requests.filter((request) => request.query.has('ref')).every((request) => request.query.get('ref') === BASE)).toBe(true);
+    expect(github.requests.filter((request) => request.query.has('ref')).every((request) => request.query.get('ref') === DEFAULT_BRANCH)).toBe(true);
     expect(github.reviews).toHaveLength(1);
     expect(github.reviews[0]).toMatchObject({ commit_id: HEAD, event: 'COMMENT' });
   });

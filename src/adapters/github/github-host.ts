@@ -66,6 +66,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           headSha: data.head.sha,
           baseSha: data.base.sha,
           baseRef: data.base.ref,
+          defaultBranch: data.base.repo.default_branch,
           changedFiles: data.changed_files,
         } satisfies PullRequestInfo;
       }),

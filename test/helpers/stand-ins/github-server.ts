@@ -282,7 +282,7 @@ function pullRequest(options: GitHubStandInOptions) {
     body: 'Adds GET /users/:id.',
     user: { login: 'octocat', type: 'User' },
     head: { sha: options.headSha, ref: 'feature' },
-    base: { sha: options.baseSha, ref: 'main' },
+    base: { sha: options.baseSha, ref: 'main', repo: { default_branch: 'main' } },
     changed_files: options.files.length,
   };
 }
