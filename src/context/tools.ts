@@ -48,6 +48,8 @@ export interface ToolOptions {
   now?: () => number;
   /** The repository's `paths.exclude` globs: files matching one are not readable through the tools. */
   exclude?: string[];
+  /** Characters of matched files one Grep call masks (TOOL_LIMITS.grepMaxMaskedChars). */
+  grepMaxMaskedChars?: number;
 }
 
 export const TOOL_LIMITS = {
@@ -66,6 +68,11 @@ export const TOOL_LIMITS = {
   /** Characters scanned by one Grep call, all files together. */
   grepMaxScannedChars: 20_000_000,
   globMaxResults: 500,
+  /**
+   * Characters of matched files one Grep call masks (whole files, ~3 MB/s with secretlint): files past it are not
+   * shown, so a call stays well inside the tool deadline (BULWARK_TOOL_TIMEOUT_MS).
+   */
+  grepMaxMaskedChars: 2_000_000,
 } as const;
 
 const pathField = z.string().min(1).max(1_000);
@@ -334,12 +341,11 @@ async function grep(snapshot: Snapshot, input: z.infer<typeof grepInput>, option
     const reason = checked.ok && snapshot.files.has(checked.path) ? reasonOf(checked.path) : undefined;
     if (checked.ok && reason) return error(unreadableMessage(checked.path, reason));
   }
-  const first = search(snapshot, input, options, reasonOf);
-  if (!('matches' in first)) return first;
-  const files = await masked(
-    snapshot,
-    first.matches.map((hit) => hit.path),
-  );
+  const searched = search(snapshot, input, options, reasonOf);
+  if (!('matches' in searched)) return searched;
+  const { shown, unshown } = withinMaskBudget(snapshot, searched.matches, options.grepMaxMaskedChars ?? TOOL_LIMITS.grepMaxMaskedChars);
+  const first = { ...searched, matches: searched.matches.filter((hit) => shown.has(hit.path)) };
+  const files = await masked(snapshot, [...shown]);
   let found = first;
   if ([...files.values()].some((file) => file.lines !== file.raw)) {
     const view: Snapshot = {
@@ -354,14 +360,29 @@ async function grep(snapshot: Snapshot, input: z.infer<typeof grepInput>, option
   const notes: string[] = [];
   if (found.stop) notes.push(`[search stopped early (${found.stop}); narrow it with path or glob for complete results]`);
   if (found.skippedUnreadable > 0) notes.push(`[${found.skippedUnreadable} binary or oversized file(s) not searched]`);
+  if (unshown > 0) notes.push(`[matches in ${unshown} more file(s) not shown (too much to check for secrets in one call); narrow the search with path or glob]`);
   if (found.hidden > 0) notes.push(`[${found.hidden} file(s) not searched: they hold secrets by nature or paths.exclude excludes them]`);
   if (snapshot.truncated) notes.push('[the snapshot is incomplete: the repository exceeded the size caps, so some files are missing]');
   const body =
     found.matches.length > 0
       ? found.matches.map((hit) => `${hit.path}:${hit.line}: ${cutLine(hit.text.trimEnd(), TOOL_LIMITS.grepShownLineChars)}`).join('\n')
       : `No matches in ${found.searched} file(s)${found.scopeLabel}.`;
-  const shown = found.matches.map((hit) => ({ masked: hit.text, raw: files.get(hit.path)?.raw[hit.line - 1] }));
-  return { ...ok([body, ...notes].join('\n')), masked: maskedIn(shown) };
+  const lines = found.matches.map((hit) => ({ masked: hit.text, raw: files.get(hit.path)?.raw[hit.line - 1] }));
+  return { ...ok([body, ...notes].join('\n')), masked: maskedIn(lines) };
+}
+
+/** The matched files masked in one call, in match order, up to grepMaxMaskedChars (the first always); how many are left. */
+function withinMaskBudget(snapshot: Snapshot, matches: readonly Hit[], budget: number): { shown: Set<string>; unshown: number } {
+  const paths = [...new Set(matches.map((hit) => hit.path))];
+  const shown = new Set<string>();
+  let left = budget;
+  for (const path of paths) {
+    const size = snapshot.files.get(path)?.text?.length ?? 0;
+    if (shown.size > 0 && size > left) break;
+    shown.add(path);
+    left -= size;
+  }
+  return { shown, unshown: paths.length - shown.size };
 }
 
 function search(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: ToolOptions, reasonOf: ReasonOf): ToolResult | Search {

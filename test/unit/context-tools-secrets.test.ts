@@ -159,3 +159,17 @@ describe('Grep masks secrets', () => {
     expect(leakedPieces(result, all)).toEqual([]);
   });
 });
+
+describe('Grep bounds the masking work of one call', () => {
+  it('shows matches from the files that fit the masking budget, in order, and says how many more matched', async () => {
+    const files = new Map(['a.ts', 'b.ts', 'c.ts'].map((path) => [path, text(`const hit = 1;\n${'x'.repeat(80)}\n`)] as const));
+    const small: Snapshot = { files, truncated: false, refused: [] };
+
+    const result = await executeTool(small, 'Grep', { pattern: 'hit' }, { grepMaxMaskedChars: 200 });
+
+    expect(result.content).toBe(
+      'a.ts:1: const hit = 1;\nb.ts:1: const hit = 1;\n[matches in 1 more file(s) not shown (too much to check for secrets in one call); narrow the search with path or glob]',
+    );
+    expect((await executeTool(small, 'Grep', { pattern: 'hit' }, { grepMaxMaskedChars: 1 })).content).toContain('a.ts:1: const hit = 1;\n[matches in 2 more file(s)');
+  });
+});
