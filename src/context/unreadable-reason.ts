@@ -17,7 +17,7 @@ export type UnreadableReason = 'secret-file' | 'excluded';
  */
 const SECRET_FILE_NAME = new RegExp(
   [
-    '^\\.env(\\..*)?$',
+    '^\\.env',
     '\\.env$',
     '\\.(pem|key|p12|pfx|p8|jks|keystore|ppk|kdbx)$',
     '^id_(rsa|dsa|ecdsa|ed25519)(\\..*)?$',
