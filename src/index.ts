@@ -6,6 +6,7 @@ import { metricsHandler } from './handlers/metrics.js';
 import { onCheckRun } from './handlers/on-check-run.js';
 import { onIssueComment } from './handlers/on-issue-comment.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/on-pull-request.js';
+import { onPullRequestEdited } from './handlers/on-pull-request-edited.js';
 import { createReviewRunner } from './jobs/run-review.js';
 
 export interface BulwarkOptions extends RuntimeOverrides {
@@ -21,6 +22,7 @@ export function bulwark(options: BulwarkOptions = {}): ApplicationFunction {
       runtime.metrics.webhooks.inc({ event: context.name });
     });
     app.on(PULL_REQUEST_EVENTS, onPullRequest(runtime.queue));
+    app.on('pull_request.edited', onPullRequestEdited(runtime.queue));
     app.on('issue_comment.created', onIssueComment(runtime.queue));
     app.on(['check_run.rerequested', 'check_run.requested_action'], onCheckRun(runtime.queue, () => runtime.settings.checkName));
     addHandler(healthHandler(runtime.queue));

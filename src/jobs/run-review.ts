@@ -203,6 +203,8 @@ function configProblemOutput(problems: string[]): CheckOutput {
 
 function triggerEnabled(job: ReviewJob, config: RepoConfig): boolean {
   if (job.trigger === 'command' || job.trigger === 'rerequested') return true;
+  // A retargeted pull request is reviewed again wherever pull requests are reviewed on their own at all.
+  if (job.trigger === 'base_changed') return config.review.on.length > 0;
   return config.review.on.includes(job.trigger);
 }
 

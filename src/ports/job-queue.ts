@@ -1,4 +1,4 @@
-export type ReviewTrigger = 'opened' | 'reopened' | 'ready_for_review' | 'synchronize' | 'command' | 'rerequested';
+export type ReviewTrigger = 'opened' | 'reopened' | 'ready_for_review' | 'synchronize' | 'command' | 'rerequested' | 'base_changed';
 
 export type CommandKind = 'review' | 'full' | 'help';
 
@@ -19,8 +19,9 @@ export interface ReviewJob {
   deliveryId: string;
   /**
    * Which run of this head the job is: `auto` for PR events (opened, ready_for_review… of one head are one
-   * run), `comment-<id>` for a `/review` command, `rerun-<delivery>` for Re-run. Redeliveries keep it; it is
-   * part of the job id and of the review's marker, so a run publishes at most once.
+   * run), `comment-<id>` for a `/review` command, `rerun-<delivery>` for Re-run, `base-<delivery>` for a base
+   * change. Redeliveries keep it; it is part of the job id and of the review's marker, so a run publishes at most
+   * once.
    */
   run: string;
   requestedBy?: string;
