@@ -1,6 +1,7 @@
 import { splitCodeSpans, splitFences } from './markdown-segments.js';
 import type { BlockSegment } from './markdown-segments.js';
 import { stripMarkers } from './markers.js';
+import { splitAddresses } from './split-addresses.js';
 import { cutMarkdown, safeSlice, truncateMarkdown } from './truncate-markdown.js';
 
 /**
@@ -102,15 +103,38 @@ function sanitizeProse(prose: string): string {
     .join('');
 }
 
+/**
+ * Text outside code. Addresses (links, URLs, e-mail) are shown as code spans: readable and copyable, but no
+ * model-written text becomes a clickable link. The rest is escaped so that it renders as the characters it is.
+ */
 function sanitizeText(text: string): string {
+  const segments = splitAddresses(text);
+  return segments
+    .map((segment, index) => {
+      if (segment.kind === 'address') return codeSpan(segment.text);
+      const escaped = escapeText(segment.text);
+      // A backslash left odd before a code span would escape its opening backtick and expose the address.
+      return segments[index + 1]?.kind === 'address' && /(?<!\\)(?:\\\\)*\\$/.test(escaped) ? `${escaped}\\` : escaped;
+    })
+    .join('');
+}
+
+function escapeText(text: string): string {
   return (
     text
+      // An entity GitHub would decode could spell a mention, a tag or a URL: shown literally instead.
+      .replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '&amp;')
       .replaceAll('<', '&lt;')
       .replaceAll('>', '&gt;')
-      // `@user` and `@org/team` notify when not preceded by a word character (so `a@b.com` is left alone).
-      // A zero-width joiner after the `@` keeps the text readable but no longer a mention.
-      .replace(/(?<![\p{L}\p{N}_])@(?=[A-Za-z0-9])/gu, `@${ZERO_WIDTH_JOINER}`)
+      // `@user`, `@org/team` and `owner@sha` / `owner/repo@sha` (https://docs.github.com/en/get-started/writing-on-github/working-with-advanced-formatting/autolinked-references-and-urls).
+      // A zero-width joiner after the `@` keeps the text readable but no longer a mention or a reference;
+      // e-mail addresses never get here (they are addresses, shown as code spans).
+      .replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_JOINER}`)
+      // `owner/repo#123` references (and notifies) another repository; `#123` and `GH-123` stay: they only point
+      // inside the repository the reader is already in.
+      .replace(/(?<=[\p{L}\p{N}_.-])#(?=\d)/gu, `#${ZERO_WIDTH_JOINER}`)
+      // Brackets that open no link: escaped so no link, image or reference definition can form from them.
       // A backtick that opens no code span here is literal; escaping it keeps it literal next to other text.
-      .replace(/(?<!\\)((?:\\\\)*)`/g, '$1\\`')
+      .replace(/(?<!\\)((?:\\\\)*)([`[\]])/g, '$1\\$2')
   );
 }
