@@ -35,8 +35,11 @@ const envSchema = z.object({
   BULWARK_MODEL_CONCURRENCY: int(4),
   BULWARK_MAX_INPUT_TOKENS: int(400_000),
   BULWARK_PRICES: z.string().optional(),
-  BULWARK_DAILY_TOKEN_BUDGET: z.coerce.number().int().positive().optional(),
+  // On by default (the trust-boundary issue: an outside contributor must not be able to drive unlimited spend);
+  // 0 turns a limit off. Generous: 20 million tokens is about fifty reviews at the 400,000-token ceiling.
+  BULWARK_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(20_000_000),
   BULWARK_DAILY_USD_BUDGET: z.coerce.number().positive().optional(),
+  BULWARK_PR_DAILY_AUTO_REVIEWS: z.coerce.number().int().min(0).default(3),
   BULWARK_TOOL_MAX_TURNS: z.coerce.number().int().min(2).max(50).default(8),
   BULWARK_TOOL_MAX_INPUT_TOKENS: int(400_000),
   BULWARK_SNAPSHOT_MAX_BYTES: int(50 * 1024 * 1024),
@@ -71,7 +74,11 @@ export interface Settings {
   /** The operator's ceiling on a review's input tokens; a repo's `budget.max_input_tokens` can only lower it. */
   maxInputTokens: number;
   prices: PriceTable;
-  dailyBudget: { tokens: number | undefined; usd: number | undefined };
+  /**
+   * Per installation and UTC day: tokens (input of every kind plus output) and dollars; per pull request and UTC
+   * day: automatic full reviews (commands and Re-run are not counted). Undefined: no limit.
+   */
+  dailyBudget: { tokens: number | undefined; usd: number | undefined; autoReviewsPerPullRequest: number | undefined };
   tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number };
   jobs: { attempts: number; backoffMs: number };
   redisUrl: string | undefined;
@@ -124,7 +131,11 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     modelConcurrency: e.BULWARK_MODEL_CONCURRENCY,
     maxInputTokens: e.BULWARK_MAX_INPUT_TOKENS,
     prices: readPrices(e.BULWARK_PRICES),
-    dailyBudget: { tokens: e.BULWARK_DAILY_TOKEN_BUDGET, usd: e.BULWARK_DAILY_USD_BUDGET },
+    dailyBudget: {
+      tokens: e.BULWARK_DAILY_TOKEN_BUDGET || undefined,
+      usd: e.BULWARK_DAILY_USD_BUDGET,
+      autoReviewsPerPullRequest: e.BULWARK_PR_DAILY_AUTO_REVIEWS || undefined,
+    },
     tools: { maxTurns: e.BULWARK_TOOL_MAX_TURNS, maxInputTokens: e.BULWARK_TOOL_MAX_INPUT_TOKENS, snapshotMaxBytes: e.BULWARK_SNAPSHOT_MAX_BYTES },
     jobs: { attempts: e.BULWARK_JOB_ATTEMPTS, backoffMs: e.BULWARK_RETRY_BACKOFF_MS },
     redisUrl: e.REDIS_URL || undefined,

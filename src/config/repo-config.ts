@@ -6,6 +6,13 @@ export const REPO_CONFIG_FILE = 'bulwark.yml';
 const TRIGGERS = ['opened', 'reopened', 'ready_for_review', 'synchronize'] as const;
 export type ConfigTrigger = (typeof TRIGGERS)[number];
 
+/**
+ * GitHub's `author_association` values (https://docs.github.com/en/graphql/reference/enums#commentauthorassociation),
+ * as the pulls API gives them for the pull request's author.
+ */
+export const AUTHOR_ASSOCIATIONS = ['OWNER', 'MEMBER', 'COLLABORATOR', 'CONTRIBUTOR', 'FIRST_TIME_CONTRIBUTOR', 'FIRST_TIMER', 'MANNEQUIN', 'NONE'] as const;
+export type AuthorAssociation = (typeof AUTHOR_ASSOCIATIONS)[number];
+
 /** `.github/bulwark.yml`, as documented in the README's configuration reference. */
 export const repoConfigSchema = z
   .object({
@@ -28,6 +35,8 @@ export const repoConfigSchema = z
         bots: z.boolean().default(false),
         max_comments: z.number().int().min(0).max(100).default(30),
         min_severity: z.enum(SEVERITIES).default('low'),
+        // Whose pull requests are reviewed automatically; a command or Re-run by someone with write access reviews any.
+        authors: z.union([z.literal('all'), z.array(z.enum(AUTHOR_ASSOCIATIONS)).min(1)]).default('all'),
       })
       .prefault({}),
     check: z

@@ -34,7 +34,7 @@ import { scanSecrets } from '../secrets/scan-secrets.js';
 import type { AgentChoice, AgentProvider } from './agent-provider.js';
 import { failedChunks, planKey, readCheckpoint, retryableChunks, toCheckpoint } from './chunk-checkpoint.js';
 import type { ChunkOutcome } from './chunk-checkpoint.js';
-import { completeOverBudget, overDailyBudget } from './daily-budget.js';
+import { completeOverBudget, recordSpend, spendLimitReached, spentOf } from './daily-budget.js';
 import { publishReview } from './publish.js';
 import { findReviewScope } from './review-scope.js';
 import type { ReviewScope } from './review-scope.js';
@@ -47,7 +47,7 @@ export interface PipelineSettings {
   modelConcurrency: number;
   maxInputTokens: number;
   prices: PriceTable;
-  dailyBudget: { tokens: number | undefined; usd: number | undefined };
+  dailyBudget: { tokens: number | undefined; usd: number | undefined; autoReviewsPerPullRequest?: number | undefined };
   tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number };
   /** The queue's backoff before the first retry (doubling after), to say when a retry will run. */
   retryBackoffMs?: number;
@@ -96,8 +96,9 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     return;
   }
 
-  if (await overDailyBudget(deps, job.installationId)) {
-    await completeOverBudget(input);
+  const limit = await spendLimitReached(deps, job, scope);
+  if (limit) {
+    await completeOverBudget(input, limit);
     return;
   }
 
@@ -113,14 +114,17 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   const redacted = await scanSecrets({ files: selection.files, title: pr.title, body: pr.body });
   const agent = await agentLoading;
   const counter = deps.model.countTokens?.bind(deps.model);
+  const budgetTokens = Math.min(config.budget.max_input_tokens, deps.settings.maxInputTokens);
   const { plan, note: countNote } = await planWithCounting(
     redacted.files,
-    { budgetTokens: Math.min(config.budget.max_input_tokens, deps.settings.maxInputTokens), chunkTokens: deps.settings.chunkTokens },
+    { budgetTokens, chunkTokens: deps.settings.chunkTokens },
     counter && ((text) => counter({ model: agent.model, text })),
     (error) => log.warn({ err: error }, 'could not count tokens exactly; the plan stays as estimated'),
   );
 
-  const answered = await answerChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body });
+  // Tool turns spend the review's budget too (budget.max_input_tokens): what the planned diff leaves, shared by the chunks.
+  const turnTokens = Math.floor(Math.max(0, budgetTokens - plan.estimatedTokens) / Math.max(1, plan.chunks.length));
+  const answered = await answerChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body }, turnTokens);
   const merged = mergeChunkReviews(answered.answers);
   const failedFiles: SkippedFile[] = answered.failed.flatMap((index) => (plan.chunks[index] ?? []).map((file) => ({ path: file.path, reason: 'review-failed' as const })));
   const usd = estimateTotalCost(answered.answers.map((answer) => answer.usage), merged.model || agent.model, deps.settings.prices).usd;
@@ -262,12 +266,12 @@ interface Answered {
  * when no chunk answered, and when some failed for a passing reason while attempts remain (the job is retried
  * rather than posted partial).
  */
-async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }): Promise<Answered> {
+async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }, turnTokens: number): Promise<Answered> {
   const { deps, job, control, log } = input;
   const key = planKey(chunks);
   const saved = readCheckpoint(await control.loadCheckpoint(), job.headSha, key, chunks.length);
   const pending = saved ? retryableChunks(saved) : chunks.map((_, index) => index);
-  const calls = await reviewChunks(input, agent, pending.map((index) => chunks[index] ?? []), pr);
+  const calls = await reviewChunks(input, agent, pending.map((index) => chunks[index] ?? []), pr, turnTokens);
   const outcome: ChunkOutcome = saved
     ? { answers: [...saved.answers], final: [...saved.final], errors: [...saved.errors] }
     : { answers: [], final: [], errors: [] };
@@ -291,7 +295,7 @@ async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
     const model = merged.model || agent.model;
     const usd = estimateTotalCost(spent.map((answer) => answer.usage), model, deps.settings.prices).usd;
     deps.onUsage?.({ model, ...merged.usage, usd });
-    await deps.budget?.add(job.installationId, { tokens: merged.usage.inputTokens + merged.usage.outputTokens, usd: usd ?? 0 }, deps.clock.now());
+    await recordSpend(input, spentOf(merged.usage, usd));
   }
 
   const passing = failures.find(isRetryable);
@@ -317,11 +321,14 @@ interface ChunkResult {
   failure: { reason: unknown; message: string } | undefined;
 }
 
-/** Chunks run in parallel under a bound. Nothing is thrown: per chunk, its answer or why its call failed. */
-async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }): Promise<ChunkResult[]> {
+/**
+ * Chunks run in parallel under a bound. Nothing is thrown: per chunk, its answer or why its call failed.
+ * `turnTokens`: each chunk's share of the review's budget for tool turns; with none left, no tools.
+ */
+async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }, turnTokens: number): Promise<ChunkResult[]> {
   const { deps, host, ref, job, config } = input;
   const limit = pLimit(deps.settings.modelConcurrency);
-  const tools = modelTools(agent, () => host.downloadTarball(ref, job.headSha), deps.settings.tools);
+  const tools = turnTokens > 0 ? modelTools(agent, () => host.downloadTarball(ref, job.headSha), deps.settings.tools) : undefined;
   const instructions = pathInstructions(config);
   // buildPrompt's two halves: the system prompt is the same for every chunk, so it is built once; each chunk's
   // user turn (~200 KB on a big PR) only when its call starts, and let go when it returns.
@@ -329,7 +336,7 @@ async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
   const settled = await Promise.allSettled(
     chunks.map((chunk) =>
       limit(() =>
-        deps.model.review({ model: agent.model, system, user: buildUser(pr, chunk, instructions), maxOutputTokens: deps.settings.maxOutputTokens, ...(tools ? { tools } : {}) }),
+        deps.model.review({ model: agent.model, system, user: buildUser(pr, chunk, instructions), maxOutputTokens: deps.settings.maxOutputTokens, ...(tools ? { tools: { ...tools, maxTurnInputTokens: turnTokens } } : {}) }),
       ),
     ),
   );

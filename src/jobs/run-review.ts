@@ -6,6 +6,7 @@ import type { Logger } from '../ports/logger.js';
 import type { CheckOutput, PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
 import { isRetryable, ServiceError } from '../ports/service-error.js';
 import { renderFailureOutput, renderSkippedOutput } from '../render/render-check.js';
+import { authorSkipped } from '../render/render-limit.js';
 import { handleCommand } from './handle-command.js';
 import { RE_REVIEW } from './publish.js';
 import { reviewPullRequest } from './review-pull-request.js';
@@ -220,5 +221,7 @@ function gate(job: ReviewJob, pr: PullRequestInfo, config: RepoConfig): { reason
   if (pr.author.isBot && !config.review.bots && !explicit) {
     return { reason: 'Opened by a bot', detail: `Pull requests by bots (${pr.author.login}) are skipped unless \`review.bots: true\` is set.` };
   }
+  const { authors } = config.review;
+  if (authors !== 'all' && !explicit && !authors.some((association) => association === pr.author.association)) return authorSkipped(pr.author.association, authors);
   return undefined;
 }

@@ -4,6 +4,20 @@ export interface BudgetUsage {
   usd: number;
 }
 
+/** The pull request an automatic review is counted against. */
+export interface ReviewedPullRequest {
+  installationId: number;
+  owner: string;
+  repo: string;
+  pullNumber: number;
+}
+
+/** Whether a review may run, and how many reviews of the pull request are counted that UTC day (this one included when allowed). */
+export interface ReviewClaim {
+  allowed: boolean;
+  count: number;
+}
+
 /**
  * Spend per installation and UTC day, shared by every replica when it lives in Redis. Dollars are kept as whole
  * micro-dollars, so totals do not drift with floating-point sums (a sub-micro-dollar amount rounds to the
@@ -14,6 +28,12 @@ export interface BudgetStore {
   add(installationId: number, usage: BudgetUsage, now: number): Promise<BudgetUsage>;
   /** The installation's total for the UTC day of `now`; zero when nothing was spent. */
   spent(installationId: number, now: number): Promise<BudgetUsage>;
+  /**
+   * Counts review `reviewId` against the pull request for the UTC day of `now`, unless `limit` other reviews are
+   * counted already (then it is refused and not counted). A review counted already (a retry or redelivery of the
+   * same job) is allowed again without counting twice. Atomic across replicas.
+   */
+  claimReview(pullRequest: ReviewedPullRequest, reviewId: string, limit: number, now: number): Promise<ReviewClaim>;
 }
 
 /** `yyyy-mm-dd` of the UTC day that contains `now`. */
@@ -28,4 +48,10 @@ export function toMicroUsd(usd: number): number {
 
 export function fromMicroUsd(microUsd: number): number {
   return microUsd / 1_000_000;
+}
+
+/** The start of the UTC day after the one that contains `now`: when daily counts reset. */
+export function nextUtcMidnight(now: number): number {
+  const day = new Date(now);
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + 1);
 }

@@ -15,7 +15,8 @@ export interface PullRequestInfo {
   draft: boolean;
   title: string;
   body: string;
-  author: { login: string; isBot: boolean };
+  /** `association`: GitHub's author_association of the author with the repository (OWNER, MEMBER, CONTRIBUTOR, NONE…). */
+  author: { login: string; isBot: boolean; association: string };
   headSha: string;
   baseSha: string;
   baseRef: string;

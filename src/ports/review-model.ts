@@ -17,6 +17,8 @@ export interface ModelTools {
   execute: (name: string, input: unknown) => { content: string; isError: boolean } | Promise<{ content: string; isError: boolean }>;
   maxTurns: number;
   maxInputTokens: number;
+  /** Input tokens of the calls after the first, summed: what the review's budget leaves after its planned diff. */
+  maxTurnInputTokens?: number;
 }
 
 export interface ModelUsage {

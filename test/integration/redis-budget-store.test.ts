@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisBudgetStore } from '../../src/adapters/redis/redis-budget-store.js';
+import { isRetryable, ServiceError } from '../../src/ports/service-error.js';
 import type { RedisBudgetStore } from '../../src/adapters/redis/redis-budget-store.js';
 import { deleteKeys, describeRedis, uniquePrefix } from '../helpers/redis.js';
 
@@ -57,6 +58,27 @@ await describeRedis('createRedisBudgetStore', (redisUrl) => {
       expect(ttl).toBeLessThanOrEqual(2 * 24 * 3600);
     } finally {
       await redis.quit();
+    }
+  });
+});
+
+describe('createRedisBudgetStore without Redis', () => {
+  it('fails with a retryable Redis service error, so a job is retried rather than reported as an internal error', async () => {
+    // Nothing listens on port 1: every command fails after the client's retries.
+    const store = createRedisBudgetStore({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'unreachable:budget', commandTimeoutMs: 200, log });
+    try {
+      const failures = await Promise.all([
+        store.add(1, { tokens: 1, usd: 0 }, noon).catch((error: unknown) => error),
+        store.spent(1, noon).catch((error: unknown) => error),
+        store.claimReview({ installationId: 1, owner: 'o', repo: 'r', pullNumber: 1 }, 'review', 3, noon).catch((error: unknown) => error),
+      ]);
+      for (const failure of failures) {
+        expect(failure).toBeInstanceOf(ServiceError);
+        expect(failure).toMatchObject({ service: 'redis' });
+        expect(isRetryable(failure)).toBe(true);
+      }
+    } finally {
+      await store.close();
     }
   });
 });

@@ -230,6 +230,31 @@ describe('runToolLoop', () => {
     expect(bodies[2]?.messages[4].content[0]).toMatchObject({ content: BUDGET_EXHAUSTED_RESULT, is_error: true });
   });
 
+  it("stops running tools once the tool turns (every call after the first) reach what is left of the review's budget", async () => {
+    const execute = vi.fn(createToolExecutor(snapshot, ['Read']));
+    // The first call is the planned diff (counted by the plan); the 4,000 input tokens of the second are the tool turns'.
+    const first = { input_tokens: 50_000, output_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const turn = { input_tokens: 1_000, output_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 3_000 };
+    expectCalls(toolUse([{ name: 'Read', input: { path: 'src/a.ts' } }], first), toolUse([{ name: 'Read', input: { path: 'README.md' } }], turn), FINAL);
+
+    const result = await runToolLoop(client(), params({ execute }), { maxInputTokens: 400_000, maxTurnInputTokens: 3_500 });
+
+    expect(result.turns).toBe(3);
+    expect(execute).toHaveBeenCalledTimes(1);
+    expect(bodies[2]?.messages[4].content[0]).toMatchObject({ content: BUDGET_EXHAUSTED_RESULT, is_error: true });
+  });
+
+  it('runs no tool at all when nothing is left for tool turns', async () => {
+    const execute = vi.fn(createToolExecutor(snapshot, ['Read']));
+    expectCalls(toolUse([{ name: 'Read', input: { path: 'src/a.ts' } }]), FINAL);
+
+    const result = await runToolLoop(client(), params({ execute }), { maxTurnInputTokens: 0 });
+
+    expect(result.turns).toBe(2);
+    expect(execute).not.toHaveBeenCalled();
+    expect(bodies[1]?.messages[2].content[0]).toMatchObject({ content: BUDGET_EXHAUSTED_RESULT, is_error: true });
+  });
+
   it('keeps cache breakpoints on the two latest tool results only', async () => {
     expectCalls(
       toolUse([{ name: 'Read', input: { path: 'src/a.ts' } }]),

@@ -8,7 +8,7 @@ describe('parseRepoConfig', () => {
     expect(result).toMatchObject({ ok: true, config: defaultRepoConfig() });
     expect(defaultRepoConfig()).toMatchObject({
       paths: { include: ['**/*'], exclude: [] },
-      review: { on: ['opened', 'reopened', 'ready_for_review'], drafts: false, bots: false, max_comments: 30, min_severity: 'low' },
+      review: { on: ['opened', 'reopened', 'ready_for_review'], drafts: false, bots: false, max_comments: 30, min_severity: 'low', authors: 'all' },
       check: { blocking: false, fail_on: 'high' },
       budget: { max_input_tokens: 200000 },
     });
@@ -27,11 +27,20 @@ describe('parseRepoConfig', () => {
     [{ paths: { include: 'src/**' } }, 'paths.include'],
     [{ check: { blocking: 'yes' } }, 'check.blocking'],
     [{ instructions: [{ path: 'src/**' }] }, 'instructions.0.text'],
+    [{ review: { authors: ['MEMBER', 'FRIEND'] } }, 'review.authors'],
+    [{ review: { authors: [] } }, 'review.authors'],
+    [{ review: { authors: 'members' } }, 'review.authors'],
   ])('names the field of a wrong value: %j', (raw, field) => {
     const result = parseRepoConfig(raw);
 
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems.join('\n')).toContain(`${field}:`);
+  });
+
+  it('takes review.authors as a list of GitHub author_association values', () => {
+    const result = parseRepoConfig({ review: { authors: ['OWNER', 'MEMBER', 'COLLABORATOR'] } });
+
+    expect(result.ok && result.config.review.authors).toEqual(['OWNER', 'MEMBER', 'COLLABORATOR']);
   });
 
   it('reports unknown top-level keys without failing', () => {

@@ -12,6 +12,21 @@ describe('readSettings', () => {
     expect(settings.redisUrl).toBeUndefined();
   });
 
+  it('limits spend by default: a daily token budget per installation and automatic full reviews per pull request', () => {
+    const settings = readSettings({});
+    expect(settings.dailyBudget).toEqual({ tokens: 20_000_000, usd: undefined, autoReviewsPerPullRequest: 3 });
+  });
+
+  it('turns a daily limit off with 0, and refuses a negative one', () => {
+    expect(readSettings({ BULWARK_DAILY_TOKEN_BUDGET: '0', BULWARK_PR_DAILY_AUTO_REVIEWS: '0' }).dailyBudget).toEqual({
+      tokens: undefined,
+      usd: undefined,
+      autoReviewsPerPullRequest: undefined,
+    });
+    expect(readSettings({ BULWARK_DAILY_TOKEN_BUDGET: '5000', BULWARK_PR_DAILY_AUTO_REVIEWS: '1' }).dailyBudget).toMatchObject({ tokens: 5000, autoReviewsPerPullRequest: 1 });
+    expect(() => readSettings({ BULWARK_PR_DAILY_AUTO_REVIEWS: '-1' })).toThrow(/BULWARK_PR_DAILY_AUTO_REVIEWS/);
+  });
+
   it('lists every invalid setting at once', () => {
     const error = (() => {
       try {

@@ -53,7 +53,11 @@ export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5
             tools: request.tools.definitions,
             execute: request.tools.execute,
           },
-          { maxTurns: request.tools.maxTurns, maxInputTokens: request.tools.maxInputTokens },
+          {
+            maxTurns: request.tools.maxTurns,
+            maxInputTokens: request.tools.maxInputTokens,
+            ...(request.tools.maxTurnInputTokens === undefined ? {} : { maxTurnInputTokens: request.tools.maxTurnInputTokens }),
+          },
           signal,
         );
         return { ...readReview(looped.message), usage: looped.usage };

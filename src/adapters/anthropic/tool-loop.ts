@@ -60,6 +60,13 @@ export interface ToolLoopLimits {
    * last call adds its own input.
    */
   maxInputTokens: number;
+  /**
+   * Input tokens of the tool turns (every call after the first), summed: what the review's budget
+   * (`budget.max_input_tokens`) leaves after its planned diff, which the first call carries. Once reached, like
+   * `maxInputTokens`: the pending calls are not run and the next call is the last. Absent: no limit but
+   * `maxInputTokens`.
+   */
+  maxTurnInputTokens?: number;
 }
 
 export const DEFAULT_TOOL_LOOP_LIMITS: ToolLoopLimits = { maxTurns: 8, maxInputTokens: 400_000 };
@@ -107,6 +114,8 @@ export async function runToolLoop(
 ): Promise<ToolLoopResult> {
   const maxTurns = Math.max(2, Math.floor(limits.maxTurns ?? DEFAULT_TOOL_LOOP_LIMITS.maxTurns));
   const maxInputTokens = limits.maxInputTokens ?? DEFAULT_TOOL_LOOP_LIMITS.maxInputTokens;
+  const maxTurnInputTokens = limits.maxTurnInputTokens ?? Number.POSITIVE_INFINITY;
+  let firstCallInput: number | undefined;
   const usage: ModelUsage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
   const messages: Anthropic.MessageParam[] = [{ role: 'user', content: params.user }];
   let turns = 0;
@@ -127,7 +136,8 @@ export async function runToolLoop(
 
     const calls = message.content.filter((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
     const spent = usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
-    const overTokens = spent >= maxInputTokens;
+    firstCallInput ??= spent;
+    const overTokens = spent >= maxInputTokens || spent - firstCallInput >= maxTurnInputTokens;
     // Either way the next call is the last one: it must answer.
     exhausted = overTokens || turns + 1 >= maxTurns;
 

@@ -62,7 +62,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           draft: data.draft === true,
           title: data.title,
           body: data.body ?? '',
-          author: { login: data.user.login, isBot: data.user.type === 'Bot' || data.user.login.endsWith('[bot]') },
+          author: { login: data.user.login, isBot: data.user.type === 'Bot' || data.user.login.endsWith('[bot]'), association: data.author_association },
           headSha: data.head.sha,
           baseSha: data.base.sha,
           baseRef: data.base.ref,
