@@ -1,4 +1,5 @@
 import type { ModelUsage } from '../ports/review-model.js';
+import { codeSpan } from './sanitize-text.js';
 
 export interface Ledger {
   model: string;
@@ -17,7 +18,7 @@ export interface Ledger {
 export function renderLedger(ledger: Ledger): string {
   const { usage } = ledger;
   const rows = [
-    ['Model', `\`${ledger.model}\``],
+    ['Model', codeSpan(ledger.model.slice(0, 100), { table: true })],
     ['Input tokens', format(usage.inputTokens)],
     ['Output tokens', format(usage.outputTokens)],
     ['Cache writes / reads', `${format(usage.cacheCreationInputTokens)} / ${format(usage.cacheReadInputTokens)}`],

@@ -22,3 +22,10 @@ describe('renderLedger', () => {
     expect(renderLedger(ledger)).not.toContain('repository tool results');
   });
 });
+
+describe('renderLedger model name', () => {
+  it('is a code span in its table cell, whatever it holds', () => {
+    const table = renderLedger({ ...ledger, model: 'x`@team|y' });
+    expect(table).toContain('| Model | ``x`@team\\|y`` |');
+  });
+});
