@@ -11,6 +11,7 @@ import type { PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread } f
 import type { ModelReview, ModelTools, ReviewModel } from '../ports/review-model.js';
 import { isRetryable, ServiceError } from '../ports/service-error.js';
 import { parseMarkers } from '../render/markers.js';
+import { clippedNote } from '../render/clipped-note.js';
 import { renderCheckOutput, renderSkippedOutput } from '../render/render-check.js';
 import { renderLedger } from '../render/render-ledger.js';
 import { alignChecklist } from '../review/align-checklist.js';
@@ -171,7 +172,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${answered.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
     countNote,
     keptNote(answered),
-    ...(plan.clipped.length ? [`Clipped to fit the budget: ${plan.clipped.map((clip) => `\`${clip.path}\` (${clip.keptHunks}/${clip.totalHunks} hunks)`).join(', ')}.`] : []),
+    ...(plan.clipped.length ? [clippedNote(plan.clipped)] : []),
     ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
     ...(decided.stale.length ? [`Resolved ${decided.stale.length} earlier thread(s) whose finding is gone.`] : []),
     ...(redacted.count ? [`${redacted.count} secret(s) were masked before the diff was sent to the model.`] : []),
