@@ -28,6 +28,7 @@ import { lineText } from '../review/line-text.js';
 import { mergeChunkReviews } from '../review/merge-chunk-reviews.js';
 import { applyThreshold, capComments, dedupeFindings, rankFindings } from '../review/rank-findings.js';
 import { selectFilesInSlices } from '../review/select-files.js';
+import { unreviewedFiles } from '../review/unreviewed-files.js';
 import type { SelectedFiles } from '../review/select-files.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
 import { maskModelText } from '../secrets/mask-model-text.js';
@@ -163,9 +164,11 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     return;
   }
 
-  const conclusion = decideConclusion([...result.inline, ...result.overflow, ...result.unanchored], { blocking: config.check.blocking, failOn: config.check.fail_on });
   // GitHub lists at most 3,000 files of a pull request (listFiles stops there): say what was never seen.
   const unlisted = Math.max(0, pr.changedFiles - listed);
+  // Files left out (budget, file limit, failed calls, no usable diff) or never listed: the check must not pass.
+  const partial = unreviewedFiles(result.skipped).length > 0 || unlisted > 0;
+  const conclusion = decideConclusion([...result.inline, ...result.overflow, ...result.unanchored], { blocking: config.check.blocking, failOn: config.check.fail_on, partial });
   const notes = [
     scope.note,
     ...(unlisted ? [`Partial review: this pull request changes ${pr.changedFiles} files, but GitHub lists only the first ${listed}; the other ${unlisted} file(s) were not reviewed.`] : []),
@@ -198,9 +201,9 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     fingerprints: decided.fingerprints,
     earlierReviews,
     requestChanges: config.check.request_changes,
-    partial: failedFiles.length > 0 || plan.skipped.length > 0 || unlisted > 0,
+    partial,
     checkRunId: input.checkRunId,
-    output: renderCheckOutput(result, conclusion, { durationMs, ledger: [ledger, ...notes.map((note) => `> ${note}`)].join('\n\n') }),
+    output: renderCheckOutput(result, conclusion, { durationMs, ledger: [ledger, ...notes.map((note) => `> ${note}`)].join('\n\n'), unlisted }),
     log,
   });
   await resolveStaleThreads(host, ref, decided.stale, log);

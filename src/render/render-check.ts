@@ -1,5 +1,6 @@
 import type { CheckAnnotation } from '../ports/pull-request-host.js';
-import type { AnchoredFinding, Conclusion, Finding, ReviewResult, Severity, SkipReason, UnanchoredFinding } from '../review/types.js';
+import type { AnchoredFinding, Conclusion, Finding, ReviewResult, Severity, SkippedFile, SkipReason, UnanchoredFinding } from '../review/types.js';
+import { unreviewedFiles } from '../review/unreviewed-files.js';
 import { renderChecklistTable } from './checklist-table.js';
 import { countBySeverity, formatSeverityCounts, pluralise, severityCountLine, totalCount } from './count-by-severity.js';
 import type { SeverityCounts } from './count-by-severity.js';
@@ -36,15 +37,18 @@ export interface CheckExtras {
   durationMs?: number | undefined;
   /** Trusted Markdown from renderLedger (and notes by Bulwark itself), appended to the summary as is. */
   ledger?: string | undefined;
+  /** Files of the pull request GitHub did not list (it lists at most 3,000): never seen, so never reviewed. */
+  unlisted?: number | undefined;
 }
 
 export function renderCheckOutput(result: ReviewResult, conclusion: Conclusion, extras: CheckExtras = {}): RenderedCheckOutput {
   const findings = [...result.inline, ...result.overflow, ...result.unanchored];
   const counts = countBySeverity(findings);
   const text = renderUnannotated(result);
+  const partial = partialOf(result, extras.unlisted ?? 0);
   return {
-    title: checkTitle(counts),
-    summary: renderSummary(result, conclusion, counts, extras),
+    title: partial ? `${partialHeadline(partial)} · ${checkTitle(counts)}` : checkTitle(counts),
+    summary: renderSummary(result, conclusion, counts, extras, partial),
     ...(text ? { text } : {}),
     annotations: renderAnnotations(result),
   } satisfies RenderedCheckOutput;
@@ -74,9 +78,48 @@ export function conclusionReason(conclusion: Conclusion, counts: SeverityCounts)
   }
 }
 
-function renderSummary(result: ReviewResult, conclusion: Conclusion, counts: SeverityCounts, extras: CheckExtras): string {
+/** What a partial review left out: the files that were not read, and those GitHub never listed. */
+interface Partial {
+  reviewed: number;
+  total: number;
+  unreviewed: SkippedFile[];
+  unlisted: number;
+}
+
+function partialOf(result: ReviewResult, unlisted: number): Partial | undefined {
+  const unreviewed = unreviewedFiles(result.skipped);
+  if (unreviewed.length === 0 && unlisted <= 0) return undefined;
+  return { reviewed: result.reviewedFiles.length, total: result.reviewedFiles.length + result.skipped.length + unlisted, unreviewed, unlisted };
+}
+
+const count = (value: number) => value.toLocaleString('en-US');
+
+/** `Partial review: 66 of 3,000 files reviewed`. */
+function partialHeadline(partial: Partial): string {
+  return `Partial review: ${count(partial.reviewed)} of ${count(partial.total)} files reviewed`;
+}
+
+/** What was left out, by cause, each with how to get those files reviewed. */
+function partialSection(partial: Partial): string {
+  const by = (reasons: SkipReason[]) => partial.unreviewed.filter((file) => reasons.includes(file.reason)).length;
+  const lines = [
+    [by(['over-budget']), 'did not fit the review size budget: raise `budget.max_input_tokens` in `.github/bulwark.yml` (the operator\'s `BULWARK_MAX_INPUT_TOKENS` caps it), or split the pull request, then comment `/review`.'],
+    [by(['over-file-limit']), 'were over the limit of files per review (`BULWARK_MAX_FILES`, set by the operator): split the pull request, or ask for a higher limit, then comment `/review`.'],
+    [partial.unlisted, 'beyond the 3,000 GitHub lists for a pull request were never seen: split the pull request into smaller ones.'],
+    [by(['review-failed']), 'whose model call failed: use **Re-run** on this check, or comment `/review`, to review them.'],
+    [by(['diff-too-large', 'unparseable-patch']), 'GitHub shows no diff for (too large) or whose diff could not be read: review them by hand, or split the change into smaller commits and pull requests.'],
+  ] as const;
+  return [
+    '### Not reviewed',
+    '',
+    ...lines.filter(([files]) => files > 0).map(([files, remedy]) => `- ${count(files)} file(s) ${remedy}`),
+  ].join('\n');
+}
+
+function renderSummary(result: ReviewResult, conclusion: Conclusion, counts: SeverityCounts, extras: CheckExtras, partial: Partial | undefined): string {
   const sections = [
-    `**${conclusionReason(conclusion, counts)}.**`,
+    partial ? `**${partialHeadline(partial)}; ${partialFindings(counts)}.**` : `**${conclusionReason(conclusion, counts)}.**`,
+    partial ? partialSection(partial) : '',
     [severityCountLine(counts), ...notPostedLines(result)].join('  \n'),
     result.checklist.length > 0 ? `### Checklist\n\n${renderChecklistTable(result.checklist)}` : '',
     `Reviewed ${pluralise(result.reviewedFiles.length, 'file')}.`,
@@ -85,6 +128,11 @@ function renderSummary(result: ReviewResult, conclusion: Conclusion, counts: Sev
     extras.ledger ?? '',
   ];
   return truncateMarkdown(sections.filter(Boolean).join('\n\n'), CHECK_TEXT_MAX);
+}
+
+function partialFindings(counts: SeverityCounts): string {
+  const total = totalCount(counts);
+  return total === 0 ? 'no issues found in them' : `${formatSeverityCounts(counts)} ${total === 1 ? 'finding' : 'findings'} in them`;
 }
 
 function notPostedLines(result: ReviewResult): string[] {
@@ -103,6 +151,7 @@ const SKIP_REASON_TEXT = {
   vendored: 'vendored code',
   'excluded-by-config': 'excluded by the repository config',
   'unparseable-patch': 'diff could not be parsed',
+  'diff-too-large': 'not reviewed: GitHub shows no diff for it (too large)',
   'over-file-limit': 'over the limit of files per review',
   'over-budget': 'over the review size budget',
   'review-failed': 'not reviewed: the model call for it failed',

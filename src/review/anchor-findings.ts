@@ -29,6 +29,8 @@ import type {
  *   either: 'range-crosses-hunks' when the start is (the range runs out of the diff), else 'line-not-in-diff'.
  * - Reversed range (`end_line` < `line`): we cannot tell which number is wrong, so only `line`, the one the
  *   schema requires, is tried as a single line; failing that, 'range-reversed'.
+ * - A `line` that is not a positive integer (a file-level finding, FILE_LEVEL_LINE) names no line of the diff:
+ *   'line-not-in-diff', so it goes to the review body like any finding that cannot be anchored.
  * - An `end_line` that is not a positive integer is ignored: the finding is tried as the single line `line`.
  * - Suggestions are dropped (the finding is kept) when anchored on LEFT, since a suggested change replaces lines of
  *   the head and deleted lines are not in the head, and whenever a range fell back to one line: the suggestion

@@ -45,11 +45,26 @@ export interface ValidatedFindings {
   invalid: number;
 }
 
+/** The line of a finding about a file as a whole: no line of any file has it, so it is never anchored inline. */
+export const FILE_LEVEL_LINE = 0;
+
+const isLine = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+/**
+ * A finding as it may arrive: the model is asked for positive lines, but a line that cannot exist (0, negative,
+ * fractional, missing) does not make what it found less true. Such a finding is kept about its file as a whole
+ * (FILE_LEVEL_LINE; anchoring sends it to the review body), and an impossible `end_line` is ignored.
+ */
+const arrivingFindingSchema = findingSchema.extend({
+  line: z.unknown().optional().transform((value) => (isLine(value) ? value : FILE_LEVEL_LINE)),
+  end_line: z.unknown().transform((value) => (isLine(value) ? value : undefined)).optional(),
+});
+
 export function validateFindings(raw: unknown[]): ValidatedFindings {
   const findings: Finding[] = [];
   let invalid = 0;
   for (const item of raw) {
-    const parsed = findingSchema.safeParse(item);
+    const parsed = arrivingFindingSchema.safeParse(item);
     if (parsed.success) findings.push(parsed.data);
     else invalid += 1;
   }

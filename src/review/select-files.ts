@@ -155,10 +155,24 @@ export async function selectFilesInSlices(
 function skipReason(file: ChangedFile, isWanted: Matcher): SkipReason | undefined {
   if (file.status === 'removed') return 'removed';
   // No patch: binary file, or a diff too large for the files API to include.
-  if (file.patch === undefined || file.patch === '') return 'no-patch';
+  if (file.patch === undefined || file.patch === '') return tooLargeToDiff(file, isWanted) ? 'diff-too-large' : 'no-patch';
+  return deliberateSkip(file, isWanted);
+}
+
+function deliberateSkip(file: ChangedFile, isWanted: Matcher): SkipReason | undefined {
   if (!isWanted(file.path)) return 'excluded-by-config';
   if (isLockfile(file.path)) return 'lockfile';
   if (isVendored(file.path)) return 'vendored';
   if (isGenerated(file.path)) return 'generated';
   return undefined;
+}
+
+/**
+ * A file Bulwark would review whose lines changed but whose patch GitHub left out (it omits the patch of a diff
+ * too large to show, https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files): its change was not
+ * read, so the review is partial. A binary file or a pure rename changes no lines; a lock file without a patch
+ * would have been skipped anyway.
+ */
+function tooLargeToDiff(file: ChangedFile, isWanted: Matcher): boolean {
+  return file.patch === undefined && file.additions + file.deletions > 0 && deliberateSkip(file, isWanted) === undefined;
 }

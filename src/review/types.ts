@@ -70,6 +70,8 @@ export type SkipReason =
   | 'vendored'
   | 'excluded-by-config'
   | 'unparseable-patch'
+  /** Lines changed, but GitHub's files API gives no patch (a diff too large to show): the change was not read. */
+  | 'diff-too-large'
   | 'over-file-limit'
   | 'over-budget'
   | 'review-failed';

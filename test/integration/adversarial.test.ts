@@ -164,12 +164,12 @@ describe('a PR that carries prompt injection, and a model that obeys it', () => 
     expect(check.output.title).toBe('No issues found');
   });
 
-  it('findings the schema rejects (unknown severity "approve", no line) never count towards the conclusion', async () => {
+  it('findings the schema rejects (unknown severity "approve", no path) never count towards the conclusion', async () => {
     await review(
       messageResponse({
         findings: [
           { ...finding({ path: ROUTES, line: 3 }), severity: 'approve' },
-          { ...finding({ path: ROUTES }), line: undefined, severity: 'critical' },
+          { ...finding({ line: 3 }), path: undefined, severity: 'critical' },
           { ...finding({ path: ROUTES, line: 3 }), severity: 'critical', category: 'approval' },
         ],
       }),

@@ -173,7 +173,9 @@ describe('pull requests with unusual content', () => {
     expect(prompts).toContain('path="src/handlers/h2999.ts"');
     expect(prompts).not.toContain('path="src/handlers/h3000.ts"');
     const check = completed();
-    expect(check.conclusion).toBe('success');
+    // Partial (50 files never seen): never a passing check.
+    expect(check.conclusion).toBe('neutral');
+    expect(check.title).toBe('Partial review: 3,000 of 3,050 files reviewed · No issues found');
     expect(check.summary).toMatch(/changes 3050 files, but GitHub lists only the first 3000; the other 50 file\(s\) were not reviewed/);
   });
 
@@ -203,7 +205,9 @@ describe('pull requests with unusual content', () => {
 
     expect(model.raw[0]!.length).toBeLessThan(100_000);
     const check = completed();
-    expect(check.conclusion).toBe('success');
+    // Partial (a file over the budget): never a passing check.
+    expect(check.conclusion).toBe('neutral');
+    expect(check.title).toBe('Partial review: 1 of 2 files reviewed · No issues found');
     expect(check.summary).toMatch(/\| `src\/big\.ts` \| over the review size budget \|/);
   });
 
