@@ -3,8 +3,18 @@ import type { JobQueue } from '../ports/job-queue.js';
 import { parseCommand } from './parse-command.js';
 
 /**
+ * Commenters who can have write permission, by the comment's `author_association`
+ * (https://docs.github.com/en/graphql/reference/enums#commentauthorassociation): the owner, members of the owning
+ * organisation, and collaborators. Contributors, first-timers and anyone else cannot.
+ */
+const MAY_HAVE_WRITE: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/**
  * `/review` commands on PR conversations. Like PR events, the handler only queues: the job checks the
- * commenter's permission (write, maintain or admin) before any reaction, reply or model call.
+ * commenter's permission (write, maintain or admin) before any reaction, reply or model call. A commenter who
+ * cannot have write permission is dropped here, from the payload alone: each of their commands would otherwise cost a
+ * job, a permission lookup and a listing of the pull request's comments (the issue's item 7). Repeated commands
+ * of one person on one pull request while one is queued are one job (coalesceKey).
  */
 export function onIssueComment(queue: JobQueue) {
   return async (context: Context<'issue_comment.created'>): Promise<void> => {
@@ -14,6 +24,10 @@ export function onIssueComment(queue: JobQueue) {
     const kind = parseCommand(payload.comment.body);
     const installationId = payload.installation?.id;
     if (!kind || installationId === undefined) return;
+    if (!MAY_HAVE_WRITE.has(payload.comment.author_association)) {
+      context.log.debug({ association: payload.comment.author_association }, 'command from a commenter without write access; ignored');
+      return;
+    }
     const result = await queue.enqueue({
       installationId,
       owner: payload.repository.owner.login,

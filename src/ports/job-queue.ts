@@ -106,6 +106,17 @@ export function pullRequestKey(job: Pick<ReviewJob, 'installationId' | 'owner' |
   return `pr/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}`;
 }
 
+/**
+ * Jobs of one key are one job while it waits (the issue's item 7: `/review` spam cost a permission lookup and a
+ * listing of the pull request's comments per comment). Commands only, keyed by pull request, person and command:
+ * a command of someone without write permission must never swallow a maintainer's. While a job of the key runs, one
+ * more is kept for after it (the running one may have read an older head); undefined: the job never coalesces.
+ */
+export function coalesceKey(job: Pick<ReviewJob, 'installationId' | 'owner' | 'repo' | 'pullNumber' | 'requestedBy' | 'command'>): string | undefined {
+  if (!job.command || !job.requestedBy) return undefined;
+  return `command/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}/${job.requestedBy.toLowerCase()}/${job.command.kind}`;
+}
+
 /** The semantic key: redeliveries and duplicate events of the same head and run collapse into one job. */
 export function reviewJobId(job: Pick<ReviewJob, 'installationId' | 'owner' | 'repo' | 'pullNumber' | 'headSha' | 'run'>): string {
   // BullMQ refuses ':' in custom job ids, so the parts are joined with '/'.

@@ -140,6 +140,66 @@ describe('/review commands', () => {
     expect(replies[0]!.body).toContain('/review full');
   });
 
+  it('makes one job of a /review repeated by one maintainer while the first is queued: one permission lookup, one review', async () => {
+    const models: Body[] = [];
+    let lookups = 0;
+    mockInstallationToken();
+    nock(GITHUB)
+      .persist()
+      .get(`${REPO_PATH}/collaborators/maintainer/permission`)
+      .reply(() => [200, { permission: 'write', role_name: 'write', user: { login: 'maintainer' }, lookup: (lookups += 1) }]);
+    mockReaction();
+    mockPullRequest();
+    mockNoRepoConfig();
+    mockCreateCheck();
+    mockPullRequest();
+    mockRepoFiles();
+    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    nock(ANTHROPIC)
+      .post('/v1/messages', (body: Body) => models.push(body) > 0)
+      .reply(200, messageResponse({ findings: [] }));
+    nock(GITHUB).patch(`${REPO_PATH}/check-runs/7`).reply(200, { id: 7 });
+
+    // Delivered together, as a burst of comments is: every one is acknowledged before the first job starts.
+    await Promise.all(
+      Array.from({ length: 5 }, (_, index) => {
+        const payload = commentPayload('/review');
+        // Five comments: the first is the one that gets the reaction.
+        return app.probot.receive({ id: `delivery-burst-${index}`, name: 'issue_comment', payload: { ...payload, comment: { ...payload.comment, id: COMMENT_ID + index } } as never });
+      }),
+    );
+    await app.queue.onIdle();
+
+    expect(lookups).toBe(1);
+    expect(models).toHaveLength(1);
+  });
+
+  it.each(['CONTRIBUTOR', 'FIRST_TIME_CONTRIBUTOR', 'FIRST_TIMER', 'NONE', 'MANNEQUIN'])(
+    'ignores /review by a commenter whose association is %s: not queued, so no permission lookup and no listing of comments',
+    async (association) => {
+      const enqueue = vi.spyOn(app.queue, 'enqueue');
+      const payload = commentPayload('/review', { login: 'drive-by', type: 'User' });
+
+      await receiveComment({ ...payload, comment: { ...payload.comment, author_association: association } });
+
+      expect(enqueue).not.toHaveBeenCalled();
+    },
+  );
+
+  it.each(['OWNER', 'MEMBER', 'COLLABORATOR'])('queues /review by a commenter whose association is %s (the job checks the permission)', async (association) => {
+    mockInstallationToken();
+    mockPermission('reader', 'read');
+    nock(GITHUB)
+      .get(`${REPO_PATH}/issues/${PR}/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`${REPO_PATH}/issues/${PR}/comments`)
+      .reply(201, { id: 5 });
+    const payload = commentPayload('/review', { login: 'reader', type: 'User' });
+
+    await receiveComment({ ...payload, comment: { ...payload.comment, author_association: association } });
+  });
+
   it.each([
     ['a bot', commentPayload('/review', { login: 'dependabot[bot]', type: 'Bot' })],
     ['a plain issue', commentPayload('/review', undefined, false)],

@@ -1,5 +1,5 @@
 import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { isRetryLater, pullRequestKey, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
+import { coalesceKey, isRetryLater, pullRequestKey, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
 export interface MemoryQueueOptions {
@@ -39,6 +39,8 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   const waiting: Entry[] = [];
   const waitingById = new Map<string, Entry>();
   const waitingByPr = new Map<string, Set<Entry>>();
+  /** The waiting entry of each coalesce key (repeated commands join it). */
+  const waitingByCoalesceKey = new Map<string, Entry>();
   const running = new Map<string, Entry>();
   /** Jobs waiting out their backoff before the next attempt. */
   const retrying = new Map<string, { entry: Entry; timer: NodeJS.Timeout }>();
@@ -55,12 +57,16 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     const samePr = waitingByPr.get(entry.pr);
     if (samePr) samePr.add(entry);
     else waitingByPr.set(entry.pr, new Set([entry]));
+    const coalesce = coalesceKey(entry.job);
+    if (coalesce && !waitingByCoalesceKey.has(coalesce)) waitingByCoalesceKey.set(coalesce, entry);
   };
   const removeWaiting = (entry: Entry) => {
     waitingById.delete(entry.id);
     const samePr = waitingByPr.get(entry.pr);
     samePr?.delete(entry);
     if (samePr?.size === 0) waitingByPr.delete(entry.pr);
+    const coalesce = coalesceKey(entry.job);
+    if (coalesce && waitingByCoalesceKey.get(coalesce) === entry) waitingByCoalesceKey.delete(coalesce);
   };
 
   const settleIdle = () => {
@@ -138,6 +144,9 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
       const jobId = reviewJobId(job);
       if (closed) throw new Error('The queue is closed: the server is shutting down.');
       if (running.has(jobId) || retrying.has(jobId) || waitingById.has(jobId)) return { jobId, queued: false };
+      const coalesce = coalesceKey(job);
+      const joined = coalesce ? (waitingByCoalesceKey.get(coalesce) ?? [...retrying.values()].find(({ entry }) => coalesceKey(entry.job) === coalesce)?.entry) : undefined;
+      if (joined) return { jobId: joined.id, queued: false };
       const key = pullRequestKey(job);
       if (!job.headSha) return push(jobId, job, key);
       latestHead.set(key, job.headSha);

@@ -3,7 +3,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EnqueueResult, JobControl, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { isRetryLater, pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
+import { coalesceKey, isRetryLater, pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
 export interface BullmqQueueOptions {
@@ -232,13 +232,21 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
             });
             if (removed === 1) log.info({ jobId: staleId, by: jobId }, 'removed a waiting job of an older head');
           });
+          const coalesce = coalesceKey(job);
+          let added: Job<ReviewJob, void, string>;
           try {
-            await Promise.all([queue.add('review', job, { jobId }), ...removals]);
+            // BullMQ's deduplication (https://docs.bullmq.io/guide/jobs/deduplication): while a job of the key waits,
+            // `add` answers that job; while one runs, `keepLastIfActive` keeps the newest for after it, under its own id.
+            const deduplication = coalesce ? { deduplication: { id: coalesce, keepLastIfActive: true } } : {};
+            [added] = await Promise.all([queue.add('review', job, { jobId, ...deduplication }), ...removals]);
           } catch (error) {
             await client.del(claimKey).catch(() => undefined);
             throw error;
           }
-          return { jobId, queued: true };
+          if (added.id === undefined || added.id === jobId) return { jobId, queued: true };
+          await client.del(claimKey).catch(() => undefined);
+          const keptForAfter = (await queue.getJobState(added.id).catch(() => 'unknown')) === 'active';
+          return keptForAfter ? { jobId, queued: true } : { jobId: added.id, queued: false };
         })(),
         enqueueTimeoutMs,
         'Redis did not accept the job in time.',
