@@ -63,17 +63,20 @@ describe('tool sandbox', () => {
     expect(await tools.execute('Grep', { pattern: 'x' })).toMatchObject({ isError: true, content: expect.stringContaining('Unknown tool "Grep"') });
   });
 
-  it.each([['(a|a)*b'], ['(a+){16}b'], ['.*a.*a.*a.*b']])('answers Grep %s on a 2,000-character line in linear time, never holding the event loop', async (pattern) => {
+  it('answers Grep (a|a)*b, (a+){16}b and .*a.*a.*a.*b on a 2,000-character line in linear time, never holding the main thread', async () => {
     const tools = open();
     await tools.execute('Read', { path: 'README.md' });
 
-    const { value, ms, mainThreadCpuMs } = await measured(() => tools.execute('Grep', { pattern }));
+    for (const pattern of ['(a|a)*b', '(a+){16}b', '.*a.*a.*a.*b']) {
+      const { value, ms, mainThreadCpuMs } = await measured(() => tools.execute('Grep', { pattern }));
 
-    // An answer, not a timeout: the long line is searched and does not match.
-    expect(value).toMatchObject({ isError: false });
-    expect(value.content).not.toMatch(/min\.js|ran out of time/);
-    expect(ms).toBeLessThan(DEADLINE_MS);
-    expect(mainThreadCpuMs).toBeLessThan(50);
+      // An answer, not a timeout: the long line is searched and does not match.
+      expect(value).toMatchObject({ isError: false });
+      expect(value.content).not.toMatch(/min\.js|ran out of time/);
+      expect(ms).toBeLessThan(DEADLINE_MS);
+      expect(mainThreadCpuMs).toBeLessThan(50);
+    }
+    expect(tools.threads()).toBe(1);
   });
 
   it.each([
