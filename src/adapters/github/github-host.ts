@@ -4,6 +4,7 @@ import type { ProbotOctokit } from 'probot';
 import type { CheckOutput, Comparison, DirectoryEntry, PullRequestHost, PullRequestInfo, ReviewThread } from '../../ports/pull-request-host.js';
 import type { ChangedFile } from '../../review/types.js';
 import { ServiceError } from '../../ports/service-error.js';
+import { readCapped } from './read-capped.js';
 import { toServiceError } from './to-service-error.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -228,10 +229,11 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, body });
       }),
 
-    downloadTarball: (ref, sha) =>
+    downloadTarball: (ref, sha, maxBytes) =>
       call('downloading the repository snapshot', async () => {
-        const { data } = await octokit.rest.repos.downloadTarballArchive({ owner: ref.owner, repo: ref.repo, ref: sha });
-        return new Uint8Array(data as ArrayBuffer);
+        // The body as a stream (Octokit's `parseSuccessResponseBody: false`), so its size is checked before it is held.
+        const { data, headers } = await octokit.rest.repos.downloadTarballArchive({ owner: ref.owner, repo: ref.repo, ref: sha, request: { parseSuccessResponseBody: false } });
+        return readCapped(data as unknown as ReadableStream<Uint8Array> | null, headers['content-length'], maxBytes);
       }),
 
     compareCommits: (ref, base, head) =>
