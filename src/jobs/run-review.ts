@@ -10,6 +10,7 @@ import { authorSkipped } from '../render/render-limit.js';
 import { handleCommand } from './handle-command.js';
 import { RE_REVIEW } from './publish.js';
 import { reviewPullRequest } from './review-pull-request.js';
+import { settledRunOfHead } from './settled-run-of-head.js';
 import type { PipelineDeps } from './review-pull-request.js';
 
 export interface ReviewRunnerDeps extends PipelineDeps {
@@ -39,9 +40,19 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
     }
 
     // Exactly once: a redelivered or retried job finds the check run an earlier attempt created.
-    const existing = (await host.listCheckRuns(ref, job.headSha, deps.settings.checkName)).find((run) => run.externalId === jobId);
+    const runs = await host.listCheckRuns(ref, job.headSha, deps.settings.checkName);
+    const existing = runs.find((run) => run.externalId === jobId);
     if (existing?.status === 'completed') {
       log.info({ checkRunId: existing.id }, 'run already completed; nothing to do');
+      return;
+    }
+    // Marked ready or reopened: a head an earlier run reviewed is not reviewed again. One that was only skipped (a
+    // draft) is, in a check run of its own: GitHub shows, and branch protection uses, the newest run of a name on a
+    // commit (https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference, `filter: latest`),
+    // and a completed run cannot be set back in progress, so the new run supersedes the skipped one.
+    const settled = existing ? undefined : settledRunOfHead(runs, job);
+    if (settled) {
+      log.info({ checkRunId: settled.id, settledBy: settled.externalId }, 'head already reviewed by an earlier run; nothing to do');
       return;
     }
     const started = deps.clock.now();

@@ -154,6 +154,8 @@ export interface ExistingCheckRun {
   id: number;
   externalId: string | null;
   status: 'queued' | 'in_progress' | 'completed' | string;
+  /** How a completed run ended (`success`, `skipped`…); null while it runs. */
+  conclusion?: string | null;
   /** The App that created the run. */
   appSlug: string | null;
 }
