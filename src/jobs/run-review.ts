@@ -8,6 +8,7 @@ import { isRetryable, ServiceError } from '../ports/service-error.js';
 import { renderFailureOutput, renderSkippedOutput } from '../render/render-check.js';
 import { authorSkipped } from '../render/render-limit.js';
 import { handleCommand } from './handle-command.js';
+import { mayRequestReview } from './may-request-review.js';
 import { RE_REVIEW } from './publish.js';
 import { reviewPullRequest } from './review-pull-request.js';
 import { settledRunOfHead } from './settled-run-of-head.js';
@@ -128,9 +129,11 @@ function retryBeforeTheCheck(handler: JobHandler): JobHandler {
 
 /**
  * A command job learns its head sha only now, after the commenter's permission is checked (no model call,
- * no check run and at most one reply for anyone else).
+ * no check run and at most one reply for anyone else). A Re-run or Re-review job goes on only when its sender has
+ * write permission: nothing is created or posted for anyone else.
  */
 async function resolveJob(host: PullRequestHost, ref: PullRequestRef, job: ReviewJob, log: Logger): Promise<ReviewJob | undefined> {
+  if (job.trigger === 'rerequested') return (await mayRequestReview(host, ref, job.requestedBy, log)) ? job : undefined;
   if (!job.command) return job;
   if (!(await handleCommand(host, ref, job, log))) return undefined;
   const pr = await host.getPullRequest(ref);
