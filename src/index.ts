@@ -7,6 +7,7 @@ import { onCheckRun } from './handlers/on-check-run.js';
 import { onIssueComment } from './handlers/on-issue-comment.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/on-pull-request.js';
 import { onPullRequestEdited } from './handlers/on-pull-request-edited.js';
+import { createGiveUp } from './jobs/give-up.js';
 import { createReviewRunner } from './jobs/run-review.js';
 
 export interface BulwarkOptions extends RuntimeOverrides {
@@ -27,7 +28,8 @@ export function bulwark(options: BulwarkOptions = {}): ApplicationFunction {
     app.on(['check_run.rerequested', 'check_run.requested_action'], onCheckRun(runtime.queue, () => runtime.settings.checkName));
     addHandler(healthHandler(runtime.queue));
     addHandler(metricsHandler(runtime.metrics));
-    runtime.queue.start(createReviewRunner(runnerDeps(app, runtime)));
+    const deps = runnerDeps(app, runtime);
+    runtime.queue.start(createReviewRunner(deps), createGiveUp({ hostFor: deps.hostFor, checkName: deps.settings.checkName, log: deps.log }));
     options.onStarted?.(runtime);
   };
 }

@@ -4,9 +4,8 @@ import { RE_REVIEW_ACTION } from '../ports/pull-request-host.js';
 
 /**
  * Re-run on the Bulwark check (`check_run.rerequested`) and its "Re-review" button (`requested_action`) review
- * that head sha again; the job checks the sender's permission before anything else. The pull request is the one the
- * run's external_id (its job id, which only Bulwark sets) names: `check_run.pull_requests` is empty for forks and may
- * list other pull requests whose head is the same commit.
+ * that head sha again. The PR number comes from the run's pull_requests, or, for forks where GitHub leaves that
+ * list empty, from our own external_id.
  */
 export function onCheckRun(queue: JobQueue, checkName: () => string) {
   return async (context: Context<'check_run.rerequested' | 'check_run.requested_action'>): Promise<void> => {
@@ -16,9 +15,9 @@ export function onCheckRun(queue: JobQueue, checkName: () => string) {
     if (run.name !== checkName()) return;
     if (payload.action === 'requested_action' && payload.requested_action?.identifier !== RE_REVIEW_ACTION) return;
     const installationId = payload.installation?.id;
-    const pullNumber = installationId === undefined ? undefined : pullNumberFromExternalId(run.external_id, installationId);
+    const pullNumber = run.pull_requests[0]?.number ?? pullNumberFromExternalId(run.external_id);
     if (installationId === undefined || pullNumber === undefined) {
-      context.log.warn({ checkRunId: run.id }, 're-run of a run that names no pull request of this installation; ignored');
+      context.log.warn({ checkRunId: run.id }, 're-run without a pull request; ignored');
       return;
     }
     const result = await queue.enqueue({
@@ -37,13 +36,9 @@ export function onCheckRun(queue: JobQueue, checkName: () => string) {
   };
 }
 
-/**
- * Our external_id is the job id: `review/<installation>/<owner>/<repo>/<pr>/<sha>/<run>`. Owner and repo are not
- * compared (a repository can be renamed or transferred under its runs); the installation is.
- */
-export function pullNumberFromExternalId(externalId: string | null | undefined, installationId: number): number | undefined {
+/** Our external_id is the job id: `review/<installation>/<owner>/<repo>/<pr>/<sha>/<run>`. */
+export function pullNumberFromExternalId(externalId: string | null | undefined): number | undefined {
   const parts = externalId?.split('/') ?? [];
-  if (parts[0] !== 'review' || parts[1] !== String(installationId)) return undefined;
-  const number = Number(parts[4]);
+  const number = parts[0] === 'review' ? Number(parts[4]) : Number.NaN;
   return Number.isInteger(number) && number > 0 ? number : undefined;
 }

@@ -47,7 +47,29 @@ export interface JobControl {
    * store, which holds no model output. A later attempt in another process finds nothing.
    */
   saveCheckpoint(data: unknown): Promise<void>;
+  /**
+   * True while the queue still holds a job of this id (waiting, running, or waiting for a retry): its check run is
+   * being worked on. False for a job the queue finished, dropped or never had (e.g. lost with a crashed process).
+   */
+  isLive(jobId: string): Promise<boolean>;
 }
+
+/** Why a queue gave up on a job: it will not run again, in this process or any other. */
+export type GiveUpReason =
+  /** The process stopped before the job ran or finished (the in-process queue keeps nothing across a restart). */
+  | { kind: 'shutdown' }
+  /** The workers running it stopped (crashed, were killed) more often than the queue allows. */
+  | { kind: 'stalled' }
+  /** Its last attempt failed. */
+  | { kind: 'failed'; attempt: number }
+  /** A newer head of the pull request was queued while this job waited for its retry. */
+  | { kind: 'superseded' };
+
+/**
+ * Called by a queue for every job it gives up on, so the job's check run never stays "in progress" (README: every
+ * review job ends in a completed check run). It must not throw; the queue bounds how long it waits for it.
+ */
+export type GiveUpHandler = (job: ReviewJob, reason: GiveUpReason) => Promise<void>;
 
 /**
  * Runs one job. Throwing `RetryLaterError` asks the queue to run it again with backoff (only when
@@ -91,8 +113,8 @@ export interface EnqueueResult {
 
 export interface JobQueue {
   enqueue(job: ReviewJob): Promise<EnqueueResult>;
-  /** Starts consuming jobs with the handler. */
-  start(handler: JobHandler): void;
+  /** Starts consuming jobs with the handler; `onGiveUp` hears of every job the queue gives up on. */
+  start(handler: JobHandler, onGiveUp?: GiveUpHandler): void;
   /** Stops taking jobs and waits for running ones, at most `timeoutMs`. */
   close(timeoutMs: number): Promise<void>;
   /** Resolves when nothing is waiting or running (in-process queue; used by tests and shutdown). */

@@ -317,3 +317,34 @@ export function renderSkippedOutput(reason: string, detail: string): { title: st
     summary: sanitizeMarkdown(detail, 4_000) || 'Bulwark did not review this pull request.',
   };
 }
+
+/** Why Bulwark stopped working on a review for good (the queue gave up on its job, or found it lost). */
+export type GaveUpKind =
+  | { kind: 'shutdown' }
+  | { kind: 'stalled' }
+  | { kind: 'failed'; attempt: number }
+  | { kind: 'superseded' }
+  /** The check was left in progress by a job no queue holds any more (its process stopped, e.g. crashed). */
+  | { kind: 'lost' };
+
+const GAVE_UP_TEXT = {
+  shutdown: ['Review stopped: Bulwark was shutting down', 'Bulwark was shutting down before this review could finish, and it will not be resumed.'],
+  stalled: ['Review stopped: interrupted too often', 'The Bulwark process running this review stopped (restarted or crashed) more often than allowed, so it will not be run again.'],
+  failed: ['Review stopped: its last attempt failed', ''],
+  superseded: ['Review skipped: Superseded by a newer push', 'A newer commit of this pull request was pushed while this review waited to be retried; its review replaces this one.'],
+  lost: ['Review stopped: interrupted', 'The Bulwark process running this review stopped (restarted or crashed) before it finished, and nothing is resuming it.'],
+} as const satisfies Record<GaveUpKind['kind'], readonly [string, string]>;
+
+/** How a reader asks for the review again (the `/review` command, the Re-run button of the check). */
+export const GAVE_UP_RETRY_HINT = 'Comment `/review` on the pull request, or use **Re-run** on this check, to try again.';
+
+/** The check output of a review Bulwark gave up on: what happened and how to retry (never left "in progress"). */
+export function renderGaveUpOutput(reason: GaveUpKind): { title: string; summary: string } {
+  const [title, what] = GAVE_UP_TEXT[reason.kind];
+  const detail =
+    reason.kind === 'failed'
+      ? `Bulwark could not finish this review: attempt ${reason.attempt} failed and no attempts are left. The details are in Bulwark's logs.`
+      : what;
+  if (reason.kind === 'superseded') return { title, summary: detail };
+  return { title, summary: [detail, `**How to retry:** ${GAVE_UP_RETRY_HINT}`].join('\n\n') };
+}

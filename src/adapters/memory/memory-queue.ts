@@ -1,4 +1,4 @@
-import type { EnqueueResult, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
+import type { EnqueueResult, GiveUpHandler, GiveUpReason, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
 import { coalesceKey, isRetryLater, pullRequestKey, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
@@ -9,6 +9,8 @@ export interface MemoryQueueOptions {
   maxAttempts?: number;
   /** Delay before the first retry; each further retry doubles it (`backoffMs · 2^(attempt-1)`). Default 5000. */
   backoffMs?: number;
+  /** How long `close` waits, after its own bound, for the give-up hook to complete check runs. Default 5000. */
+  giveUpTimeoutMs?: number;
 }
 
 interface Entry {
@@ -33,6 +35,7 @@ interface Entry {
 export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   const backoffMs = Math.max(0, options.backoffMs ?? 5000);
+  const giveUpTimeoutMs = Math.max(0, options.giveUpTimeoutMs ?? 5000);
   // Every webhook looks up its job id and its PR's waiting jobs: indexed, so a backlog of thousands of waiting jobs
   // costs an enqueue nothing (scanning `waiting` made each ack O(backlog), ~1 ms with 5,000 jobs waiting).
   /** FIFO of waiting entries, superseded ones included until `pump` reaches them. */
@@ -49,6 +52,9 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   /** Latest head sha queued per PR: older jobs of that PR are superseded. */
   const latestHead = new Map<string, string>();
   let handler: JobHandler | undefined;
+  let onGiveUp: GiveUpHandler | undefined;
+  /** Give-ups under way: `close` waits for them (bounded) so their check runs are completed before the process exits. */
+  const givingUp = new Set<Promise<void>>();
   let closed = false;
 
   const addWaiting = (entry: Entry) => {
@@ -93,6 +99,20 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     if (!busy) latestHead.delete(key);
   };
 
+  /**
+   * Only for a job that ran at least once: a job that never ran has no check run to complete. Nothing survives this
+   * process (no Redis), so a job given up on here is never run again.
+   */
+  const giveUp = (entry: Entry, reason: GiveUpReason): Promise<void> => {
+    const ran = entry.attempt > 1 || running.has(entry.id);
+    if (!onGiveUp || !ran) return Promise.resolve();
+    options.log.warn({ jobId: entry.id, reason: reason.kind }, 'giving up on a review job');
+    const done = onGiveUp(entry.job, reason).catch((error: unknown) => options.log.error({ err: error, jobId: entry.id }, 'give-up hook failed'));
+    givingUp.add(done);
+    void done.finally(() => givingUp.delete(done));
+    return done;
+  };
+
   const scheduleRetry = (entry: Entry, error: unknown) => {
     const delay = retryDelayMs(backoffMs, entry.attempt, error);
     const next: Entry = { ...entry, attempt: entry.attempt + 1 };
@@ -117,6 +137,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
         saveCheckpoint: async (data) => {
           entry.checkpoint = JSON.stringify(data);
         },
+        isLive: async (other) => running.has(other) || retrying.has(other) || waitingById.has(other),
       });
     } catch (error) {
       if (isRetryLater(error) && attempt < maxAttempts && !closed) {
@@ -124,6 +145,11 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
         scheduleRetry(entry, error);
       } else {
         options.log.error({ err: error, jobId: id, attempt, maxAttempts }, 'review job failed');
+        // Retryable but the queue is closing: the check run says "retrying" and nothing will retry it. A last attempt
+        // that failed before reaching its check run leaves the "retrying" of an earlier one (a first attempt's failure
+        // is completed on the check run by the runner itself, when there is one).
+        if (isRetryLater(error) && attempt < maxAttempts) await giveUp(entry, { kind: 'shutdown' });
+        else if (attempt > 1) await giveUp(entry, { kind: 'failed', attempt });
       }
     } finally {
       running.delete(id);
@@ -156,25 +182,34 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
         if (!entry.job.headSha || entry.job.headSha === job.headSha) continue;
         entry.dropped = true;
         removeWaiting(entry);
+        // A retry whose wait is over has a check run saying "retrying": it will never run now.
+        void giveUp(entry, { kind: 'superseded' });
       }
       for (const [id, { entry, timer }] of retrying) {
         if (entry.pr !== key || !entry.job.headSha || entry.job.headSha === job.headSha) continue;
         clearTimeout(timer);
         retrying.delete(id);
+        void giveUp(entry, { kind: 'superseded' });
       }
       return push(jobId, job, key);
     },
-    start(jobHandler: JobHandler) {
+    start(jobHandler: JobHandler, giveUpHandler?: GiveUpHandler) {
       handler = jobHandler;
+      onGiveUp = giveUpHandler;
       setImmediate(pump);
     },
     async close(timeoutMs: number) {
       closed = true;
       if (retrying.size > 0) {
         options.log.warn({ jobIds: [...retrying.keys()] }, 'queue closed with jobs still waiting for a retry');
-        for (const { timer } of retrying.values()) clearTimeout(timer);
+        for (const { entry, timer } of retrying.values()) {
+          clearTimeout(timer);
+          void giveUp(entry, { kind: 'shutdown' });
+        }
         retrying.clear();
       }
+      // Waiting jobs never run now; those that ran before (a retry whose wait is over) have a check run to complete.
+      for (const entry of waitingById.values()) void giveUp(entry, { kind: 'shutdown' });
       const idle = new Promise<void>((resolve) => {
         if (running.size === 0) resolve();
         else drainWaiters.push(resolve);
@@ -186,6 +221,9 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
       await Promise.race([idle, timeout]);
       clearTimeout(timer);
       if (waitingById.size > 0) options.log.warn({ dropped: waitingById.size }, 'queue closed with jobs still waiting');
+      // Still running at the bound: the process exits under them.
+      for (const entry of running.values()) void giveUp(entry, { kind: 'shutdown' });
+      await settleWithin([...givingUp], giveUpTimeoutMs);
       settleIdle();
     },
     onIdle() {
@@ -198,4 +236,16 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
       return !closed;
     },
   };
+}
+
+/** Waits for every promise (they never reject) at most `ms`; the timer never keeps the process alive. */
+async function settleWithin(promises: Promise<void>[], ms: number): Promise<void> {
+  if (promises.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  await Promise.race([Promise.all(promises), timeout]);
+  clearTimeout(timer);
 }

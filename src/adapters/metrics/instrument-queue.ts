@@ -11,7 +11,7 @@ export function instrumentQueue(queue: JobQueue, metrics: Metrics): JobQueue {
       metrics.jobs.inc({ outcome: result.queued ? 'queued' : 'duplicate' });
       return result;
     },
-    start(handler) {
+    start(handler, onGiveUp) {
       queue.start(async (job, control) => {
         metrics.jobsActive.inc();
         const stop = metrics.reviewDuration.startTimer();
@@ -25,7 +25,7 @@ export function instrumentQueue(queue: JobQueue, metrics: Metrics): JobQueue {
           stop();
           metrics.jobsActive.dec();
         }
-      });
+      }, onGiveUp);
     },
     close: (timeoutMs) => queue.close(timeoutMs),
     onIdle: () => queue.onIdle(),

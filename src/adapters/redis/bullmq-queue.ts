@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { EnqueueResult, JobControl, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
+import type { EnqueueResult, GiveUpHandler, GiveUpReason, JobControl, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
 import { coalesceKey, isRetryLater, pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
 
@@ -26,6 +26,8 @@ export interface BullmqQueueOptions {
   maxStalledCount?: number;
   /** `enqueue` fails when Redis has not answered within this bound. Default 3000. */
   enqueueTimeoutMs?: number;
+  /** How long `close` waits, after its own bound, for give-ups under way to complete check runs. Default 5000. */
+  giveUpTimeoutMs?: number;
   log: Logger;
 }
 
@@ -35,6 +37,10 @@ const PR_STATE_TTL_SECONDS = 24 * 3600;
 const CLAIM_TTL_MS = 10_000;
 /** Completed and failed jobs are kept this long so a redelivery soon after still collapses into them. */
 const KEEP_FINISHED = { age: 3600, count: 1000 };
+/** Job states in which the queue still holds a job: it runs, or will. */
+const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+/** BullMQ's failedReason for a job that stalled more than maxStalledCount (commands/moveStalledJobsToWait). */
+const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
 
 /**
  * KEYS: job hash (BullMQ's), claim, latest head, pending jobs of the PR (hash jobId → head sha).
@@ -170,6 +176,26 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
   const reported = new WeakSet<Error>();
   let worker: TrackingWorker | undefined;
   let workerTemplate: Redis | undefined;
+  let onGiveUp: GiveUpHandler | undefined;
+  /** Give-ups under way: `close` waits for them (bounded) so their check runs are completed before the process exits. */
+  const givingUp = new Set<Promise<void>>();
+  const giveUp = (job: ReviewJob, jobId: string, reason: GiveUpReason) => {
+    if (!onGiveUp) return;
+    log.warn({ jobId, reason: reason.kind }, 'giving up on a review job');
+    const done = onGiveUp(job, reason).catch((error: unknown) => log.error({ err: error, jobId }, 'give-up hook failed'));
+    givingUp.add(done);
+    void done.finally(() => givingUp.delete(done));
+  };
+
+  const isLive = async (jobId: string) => {
+    try {
+      return LIVE_STATES.has(await queue.getJobState(jobId));
+    } catch (error) {
+      // Unknown is treated as live: completing the check run of a job that is still running would be worse.
+      log.warn({ err: error, jobId }, 'could not read a job state; assuming it is live');
+      return true;
+    }
+  };
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -189,6 +215,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       isSuperseded: () => isSuperseded(job.data),
       loadCheckpoint: async () => checkpoints.get(jobId),
       saveCheckpoint: async (value) => checkpoints.set(jobId, value),
+      isLive,
     };
     try {
       await handler(job.data, control);
@@ -225,12 +252,15 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
           );
           if (created !== 1) return { jobId, queued: false };
           const removals = stale.map(async (staleId) => {
+            // Read first: a job waiting for its retry (it ran before) has a check run saying "retrying" to complete.
+            const staleJob = onGiveUp ? await queue.getJob(String(staleId)).catch(() => undefined) : undefined;
             // 0 when the job is running (it will see isSuperseded) or already gone.
             const removed = await queue.remove(String(staleId)).catch((error: unknown) => {
               log.warn({ err: error, jobId: staleId }, 'could not remove a superseded job');
               return 0;
             });
             if (removed === 1) log.info({ jobId: staleId, by: jobId }, 'removed a waiting job of an older head');
+            if (removed === 1 && staleJob && staleJob.attemptsMade > 0) giveUp(staleJob.data, String(staleId), { kind: 'superseded' });
           });
           const coalesce = coalesceKey(job);
           let added: Job<ReviewJob, void, string>;
@@ -253,8 +283,9 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       );
     },
 
-    start(handler: JobHandler) {
+    start(handler: JobHandler, giveUpHandler?: GiveUpHandler) {
       if (worker) throw new Error('The queue is already started.');
+      onGiveUp = giveUpHandler;
       if (closed) throw new Error('The queue is closed.');
       // A client instance, not options: BullMQ's ESM build cannot load ioredis itself. It never connects: BullMQ
       // duplicates it into the worker's own connection and its blocking one (maxRetriesPerRequest: null, as
@@ -274,9 +305,17 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       started.on('error', reportError('queue worker error'));
       started.on('stalled', (jobId: string) => log.warn({ jobId }, 'review job stalled: its worker stopped; it runs again'));
       started.on('failed', (job: Job<ReviewJob, void, string> | undefined, error: Error) => {
-        if (reported.has(error)) return;
-        log.error({ err: error, jobId: job?.id }, 'review job failed');
-        if (job?.id) void forget(job.data, job.id);
+        if (!reported.has(error)) {
+          log.error({ err: error, jobId: job?.id }, 'review job failed');
+          if (job?.id) void forget(job.data, job.id);
+        }
+        // Failed for good (BullMQ sets finishedOn only then), here or, for a job that stalled more than
+        // maxStalledCount, on the worker that took it next: nothing runs it again. A first run's own failure is
+        // completed on its check run by the runner; an earlier run (a retry, a stalled worker) may have left its
+        // check run "in progress" or "retrying".
+        if (job?.id === undefined || typeof job.finishedOn !== 'number') return;
+        if (STALLED_TOO_OFTEN.test(error.message)) giveUp(job.data, job.id, { kind: 'stalled' });
+        else if (job.attemptsMade > 1 || job.stalledCounter > 0) giveUp(job.data, job.id, { kind: 'failed', attempt: job.attemptsMade });
       });
       worker = started;
     },
@@ -297,6 +336,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
           await within(stopping.close(true), 2000, 'worker close').catch((error: unknown) => log.warn({ err: error }, 'could not close the queue worker'));
           workerTemplate?.disconnect();
         }
+        await within(Promise.all([...givingUp]), options.giveUpTimeoutMs ?? 5000, 'give-ups').catch((error: unknown) => log.warn({ err: error }, 'gave up waiting for give-ups'));
         await within(queue.close(), 2000, 'queue close').catch((error: unknown) => log.warn({ err: error }, 'could not close the queue'));
         await within(client.quit(), 1000, 'quit').catch(() => client.disconnect());
       })();

@@ -1,0 +1,58 @@
+import type { JobControl, ReviewJob } from '../ports/job-queue.js';
+import { reviewJobId } from '../ports/job-queue.js';
+import type { Logger } from '../ports/logger.js';
+import type { ExistingCheckRun, PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
+import { renderGaveUpOutput } from '../render/render-check.js';
+import { RE_REVIEW } from './publish.js';
+
+export interface StaleCheckInput {
+  host: PullRequestHost;
+  ref: PullRequestRef;
+  /** The job starting now, its head resolved. */
+  job: ReviewJob;
+  checkName: string;
+  /** The check runs of the job's head, as listed when it started. */
+  runs: ExistingCheckRun[];
+  control: Pick<JobControl, 'isLive'>;
+  log: Logger;
+}
+
+/**
+ * After a restart, no queue holds the jobs a stopped process was running (the in-process queue keeps nothing; a
+ * BullMQ job removed or finished without its check), and their check runs would stay "in progress" forever.
+ * GitHub cannot list an App's in-progress check runs across repositories, so they are found lazily: when a job
+ * starts, the other open Bulwark runs of the same pull request and head that no queue holds are completed. Costs
+ * nothing when there are none (the listing is the one the job already made). Never throws.
+ */
+export async function completeStaleChecks({ host, ref, job, checkName, runs, control, log }: StaleCheckInput): Promise<void> {
+  const ownId = reviewJobId(job);
+  // `review/<installation>/<owner>/<repo>/<pr>/<head>/`: only runs of this very pull request and head.
+  const prefix = reviewJobId({ ...job, run: '' });
+  const open = runs.filter((run) => run.status !== 'completed' && run.externalId !== null && run.externalId !== ownId && run.externalId.startsWith(prefix));
+  if (open.length === 0) return;
+  try {
+    const stale = new Set<string>();
+    for (const run of open) {
+      const id = run.externalId!;
+      if (!(await isHeld(control, id, job))) stale.add(id);
+    }
+    if (stale.size === 0) return;
+    // Listed again: a job that finished between the first listing and `isLive` completed its own check run first.
+    const current = await host.listCheckRuns(ref, job.headSha, checkName);
+    const output = renderGaveUpOutput({ kind: 'lost' });
+    for (const run of current) {
+      if (run.status === 'completed' || run.externalId === null || !stale.has(run.externalId)) continue;
+      await host.completeCheckRun(ref, run.id, { conclusion: 'neutral', output, actions: RE_REVIEW });
+      log.warn({ checkRunId: run.id, staleJobId: run.externalId }, 'completed a check run left in progress by a job no queue holds');
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'could not complete stale check runs');
+  }
+}
+
+/** A command job is queued before its head is known: the queue holds it under an id with an empty head. */
+async function isHeld(control: Pick<JobControl, 'isLive'>, id: string, job: ReviewJob): Promise<boolean> {
+  if (await control.isLive(id)) return true;
+  const run = id.slice(id.lastIndexOf('/') + 1);
+  return run.startsWith('comment-') && control.isLive(reviewJobId({ ...job, headSha: '', run }));
+}
