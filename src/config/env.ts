@@ -43,6 +43,8 @@ const envSchema = z.object({
   BULWARK_TOOL_MAX_TURNS: z.coerce.number().int().min(2).max(50).default(8),
   BULWARK_TOOL_MAX_INPUT_TOKENS: int(400_000),
   BULWARK_SNAPSHOT_MAX_BYTES: int(50 * 1024 * 1024),
+  BULWARK_SNAPSHOT_MAX_COMPRESSED_BYTES: int(25 * 1024 * 1024),
+  BULWARK_TOOL_TIMEOUT_MS: z.coerce.number().int().min(50).default(2_000),
   BULWARK_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   BULWARK_RETRY_BACKOFF_MS: int(5_000),
   REDIS_URL: z.string().optional(),
@@ -79,7 +81,11 @@ export interface Settings {
    * day: automatic full reviews (commands and Re-run are not counted). Undefined: no limit.
    */
   dailyBudget: { tokens: number | undefined; usd: number | undefined; autoReviewsPerPullRequest: number | undefined };
-  tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number };
+  /**
+   * Repository tools: `snapshotMaxCompressedBytes` caps the archive as downloaded (past it the review goes on
+   * without the context), `snapshotMaxBytes` the snapshot as unpacked; `callTimeoutMs` is one call's deadline.
+   */
+  tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number; snapshotMaxCompressedBytes: number; callTimeoutMs: number };
   jobs: { attempts: number; backoffMs: number };
   redisUrl: string | undefined;
   /**
@@ -136,7 +142,13 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
       usd: e.BULWARK_DAILY_USD_BUDGET,
       autoReviewsPerPullRequest: e.BULWARK_PR_DAILY_AUTO_REVIEWS || undefined,
     },
-    tools: { maxTurns: e.BULWARK_TOOL_MAX_TURNS, maxInputTokens: e.BULWARK_TOOL_MAX_INPUT_TOKENS, snapshotMaxBytes: e.BULWARK_SNAPSHOT_MAX_BYTES },
+    tools: {
+      maxTurns: e.BULWARK_TOOL_MAX_TURNS,
+      maxInputTokens: e.BULWARK_TOOL_MAX_INPUT_TOKENS,
+      snapshotMaxBytes: e.BULWARK_SNAPSHOT_MAX_BYTES,
+      snapshotMaxCompressedBytes: e.BULWARK_SNAPSHOT_MAX_COMPRESSED_BYTES,
+      callTimeoutMs: e.BULWARK_TOOL_TIMEOUT_MS,
+    },
     jobs: { attempts: e.BULWARK_JOB_ATTEMPTS, backoffMs: e.BULWARK_RETRY_BACKOFF_MS },
     redisUrl: e.REDIS_URL || undefined,
     redis: { prefix: e.BULWARK_REDIS_PREFIX, lockDurationMs: e.BULWARK_LOCK_DURATION_MS, stalledIntervalMs: e.BULWARK_STALLED_INTERVAL_MS },

@@ -147,21 +147,6 @@ export async function loadSnapshot(
   return snapshot;
 }
 
-/**
- * One download per job: the first call loads the snapshot, later calls (every chunk of the review) share it,
- * failure included, so a broken archive is not fetched again for each chunk.
- */
-export function lazySnapshot(
-  download: () => Promise<Uint8Array | AsyncIterable<Uint8Array>>,
-  limits: Partial<SnapshotLimits> = {},
-): () => Promise<Snapshot> {
-  let loading: Promise<Snapshot> | undefined;
-  return () => {
-    loading ??= download().then((tarball) => loadSnapshot(tarball, limits));
-    return loading;
-  };
-}
-
 type Located =
   | { kind: 'top'; top: string }
   | { kind: 'file'; top: string; path: string }

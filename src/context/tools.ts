@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import type { ReadOnlyTool } from '../agents/types.js';
 import { countPlaceholders } from '../secrets/count-placeholders.js';
@@ -119,14 +120,14 @@ const DEFINITIONS: Record<ReadOnlyTool, ToolDefinition> = {
   Grep: {
     name: 'Grep',
     description:
-      "Search the text files of the repository at the pull request's head commit with a JavaScript regular expression, line by line. " +
+      "Search the text files of the repository at the pull request's head commit with a regular expression (RE2 syntax: no backreferences, no lookahead or lookbehind), line by line. " +
       `Returns \`path:line: text\` for each matching line, at most ${TOOL_LIMITS.grepMaxMatches}. ` +
       'Narrow the search with `path` (a folder or file, repository-relative) and/or `glob` (e.g. "*.sql" matches at any depth, "src/**/*.ts"). ' +
-      `Patterns are limited to ${TOOL_LIMITS.maxPatternChars} characters; nested unbounded quantifiers such as (a+)+ are rejected; the search stops after a short time budget.`,
+      `Patterns are limited to ${TOOL_LIMITS.maxPatternChars} characters; nested unbounded quantifiers such as (a+)+ are rejected; the search stops after a short time budget, and a call that runs out of time is stopped with an error.`,
     input_schema: {
       type: 'object',
       properties: {
-        pattern: { type: 'string', description: 'JavaScript regular expression (no slashes, no flags).' },
+        pattern: { type: 'string', description: 'RE2 regular expression (no slashes, no flags; no backreferences or lookaround).' },
         path: { type: 'string', description: 'Only search under this repository-relative folder, or this file.' },
         glob: { type: 'string', description: 'Only search files matching this glob; without a slash it matches the file name at any depth.' },
         ignore_case: { type: 'boolean', description: 'Case-insensitive match.' },
@@ -389,9 +390,11 @@ function search(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: T
   if (hasNestedQuantifier(input.pattern)) {
     return error('The pattern nests unbounded quantifiers (like (a+)+ or (\\w+\\s*)*), which can take exponential time. Simplify it.');
   }
-  let regex: RegExp;
+  // RE2 (re2js) matches in time linear in the line: no pattern can make Grep backtrack for seconds on one long
+  // line as V8's engine does with (a|a)*b. It has no backreferences or lookaround (the description says so).
+  let regex: RE2JS;
   try {
-    regex = new RegExp(input.pattern, input.ignore_case ? 'i' : '');
+    regex = RE2JS.compile(input.pattern, input.ignore_case ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (cause) {
     return error(`Invalid regular expression: ${cause instanceof Error ? cause.message : String(cause)}.`);
   }
@@ -475,9 +478,10 @@ function search(snapshot: Snapshot, input: z.infer<typeof grepInput>, options: T
 }
 
 /**
- * JavaScript regexes cannot be interrupted, so the shapes known to backtrack exponentially are refused up
- * front: a group with an unbounded quantifier inside, itself repeated without bound ((a+)+, (a|b*)*, (x+){2,}).
- * Polynomial cases are bounded by the per-line cap and the time budget instead.
+ * Shapes that backtrack exponentially in a JavaScript regex are refused up front, with a message that says why:
+ * a group with an unbounded quantifier inside, itself repeated without bound ((a+)+, (a|b*)*, (x+){2,}). Grep
+ * matches with RE2, which does not backtrack, and runs in a worker under a deadline (tool-sandbox.ts); this
+ * refusal keeps the answer the model already knows.
  */
 export function hasNestedQuantifier(pattern: string): boolean {
   const stack: { unbounded: boolean }[] = [{ unbounded: false }];

@@ -1,5 +1,6 @@
 import type { Context } from 'probot';
 import type { JobQueue, ReviewTrigger } from '../ports/job-queue.js';
+import { pullRequestRun } from '../ports/pull-request-run.js';
 
 const ACTIONS = ['pull_request.opened', 'pull_request.reopened', 'pull_request.ready_for_review', 'pull_request.synchronize'] as const;
 
@@ -28,7 +29,7 @@ export function onPullRequest(queue: JobQueue) {
       trigger: payload.action satisfies ReviewTrigger,
       full: payload.action !== 'synchronize',
       deliveryId: context.id,
-      run: 'auto',
+      run: pullRequestRun(payload.action, context.id),
     });
     context.log.info({ jobId: result.jobId, queued: result.queued, action: payload.action }, 'review requested');
   };

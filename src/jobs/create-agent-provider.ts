@@ -3,6 +3,7 @@ import { discoverAgent } from '../agents/discover-agent.js';
 import { bundledDir, createFsReader } from '../agents/fs-reader.js';
 import type { LoadedAgent } from '../agents/types.js';
 import { ServiceError } from '../ports/service-error.js';
+import { agentNotes } from '../render/agent-notes.js';
 import type { AgentChoice, AgentProvider } from './agent-provider.js';
 import { createRepoFileReader } from './repo-file-reader.js';
 
@@ -46,17 +47,6 @@ function toChoice(agent: LoadedAgent, notes: string[]): AgentChoice {
     source: agent.file,
     model: agent.model.resolved,
     tools: agent.tools.honoured,
-    notes: [...notes, ...describeAgent(agent)],
+    notes: [...notes, ...agentNotes(agent)],
   };
-}
-
-function describeAgent(agent: LoadedAgent): string[] {
-  const skills = agent.skills.found.map((skill) => skill.name).join(', ') || 'none';
-  return [
-    `Agent \`${agent.name}\` from \`${agent.file}\` (${agent.format}); model \`${agent.model.resolved}\`${agent.model.requested ? ` (asked for \`${agent.model.requested}\`)` : ''}; skills: ${skills}.`,
-    ...(agent.model.warning ? [`Model: ${agent.model.warning}`] : []),
-    ...(agent.skills.missing.length ? [`Missing skills (not loaded): ${agent.skills.missing.join(', ')}.`] : []),
-    ...(agent.tools.ignored.length ? [`Tools ignored (never run by Bulwark): ${agent.tools.ignored.join(', ')}.`] : []),
-    ...(agent.warnings ?? []),
-  ];
 }

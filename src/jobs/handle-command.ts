@@ -1,10 +1,9 @@
 import type { ReviewJob } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
-import type { PullRequestHost, PullRequestRef, RepoPermission } from '../ports/pull-request-host.js';
+import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
 import { deniedMarker, parseMarkers } from '../render/markers.js';
 import { codeSpan } from '../render/sanitize-text.js';
-
-const ALLOWED: readonly RepoPermission[] = ['admin', 'maintain', 'write'];
+import { mayRequestReview } from './may-request-review.js';
 
 export const HELP_TEXT = [
   '**Bulwark commands** (for people with write, maintain or admin permission):',
@@ -25,10 +24,8 @@ export async function handleCommand(host: PullRequestHost, ref: PullRequestRef, 
   const command = job.command;
   const login = job.requestedBy;
   if (!command || !login) return false;
-  const permission = await host.getPermission(ref, login);
-  if (!ALLOWED.includes(permission)) {
+  if (!(await mayRequestReview(host, ref, login, log))) {
     await replyOnce(host, ref, login);
-    log.info({ login, permission }, 'command refused: not enough permission');
     return false;
   }
   await host.addReaction(ref, command.commentId, 'eyes');

@@ -1,17 +1,19 @@
 import pLimit from 'p-limit';
 import picomatch from 'picomatch';
 import type { RepoConfig } from '../config/repo-config.js';
-import { lazySnapshot } from '../context/snapshot.js';
-import { createToolExecutor, toolDefinitions } from '../context/tools.js';
+import { createToolSandbox } from '../context/tool-sandbox.js';
+import type { ToolSandbox } from '../context/tool-sandbox.js';
+import { toolDefinitions } from '../context/tools.js';
 import type { BudgetStore } from '../ports/budget-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobControl, ReviewJob } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
-import type { PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread } from '../ports/pull-request-host.js';
+import type { PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread, TarballDownload } from '../ports/pull-request-host.js';
 import type { ModelReview, ModelTools, ReviewModel } from '../ports/review-model.js';
 import { isRetryable, ServiceError } from '../ports/service-error.js';
 import { parseMarkers } from '../render/markers.js';
 import { clippedNote } from '../render/clipped-note.js';
+import { contextTooLargeNote } from '../render/context-too-large-note.js';
 import { renderCheckOutput, renderSkippedOutput } from '../render/render-check.js';
 import { renderLedger } from '../render/render-ledger.js';
 import { alignChecklist } from '../review/align-checklist.js';
@@ -50,7 +52,7 @@ export interface PipelineSettings {
   maxInputTokens: number;
   prices: PriceTable;
   dailyBudget: { tokens: number | undefined; usd: number | undefined; autoReviewsPerPullRequest?: number | undefined };
-  tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number };
+  tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number; snapshotMaxCompressedBytes: number; callTimeoutMs: number };
   /** The queue's backoff before the first retry (doubling after), to say when a retry will run. */
   retryBackoffMs?: number;
 }
@@ -175,6 +177,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     ...(failedFiles.length ? [`Partial review: ${failedFiles.length} file(s) could not be reviewed because a model call failed (${answered.errors[0] ?? 'unknown error'}). Use Re-run to try again.`] : []),
     countNote,
     keptNote(answered),
+    answered.contextTooLarge ? contextTooLargeNote(deps.settings.tools.snapshotMaxCompressedBytes) : undefined,
     ...(plan.clipped.length ? [clippedNote(plan.clipped)] : []),
     ...(decided.repeats ? [`${decided.repeats} finding(s) already reported in open review threads were not repeated.`] : []),
     ...(decided.stale.length ? [`Resolved ${decided.stale.length} earlier thread(s) whose finding is gone.`] : []),
@@ -191,6 +194,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
     durationMs,
     chunks: plan.chunks.length,
     usd,
+    toolSecretsMasked: answered.toolSecretsMasked,
   });
   await publishReview({
     host,
@@ -261,6 +265,10 @@ interface Answered {
   /** Chunks whose answer was kept from an earlier attempt, and chunks asked in this one. */
   kept: number;
   asked: number;
+  /** The head archive was over the compressed cap: the tools answered without the repository context. */
+  contextTooLarge: boolean;
+  /** Secrets masked in the tool results of this attempt's calls. */
+  toolSecretsMasked: number;
 }
 
 /**
@@ -275,7 +283,7 @@ async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
   const key = planKey(chunks);
   const saved = readCheckpoint(await control.loadCheckpoint(), job.headSha, key, chunks.length);
   const pending = saved ? retryableChunks(saved) : chunks.map((_, index) => index);
-  const calls = await reviewChunks(input, agent, pending.map((index) => chunks[index] ?? []), pr, turnTokens);
+  const { results: calls, contextTooLarge, toolSecretsMasked } = await reviewChunks(input, agent, pending.map((index) => chunks[index] ?? []), pr, turnTokens);
   const outcome: ChunkOutcome = saved
     ? { answers: [...saved.answers], final: [...saved.final], errors: [...saved.errors] }
     : { answers: [], final: [], errors: [] };
@@ -310,7 +318,7 @@ async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
   const kept = saved ? saved.answers.filter((answer) => answer !== undefined).length : 0;
   if (kept > 0) log.info({ kept, asked: pending.length }, 'model answers kept from an earlier attempt');
   const failed = failedChunks(outcome);
-  return { answers, failed, errors: failed.flatMap((index) => outcome.errors[index] ?? []), kept, asked: pending.length };
+  return { answers, failed, errors: failed.flatMap((index) => outcome.errors[index] ?? []), kept, asked: pending.length, contextTooLarge, toolSecretsMasked };
 }
 
 function keptNote({ kept, asked }: Answered): string | undefined {
@@ -329,10 +337,19 @@ interface ChunkResult {
  * Chunks run in parallel under a bound. Nothing is thrown: per chunk, its answer or why its call failed.
  * `turnTokens`: each chunk's share of the review's budget for tool turns; with none left, no tools.
  */
-async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }, turnTokens: number): Promise<ChunkResult[]> {
+async function reviewChunks(
+  input: PipelineInput,
+  agent: AgentChoice,
+  chunks: DiffFile[][],
+  pr: { title: string; body: string },
+  turnTokens: number,
+): Promise<{ results: ChunkResult[]; contextTooLarge: boolean; toolSecretsMasked: number }> {
   const { deps, host, ref, job, config } = input;
   const limit = pLimit(deps.settings.modelConcurrency);
-  const tools = turnTokens > 0 ? modelTools(agent, () => host.downloadTarball(ref, job.headSha), deps.settings.tools) : undefined;
+  const limits = deps.settings.tools;
+  const sandbox = turnTokens > 0 ? contextSandbox(agent, () => host.downloadTarball(ref, job.headSha, limits.snapshotMaxCompressedBytes), limits, config.paths.exclude) : undefined;
+  const masked = { count: 0 };
+  const tools = sandbox && modelTools(agent, sandbox, limits, masked);
   const instructions = pathInstructions(config);
   // buildPrompt's two halves: the system prompt is the same for every chunk, so it is built once; each chunk's
   // user turn (~200 KB on a big PR) only when its call starts, and let go when it returns.
@@ -344,20 +361,42 @@ async function reviewChunks(input: PipelineInput, agent: AgentChoice, chunks: Di
       ),
     ),
   );
-  return settled.map((result) =>
+  // The job's tool worker ends with its model calls (allSettled never throws, so this always runs).
+  await sandbox?.close();
+  const results = settled.map((result) =>
     result.status === 'fulfilled'
       ? { answer: result.value, failure: undefined }
       : { answer: undefined, failure: { reason: result.reason as unknown, message: result.reason instanceof Error ? result.reason.message : String(result.reason) } },
   );
+  return { results, contextTooLarge: sandbox?.contextTooLarge() ?? false, toolSecretsMasked: masked.count };
 }
 
-/** Read, Grep and Glob when the agent lists them, served from one head snapshot per job, downloaded on first use. */
-function modelTools(agent: AgentChoice, download: () => Promise<Uint8Array>, limits: PipelineSettings['tools']): ModelTools | undefined {
+/**
+ * Read, Grep and Glob when the agent lists them: one head snapshot per job, downloaded on first use under the
+ * compressed cap, built and searched in the job's worker thread, each call under the deadline (tool-sandbox.ts).
+ * Files the repository excludes from review are not readable through them either.
+ */
+function contextSandbox(agent: AgentChoice, download: () => Promise<TarballDownload>, limits: PipelineSettings['tools'], exclude: string[]): ToolSandbox | undefined {
   if (agent.tools.length === 0) return undefined;
-  const snapshot = lazySnapshot(download, { maxBytes: limits.snapshotMaxBytes });
+  return createToolSandbox({
+    download,
+    honoured: agent.tools,
+    callTimeoutMs: limits.callTimeoutMs,
+    snapshotLimits: { maxBytes: limits.snapshotMaxBytes },
+    // Grep's own time budget (it stops with partial results and a note) well inside the hard deadline.
+    toolOptions: { exclude, grepTimeBudgetMs: Math.max(50, Math.floor(limits.callTimeoutMs / 4)) },
+  });
+}
+
+/** `masked` adds up the secrets masked in the tool results, for the ledger. */
+function modelTools(agent: AgentChoice, sandbox: ToolSandbox, limits: PipelineSettings['tools'], masked: { count: number }): ModelTools {
   return {
     definitions: toolDefinitions(agent.tools),
-    execute: async (name, input) => createToolExecutor(await snapshot(), agent.tools)(name, input),
+    execute: async (name, input) => {
+      const result = await sandbox.execute(name, input);
+      masked.count += result.masked ?? 0;
+      return result;
+    },
     maxTurns: limits.maxTurns,
     maxInputTokens: limits.maxInputTokens,
   };

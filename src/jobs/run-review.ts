@@ -9,8 +9,10 @@ import { renderFailureOutput, renderSkippedOutput } from '../render/render-check
 import { authorSkipped } from '../render/render-limit.js';
 import { completeStaleChecks } from './complete-stale-checks.js';
 import { handleCommand } from './handle-command.js';
+import { mayRequestReview } from './may-request-review.js';
 import { RE_REVIEW } from './publish.js';
 import { reviewPullRequest } from './review-pull-request.js';
+import { settledRunOfHead } from './settled-run-of-head.js';
 import type { PipelineDeps } from './review-pull-request.js';
 
 export interface ReviewRunnerDeps extends PipelineDeps {
@@ -44,6 +46,15 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
     const existing = runs.find((run) => run.externalId === jobId);
     if (existing?.status === 'completed') {
       log.info({ checkRunId: existing.id }, 'run already completed; nothing to do');
+      return;
+    }
+    // Marked ready or reopened: a head an earlier run reviewed is not reviewed again. One that was only skipped (a
+    // draft) is, in a check run of its own: GitHub shows, and branch protection uses, the newest run of a name on a
+    // commit (https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference, `filter: latest`),
+    // and a completed run cannot be set back in progress, so the new run supersedes the skipped one.
+    const settled = existing ? undefined : settledRunOfHead(runs, job);
+    if (settled) {
+      log.info({ checkRunId: settled.id, settledBy: settled.externalId }, 'head already reviewed by an earlier run; nothing to do');
       return;
     }
     const started = deps.clock.now();
@@ -121,9 +132,11 @@ function retryBeforeTheCheck(handler: JobHandler): JobHandler {
 
 /**
  * A command job learns its head sha only now, after the commenter's permission is checked (no model call,
- * no check run and at most one reply for anyone else).
+ * no check run and at most one reply for anyone else). A Re-run or Re-review job goes on only when its sender has
+ * write permission: nothing is created or posted for anyone else.
  */
 async function resolveJob(host: PullRequestHost, ref: PullRequestRef, job: ReviewJob, log: Logger): Promise<ReviewJob | undefined> {
+  if (job.trigger === 'rerequested') return (await mayRequestReview(host, ref, job.requestedBy, log)) ? job : undefined;
   if (!job.command) return job;
   if (!(await handleCommand(host, ref, job, log))) return undefined;
   const pr = await host.getPullRequest(ref);

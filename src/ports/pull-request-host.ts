@@ -90,6 +90,9 @@ export interface DirectoryEntry {
   type: 'file' | 'dir' | 'other';
 }
 
+/** The head archive, or the cap it went over. */
+export type TarballDownload = { kind: 'archive'; bytes: Uint8Array } | { kind: 'too-large'; maxBytes: number };
+
 /** What Bulwark needs from GitHub for one installation, in its own words. */
 export interface PullRequestHost {
   getPullRequest(ref: PullRequestRef): Promise<PullRequestInfo>;
@@ -107,8 +110,12 @@ export interface PullRequestHost {
   updateCheckRun(ref: PullRequestRef, checkRunId: number, output: CheckOutput): Promise<void>;
   completeCheckRun(ref: PullRequestRef, checkRunId: number, completion: CheckRunCompletion): Promise<void>;
   createReview(ref: PullRequestRef, review: ReviewDraft): Promise<{ id: number }>;
-  /** The repository at a commit as a gzipped tarball (for the read-only context tools). */
-  downloadTarball(ref: PullRequestRef, sha: string): Promise<Uint8Array>;
+  /**
+   * The repository at a commit as a gzipped tarball (for the read-only context tools), streamed and counted: past
+   * `maxBytes` compressed bytes (the declared length or the bytes received) the download stops and `too-large`
+   * is answered, so an archive is never held in full before its size is known.
+   */
+  downloadTarball(ref: PullRequestRef, sha: string, maxBytes: number): Promise<TarballDownload>;
   /** Files changed between two commits (`base...head`); `truncated` when GitHub lists only part of them. */
   compareCommits(ref: PullRequestRef, base: string, head: string): Promise<Comparison>;
   /** Review threads of the PR that start with a comment by a bot carrying a Bulwark finding marker. */
@@ -147,6 +154,8 @@ export interface ExistingCheckRun {
   id: number;
   externalId: string | null;
   status: 'queued' | 'in_progress' | 'completed' | string;
+  /** How a completed run ended (`success`, `skipped`…); null while it runs. */
+  conclusion?: string | null;
   /** The App that created the run. */
   appSlug: string | null;
 }

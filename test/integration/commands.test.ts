@@ -222,7 +222,7 @@ describe('Re-run and Re-review on the check', () => {
       action,
       repository: fixture<{ repository: unknown }>('pull_request.opened.json').repository,
       // A fork's check run lists no pull requests; Bulwark finds the PR in its own external_id.
-      check_run: { ...payload.check_run, name: 'Bulwark', head_sha: HEAD, pull_requests: [], external_id: `review/1/${OWNER}/${REPO}/${PR}/${HEAD}/auto` },
+      check_run: { ...payload.check_run, name: 'Bulwark', head_sha: HEAD, pull_requests: [] as Body[], external_id: `review/1/${OWNER}/${REPO}/${PR}/${HEAD}/auto` },
       ...(action === 'requested_action' ? { requested_action: { identifier: 'rereview' } } : {}),
     };
   }
@@ -230,6 +230,7 @@ describe('Re-run and Re-review on the check', () => {
   it.each(['rerequested', 'requested_action'] as const)('reviews that head sha again on %s', async (action) => {
     const created: Body[] = [];
     mockInstallationToken();
+    mockPermission('octocat', 'write');
     mockNoRepoConfig();
     mockCreateCheck(8, (body) => created.push(body));
     mockPullRequest();
@@ -243,5 +244,53 @@ describe('Re-run and Re-review on the check', () => {
 
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ head_sha: HEAD, external_id: expect.stringContaining(`/rerun-delivery-${action}`) });
+  });
+
+  it.each(['rerequested', 'requested_action'] as const)(
+    'checks the sender\'s permission before anything is paid for: someone with read permission gets no check run, no model call (%s)',
+    async (action) => {
+      mockInstallationToken();
+      mockPermission('octocat', 'read');
+
+      await app.probot.receive({ id: `delivery-denied-${action}`, name: 'check_run', payload: rerequested(action) as never });
+      await app.queue.onIdle();
+    },
+  );
+
+  it('reviews the pull request its external_id names, not one check_run.pull_requests lists', async () => {
+    const created: Body[] = [];
+    const payload = rerequested('rerequested');
+    // Another pull request whose head is the same commit: GitHub may list it, but this run reviewed PR 2.
+    payload.check_run = { ...payload.check_run, pull_requests: [{ number: 99, head: { sha: HEAD }, base: { ref: 'master' } }] };
+    mockInstallationToken();
+    mockPermission('octocat', 'admin');
+    mockNoRepoConfig();
+    mockCreateCheck(8, (body) => created.push(body));
+    mockPullRequest();
+    mockRepoFiles();
+    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    nock(ANTHROPIC).post('/v1/messages').reply(200, messageResponse({ findings: [] }));
+    nock(GITHUB).patch(`${REPO_PATH}/check-runs/8`).reply(200, { id: 8 });
+
+    await app.probot.receive({ id: 'delivery-listed-other', name: 'check_run', payload: payload as never });
+    await app.queue.onIdle();
+
+    expect(created).toHaveLength(1);
+    expect(created[0]!.external_id).toMatch(new RegExp(`^review/1/${OWNER}/${REPO}/${PR}/${HEAD}/rerun-`));
+  });
+
+  it.each([
+    ['no external_id', ''],
+    ['an external_id of another installation', `review/2/${OWNER}/${REPO}/${PR}/${HEAD}/auto`],
+    ['an external_id that is not a job id', 'something-else'],
+  ])('ignores a run with %s: nothing is queued', async (_label, externalId) => {
+    const enqueue = vi.spyOn(app.queue, 'enqueue');
+    const payload = rerequested('rerequested');
+    payload.check_run = { ...payload.check_run, external_id: externalId, pull_requests: [{ number: PR, head: { sha: HEAD }, base: { ref: 'master' } }] };
+
+    await app.probot.receive({ id: 'delivery-foreign', name: 'check_run', payload: payload as never });
+    await app.queue.onIdle();
+
+    expect(enqueue).not.toHaveBeenCalled();
   });
 });

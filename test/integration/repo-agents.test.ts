@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/test-app.js';
 import { ANTHROPIC, assertNockDone, createTestApp, GITHUB, mockInstallationToken, setupNock } from '../helpers/test-app.js';
 import {
-  BASE,
   DEFAULT_BRANCH,
   file,
   mockCreateCheck,

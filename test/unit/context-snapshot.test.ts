@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it, vi } from 'vitest';
-import { lazySnapshot, loadSnapshot, SnapshotError } from '../../src/context/snapshot.js';
+import { describe, expect, it } from 'vitest';
+import { loadSnapshot, SnapshotError } from '../../src/context/snapshot.js';
 import { buildTar, buildTarball, hostileEntries, TOP } from './context-fixtures.js';
 
 describe('loadSnapshot', () => {
@@ -139,28 +139,6 @@ describe('loadSnapshot', () => {
   it('rejects a tarball cut short', async () => {
     const tarBytes = await buildTar([{ name: `${TOP}/a.txt`, content: 'z'.repeat(4_000) }]);
     await expect(loadSnapshot(gzipSync(tarBytes.subarray(0, 1_500)))).rejects.toBeInstanceOf(SnapshotError);
-  });
-});
-
-describe('lazySnapshot', () => {
-  it('downloads once per job and shares the result', async () => {
-    const gz = await buildTarball(hostileEntries());
-    const download = vi.fn(async () => gz);
-    const get = lazySnapshot(download);
-
-    const [a, b] = await Promise.all([get(), get()]);
-    expect(a).toBe(b);
-    expect(await get()).toBe(a);
-    expect(download).toHaveBeenCalledTimes(1);
-  });
-
-  it('shares a failure too', async () => {
-    const download = vi.fn(async () => Buffer.from('broken'));
-    const get = lazySnapshot(download);
-
-    await expect(get()).rejects.toBeInstanceOf(SnapshotError);
-    await expect(get()).rejects.toBeInstanceOf(SnapshotError);
-    expect(download).toHaveBeenCalledTimes(1);
   });
 });
 

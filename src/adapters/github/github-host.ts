@@ -4,6 +4,7 @@ import type { ProbotOctokit } from 'probot';
 import type { CheckOutput, Comparison, DirectoryEntry, PullRequestHost, PullRequestInfo, ReviewThread } from '../../ports/pull-request-host.js';
 import type { ChangedFile } from '../../review/types.js';
 import { ServiceError } from '../../ports/service-error.js';
+import { readCapped } from './read-capped.js';
 import { toServiceError } from './to-service-error.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -220,7 +221,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
     listCheckRuns: (ref, headSha, name) =>
       call('listing check runs', async () => {
         const { data } = await octokit.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: headSha, check_name: name, filter: 'all', per_page: 100 });
-        return data.check_runs.map((run) => ({ id: run.id, externalId: run.external_id, status: run.status, appSlug: run.app?.slug ?? null }));
+        return data.check_runs.map((run) => ({ id: run.id, externalId: run.external_id, status: run.status, conclusion: run.conclusion, appSlug: run.app?.slug ?? null }));
       }),
 
     createComment: (ref, body) =>
@@ -228,10 +229,11 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, body });
       }),
 
-    downloadTarball: (ref, sha) =>
+    downloadTarball: (ref, sha, maxBytes) =>
       call('downloading the repository snapshot', async () => {
-        const { data } = await octokit.rest.repos.downloadTarballArchive({ owner: ref.owner, repo: ref.repo, ref: sha });
-        return new Uint8Array(data as ArrayBuffer);
+        // The body as a stream (Octokit's `parseSuccessResponseBody: false`), so its size is checked before it is held.
+        const { data, headers } = await octokit.rest.repos.downloadTarballArchive({ owner: ref.owner, repo: ref.repo, ref: sha, request: { parseSuccessResponseBody: false } });
+        return readCapped(data as unknown as ReadableStream<Uint8Array> | null, headers['content-length'], maxBytes);
       }),
 
     compareCommits: (ref, base, head) =>

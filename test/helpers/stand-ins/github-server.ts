@@ -21,6 +21,8 @@ export interface GitHubStandInOptions {
   latencyMs?: number;
   /** Served at GHE's API prefix, as Probot uses it with GHE_HOST. */
   prefix?: string;
+  /** Whether the pull request is a draft (default false); `setDraft` changes it, as marking it ready does. */
+  draft?: boolean;
   /** `.github/bulwark.yml` on the default branch (raw YAML); absent: 404. */
   config?: string;
   /** `GET /compare/{base}...{head}`: `status` and the file names; absent: 404 (the base is gone). */
@@ -75,6 +77,8 @@ export interface GitHubStandIn {
   comments: Record<string, unknown>[];
   /** Moves the pull request to a new head (a push): the pulls API answers it from now on. */
   setHead(sha: string): void;
+  /** Makes the pull request a draft, or ready for review: the pulls API answers it from now on. */
+  setDraft(draft: boolean): void;
   /** Each check run as it stands now: the create body merged with every update, in id order. */
   checkRunStates(): CheckRunState[];
   /** Forgets requests, reviews, check runs and resolved threads: the next review starts on a fresh PR. */
@@ -98,6 +102,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   const reviewPulls: number[] = [];
   const commentPulls: number[] = [];
   let headSha = options.headSha;
+  let draft = options.draft ?? false;
   const headOf = (pullNumber: number) => (pullNumber === options.pullNumber ? headSha : options.otherPullRequests?.(pullNumber));
   let nextCheckId = 1;
 
@@ -195,7 +200,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       checkRuns.get(Number(check[1]))?.push(body as Record<string, unknown>);
       return json(res, 200, { id: Number(check[1]) });
     }
-    if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === undefined) return json(res, 200, pullRequest({ ...options, pullNumber: number, headSha: head! }));
+    if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === undefined) return json(res, 200, pullRequest({ ...options, pullNumber: number, headSha: head!, draft }));
     if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === '/files') return files(url, res);
     if (method === 'POST' && issue?.[1] === 'pulls' && issue[3] === '/reviews') {
       reviews.push(body as Record<string, unknown>);
@@ -257,6 +262,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     setHead: (sha) => {
       headSha = sha;
     },
+    setDraft: (value) => {
+      draft = value;
+    },
     checkRunStates: () => [...checkRuns.entries()].map(([id, updates]) => checkRunState(id, updates)),
     reset: () => {
       requests.length = 0;
@@ -267,6 +275,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       commentPulls.length = 0;
       checkRuns.clear();
       headSha = options.headSha;
+      draft = options.draft ?? false;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -277,7 +286,7 @@ function pullRequest(options: GitHubStandInOptions) {
     number: options.pullNumber,
     state: 'open',
     merged: false,
-    draft: false,
+    draft: options.draft ?? false,
     title: 'Add user lookup',
     body: 'Adds GET /users/:id.',
     user: { login: 'octocat', type: 'User' },

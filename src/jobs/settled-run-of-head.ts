@@ -1,0 +1,28 @@
+import type { ReviewJob } from '../ports/job-queue.js';
+import { reviewJobId } from '../ports/job-queue.js';
+import type { ExistingCheckRun } from '../ports/pull-request-host.js';
+import { isFollowUpRun } from '../ports/pull-request-run.js';
+
+/** Conclusions that do not say anything about the code: the run did not review it. */
+const NOT_A_REVIEW = new Set(['skipped', 'cancelled', 'stale']);
+
+/**
+ * For a run that came back to a head (ready_for_review, reopened), an earlier Bulwark run of the same pull request
+ * and head that already ended with a real conclusion: that head is settled and is not reviewed again (a pull
+ * request reviewed, turned into a draft and marked ready gets no second review). A run that ended `skipped` (a
+ * draft, a closed pull request) settles nothing. Undefined for any other run, or when nothing settled the head.
+ */
+export function settledRunOfHead(runs: readonly ExistingCheckRun[], job: ReviewJob): ExistingCheckRun | undefined {
+  if (!isFollowUpRun(job.run)) return undefined;
+  const own = reviewJobId(job);
+  // `review/<installation>/<owner>/<repo>/<pr>/<head>/`: runs of this very pull request and head only.
+  const prefix = reviewJobId({ ...job, run: '' });
+  return runs.find(
+    (run) =>
+      run.externalId !== null &&
+      run.externalId !== own &&
+      run.externalId.startsWith(prefix) &&
+      run.status === 'completed' &&
+      !NOT_A_REVIEW.has(run.conclusion ?? ''),
+  );
+}
