@@ -14,7 +14,7 @@ import { isRetryable, ServiceError } from '../ports/service-error.js';
 import { parseMarkers } from '../render/markers.js';
 import { clippedNote } from '../render/clipped-note.js';
 import { contextTooLargeNote } from '../render/context-too-large-note.js';
-import { renderCheckOutput, renderSkippedOutput } from '../render/render-check.js';
+import { renderCheckOutput, renderSkippedOutput, renderUnreadOutput } from '../render/render-check.js';
 import { renderLedger } from '../render/render-ledger.js';
 import { alignChecklist } from '../review/align-checklist.js';
 import { anchorFindings } from '../review/anchor-findings.js';
@@ -92,6 +92,12 @@ export async function reviewPullRequest(input: PipelineInput): Promise<void> {
   const { listed, earlierReviews, postedByThisRun, priorReviews, scope, selection } = await collect(input);
   if (selection === undefined) {
     await input.complete('skipped', renderSkippedOutput('No changes since the last review', scope.note ?? ''));
+    return;
+  }
+  if (selection.files.length === 0 && unreviewedFiles(selection.skipped).length > 0) {
+    // Changed code that could not be read is not "nothing to review": a skipped check would pass.
+    await input.complete(config.check.blocking ? 'failure' : 'neutral', renderUnreadOutput(selection.skipped));
+    log.info({ skipped: selection.skipped.length }, 'no file could be read');
     return;
   }
   if (selection.files.length === 0) {

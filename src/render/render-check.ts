@@ -310,6 +310,18 @@ function redactSecrets(message: string): string {
     .replace(/\b(Bearer|token)\s+[A-Za-z0-9._~+/=-]{16,}/gi, '$1 [redacted]');
 }
 
+/**
+ * A check output for a review that read nothing although files worth reviewing changed (GitHub shows no diff for
+ * them, or none parsed): not a skip, which would pass as if there were nothing to review.
+ */
+export function renderUnreadOutput(skipped: SkippedFile[], unlisted = 0): { title: string; summary: string } {
+  const partial = { reviewed: 0, total: skipped.length + unlisted, unreviewed: unreviewedFiles(skipped), unlisted };
+  return {
+    title: partialHeadline(partial),
+    summary: [`**${partialHeadline(partial)}.**`, partialSection(partial), renderSkippedTable(skipped)].filter(Boolean).join('\n\n'),
+  };
+}
+
 /** A check output for a review that did not run (closed, draft, nothing to review…). */
 export function renderSkippedOutput(reason: string, detail: string): { title: string; summary: string } {
   return {
