@@ -27,7 +27,7 @@ export function bulwark(options: BulwarkOptions = {}): ApplicationFunction {
     app.on('issue_comment.created', onIssueComment(runtime.queue));
     app.on(['check_run.rerequested', 'check_run.requested_action'], onCheckRun(runtime.queue, () => runtime.settings.checkName));
     addHandler(healthHandler(runtime.queue));
-    addHandler(metricsHandler(runtime.metrics));
+    addHandler(metricsHandler(runtime.metrics, runtime.settings.metricsToken));
     const deps = runnerDeps(app, runtime);
     runtime.queue.start(createReviewRunner(deps), createGiveUp({ hostFor: deps.hostFor, checkName: deps.settings.checkName, log: deps.log }));
     options.onStarted?.(runtime);

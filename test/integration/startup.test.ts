@@ -3,6 +3,7 @@ import { run } from 'probot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettingsError } from '../../src/config/env.js';
 import { bulwark } from '../../src/index.js';
+import { freePort } from '../helpers/replicas.js';
 import { TEST_PRIVATE_KEY } from '../helpers/test-app.js';
 
 afterEach(() => {
@@ -12,7 +13,8 @@ afterEach(() => {
 /** What `npm start` does (src/main.ts): Probot's run() with the App, settings from the environment. */
 async function start(env: Record<string, string | undefined>) {
   vi.stubEnv('HOST', '127.0.0.1');
-  vi.stubEnv('PORT', '0');
+  // Probot's server turns port 0 into 3000: a free port, should it start at all.
+  vi.stubEnv('PORT', String(await freePort()));
   vi.stubEnv('REDIS_URL', undefined);
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const started = run(bulwark(), { env: { ...process.env }, log: pino({ level: 'silent' }) as never });
