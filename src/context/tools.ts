@@ -70,8 +70,8 @@ export const TOOL_LIMITS = {
   grepMaxScannedChars: 20_000_000,
   globMaxResults: 500,
   /**
-   * Characters of matched files one Grep call masks (whole files, ~3 MB/s with secretlint): files past it are not
-   * shown, so a call stays well inside the tool deadline (BULWARK_TOOL_TIMEOUT_MS).
+   * Characters of matched files one Grep call masks (whole files; ~150 ms for 2 MB of code once secretlint is
+   * loaded): files past it are not shown, so a call stays well inside the tool deadline (BULWARK_TOOL_TIMEOUT_MS).
    */
   grepMaxMaskedChars: 2_000_000,
 } as const;
@@ -200,14 +200,16 @@ export async function executeTool(snapshot: Snapshot, name: string, input: unkno
         : error(`The ${name} tool failed unexpectedly (${cause instanceof Error ? cause.message : 'unknown error'}).`);
   }
   // Defence in depth: the output as assembled is scanned once more (a secret in a file name, or one that only a
-  // whole output shows), before it is cut, so a secret is seen whole. A failed scan lets nothing out.
+  // whole output shows). After the cut: the files in it were masked whole already, and scanning only what is sent
+  // (at most maxOutputChars: ~5 ms) keeps the cost of this pass bounded whatever a call assembled (a Read of 2,000
+  // long lines is 4 MB). A failed scan lets nothing out.
   let final: { text: string; count: number };
   try {
-    final = await maskSecretsInText(result.content);
+    final = await maskSecretsInText(truncateOutput(result.content, maxChars));
   } catch {
     return error(`The ${name} tool could not check its output for secrets, so it shows nothing. Go on without it.`);
   }
-  return { content: truncateOutput(final.text, maxChars), isError: result.isError, masked: result.masked + final.count };
+  return { content: final.text, isError: result.isError, masked: result.masked + final.count };
 }
 
 /** secretlint failed on the files a call needed: nothing of them is shown (fail closed, as for the diff). */
