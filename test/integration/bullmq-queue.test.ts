@@ -219,6 +219,51 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     expect(await inspect(queueName).getJobState(jobId)).toBe('failed');
   });
 
+  it('gives up on a job whose last attempt failed after an earlier one: the give-up hook hears of it once', async () => {
+    const { queue } = make({ backoffMs: 20, maxAttempts: 2 });
+    const gaveUp: unknown[] = [];
+    queue.start(
+      async () => {
+        throw new RetryLaterError('still rate limited');
+      },
+      async (received, reason) => {
+        gaveUp.push({ head: received.headSha, reason });
+      },
+    );
+
+    await queue.enqueue(job('a'));
+    await queue.onIdle();
+    await sleep(50);
+
+    expect(gaveUp).toEqual([{ head: 'a', reason: { kind: 'failed', attempt: 2 } }]);
+  });
+
+  it('gives up on a job waiting for its retry when a newer head of its PR removes it (superseded)', async () => {
+    const { queue, queueName } = make({ backoffMs: 60_000, maxAttempts: 2 });
+    const gaveUp: unknown[] = [];
+    queue.start(
+      async (received) => {
+        if (received.headSha === 'old') throw new RetryLaterError('GitHub answered 502');
+      },
+      async (received, reason) => {
+        gaveUp.push({ head: received.headSha, reason });
+      },
+    );
+    const old = await queue.enqueue(job('old'));
+    const inspector = inspect(queueName);
+    for (let tries = 0; (await inspector.getJobState(old.jobId)) !== 'delayed'; tries += 1) {
+      if (tries > 200) throw new Error('the job never waited for its retry');
+      await sleep(10);
+    }
+
+    await queue.enqueue(job('new'));
+    await queue.onIdle();
+    await sleep(50);
+
+    expect(await inspector.getJob(old.jobId)).toBeUndefined();
+    expect(gaveUp).toEqual([{ head: 'old', reason: { kind: 'superseded' } }]);
+  });
+
   it('does not retry a job that threw any other error, and keeps no stack in Redis', async () => {
     const { queue, queueName } = make({ backoffMs: 10 });
     let runs = 0;
