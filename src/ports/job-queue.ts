@@ -18,8 +18,8 @@ export interface ReviewJob {
   full: boolean;
   deliveryId: string;
   /**
-   * Which run of this head the job is: `auto` for PR events (opened, ready_for_review… of one head are one
-   * run), `comment-<id>` for a `/review` command, `rerun-<delivery>` for Re-run, `base-<delivery>` for a base
+   * Which run of this head the job is: `auto` for opened and synchronize (one run per head), `ready-<delivery>`
+   * and `reopened-<delivery>` for ready_for_review and reopened (pullRequestRun), `comment-<id>` for a `/review` command, `rerun-<delivery>` for Re-run, `base-<delivery>` for a base
    * change. Redeliveries keep it; it is part of the job id and of the review's marker, so a run publishes at most
    * once.
    */
