@@ -218,7 +218,8 @@ describe('/review commands after a first review', () => {
     return {
       action: 'created',
       issue: { number: PR, pull_request: { url: `${GITHUB}${REPO_PATH}/pulls/${PR}` }, state: 'open' },
-      comment: { id: COMMENT_ID, body, user: { login: 'maintainer', type: 'User' } },
+      // GitHub always sends the commenter's association; a maintainer of an organisation's repository is a MEMBER.
+      comment: { id: COMMENT_ID, body, user: { login: 'maintainer', type: 'User' }, author_association: 'MEMBER' },
       repository: { name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER } },
       sender: { login: 'maintainer', type: 'User' },
       installation: { id: 1 },
