@@ -1,4 +1,4 @@
-import type { AgentFileReader } from './agent-file-reader.js';
+import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { fileStem, parseAgentFile } from './parse-agent-file.js';
 import { BUNDLED_PREFIX, resolveSkills } from './resolve-skills.js';
 import type { LoadResult } from './types.js';

@@ -1,6 +1,6 @@
-import type { AgentFileReader } from './agent-file-reader.js';
+import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { DEFAULT_AGENT_NAME, loadAgentFile } from './discover-agent.js';
-import { bundledDir, createFsReader } from './fs-reader.js';
+import { bundledDir, createFsReader } from '../adapters/agents/fs-reader.js';
 import { BUNDLED_PREFIX } from './resolve-skills.js';
 import type { LoadResult } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { AgentFileReader } from './agent-file-reader.js';
+import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { parseSkillFile } from './parse-skill-file.js';
 import type { LoadedSkill } from './types.js';
 

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AgentFileReader } from '../agents/agent-file-reader.js';
+import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { REPO_AGENT_DIRS, loadAgentFile } from '../agents/discover-agent.js';
-import { bundledDir, createFsReader } from '../agents/fs-reader.js';
+import { bundledDir, createFsReader } from '../adapters/agents/fs-reader.js';
 import { DEFAULT_OPERATOR_MODEL } from '../agents/resolve-model.js';
 import { BUNDLED_PREFIX } from '../agents/resolve-skills.js';
 import type { LoadResult } from '../agents/types.js';

@@ -35,7 +35,7 @@ import type { SelectedFiles } from '../review/select-files.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult, SkippedFile } from '../review/types.js';
 import { maskModelText } from '../secrets/mask-model-text.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
-import type { AgentChoice, AgentProvider } from './agent-provider.js';
+import type { AgentChoice, AgentProvider } from '../ports/agent-provider.js';
 import { failedChunks, planKey, readCheckpoint, retryableChunks, toCheckpoint } from './chunk-checkpoint.js';
 import type { ChunkOutcome } from './chunk-checkpoint.js';
 import { completeOverBudget, recordSpend, spendLimitReached, spentOf } from './daily-budget.js';

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { agentChecklist } from '../../src/agents/agent-checklist.js';
-import { bundledDir } from '../../src/agents/fs-reader.js';
+import { bundledDir } from '../../src/adapters/agents/fs-reader.js';
 import { loadBundledAgent } from '../../src/agents/load-bundled-agent.js';
 import { parseSkillFile, ruleIdsOf } from '../../src/agents/parse-skill-file.js';
 import type { LoadedAgent } from '../../src/agents/types.js';

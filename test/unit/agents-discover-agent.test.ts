@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { AgentFileReader } from '../../src/agents/agent-file-reader.js';
+import type { AgentFileReader } from '../../src/ports/agent-file-reader.js';
 import { discoverAgent } from '../../src/agents/discover-agent.js';
-import { bundledDir, createFsReader } from '../../src/agents/fs-reader.js';
+import { bundledDir, createFsReader } from '../../src/adapters/agents/fs-reader.js';
 
 const fixtureRepo = (name: string) => createFsReader(fileURLToPath(new URL(`../fixtures/agents/${name}/`, import.meta.url)));
 const bundled = createFsReader(bundledDir());

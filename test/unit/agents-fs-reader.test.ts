@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bundledDir, createFsReader, decodeText } from '../../src/agents/fs-reader.js';
+import { bundledDir, createFsReader, decodeText } from '../../src/adapters/agents/fs-reader.js';
 
 const root = fileURLToPath(new URL('../fixtures/agents/repo-claude/', import.meta.url));
 

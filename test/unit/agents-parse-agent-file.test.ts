@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeText } from '../../src/agents/fs-reader.js';
+import { decodeText } from '../../src/adapters/agents/fs-reader.js';
 import { detectFormat, parseAgentFile } from '../../src/agents/parse-agent-file.js';
 import type { LoadedAgent, LoadResult } from '../../src/agents/types.js';
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { AgentFileReader } from '../../src/agents/agent-file-reader.js';
-import { bundledDir, createFsReader } from '../../src/agents/fs-reader.js';
+import type { AgentFileReader } from '../../src/ports/agent-file-reader.js';
+import { bundledDir, createFsReader } from '../../src/adapters/agents/fs-reader.js';
 import { parseSkillFile, ruleIdsOf } from '../../src/agents/parse-skill-file.js';
 import { resolveSkills } from '../../src/agents/resolve-skills.js';
 

@@ -1,5 +1,5 @@
 /**
- * The port agent loading reads through. The App implements it over the GitHub contents API (the PR's base
+ * The port agent loading reads through. The App implements it over the GitHub contents API (the repository's default
  * branch), the CLI over the local disk (`createFsReader`). Paths are relative to the reader's root and use `/`.
  */
 export interface AgentFileReader {

@@ -1,10 +1,10 @@
-import { agentChecklist } from '../agents/agent-checklist.js';
-import { discoverAgent } from '../agents/discover-agent.js';
-import { bundledDir, createFsReader } from '../agents/fs-reader.js';
-import type { LoadedAgent } from '../agents/types.js';
-import { ServiceError } from '../ports/service-error.js';
-import { agentNotes } from '../render/agent-notes.js';
-import type { AgentChoice, AgentProvider } from './agent-provider.js';
+import { agentChecklist } from '../../agents/agent-checklist.js';
+import { discoverAgent } from '../../agents/discover-agent.js';
+import { bundledDir, createFsReader } from './fs-reader.js';
+import type { LoadedAgent } from '../../agents/types.js';
+import { ServiceError } from '../../ports/service-error.js';
+import { agentNotes } from '../../render/agent-notes.js';
+import type { AgentChoice, AgentProvider } from '../../ports/agent-provider.js';
 import { createRepoFileReader } from './repo-file-reader.js';
 
 export interface AgentProviderOptions {

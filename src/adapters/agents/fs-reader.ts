@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentFileReader } from './agent-file-reader.js';
+import type { AgentFileReader } from '../../ports/agent-file-reader.js';
 
 /**
  * An AgentFileReader over a local folder (the CLI, tests, the bundled agents). The only file in src/agents that
@@ -43,9 +43,9 @@ export function createFsReader(rootDir: string): AgentFileReader {
   };
 }
 
-/** The package's own `agents/` folder: `src/agents/` under vitest and `dist/agents/` after tsc are both two levels down. */
+/** The package's own `agents/` folder: this file sits three levels down both under vitest (`src/adapters/agents/`) and after tsc (`dist/adapters/agents/`). */
 export function bundledDir(): string {
-  return fileURLToPath(new URL('../../agents/', import.meta.url));
+  return fileURLToPath(new URL('../../../agents/', import.meta.url));
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { AgentFileReader } from '../agents/agent-file-reader.js';
-import type { DirectoryEntry, PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
+import type { AgentFileReader } from '../../ports/agent-file-reader.js';
+import type { DirectoryEntry, PullRequestHost, PullRequestRef } from '../../ports/pull-request-host.js';
 
 /**
  * Reads agent and skill files of the reviewed repo at one ref — its default branch, never the PR's head or base
