@@ -41,8 +41,22 @@ export interface ModelReview {
   stopReason: string | null;
 }
 
+/** The verifier's answer: raw scores, parsed by src/review/verify-findings.ts. */
+export interface ModelVerification {
+  /** The parsed JSON answer (`{ scores: [...] }`), not yet validated. */
+  output: unknown;
+  usage: ModelUsage;
+  model: string;
+}
+
 export interface ReviewModel {
   review(request: ModelRequest, signal?: AbortSignal): Promise<ModelReview>;
+  /**
+   * The verification pass: one call scoring a batch of findings (src/review/verify-findings.ts builds the user
+   * turn; the system prompt is the review's, so it is read from cache). Optional: a model without it posts its
+   * findings unverified.
+   */
+  verify?(request: ModelRequest, signal?: AbortSignal): Promise<ModelVerification>;
   /**
    * The exact input tokens of a user turn of `text` for `model` (the count_tokens endpoint: free, rate limited
    * on its own). Optional: a model without it is planned by estimate alone.

@@ -6,6 +6,7 @@ export const UNANCHORED_REASON_TEXT = {
   'line-not-in-diff': 'the line is not part of this diff',
   'range-crosses-hunks': 'the line range spans more than one diff hunk',
   'range-reversed': 'the line range was invalid',
+  'quote-not-in-diff': 'the code it quotes is not in this diff (unverified)',
 } as const satisfies Record<UnanchoredReason, string>;
 
 export function unanchoredReasonText(reason: UnanchoredReason): string {

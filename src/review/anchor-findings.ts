@@ -1,3 +1,5 @@
+import { findQuote, quoteMatches } from './quote-anchor.js';
+import type { QuoteLines } from './quote-anchor.js';
 import type {
   AnchoredFinding,
   AnchorResult,
@@ -35,6 +37,10 @@ import type {
  * - Suggestions are dropped (the finding is kept) when anchored on LEFT, since a suggested change replaces lines of
  *   the head and deleted lines are not in the head, and whenever a range fell back to one line: the suggestion
  *   was written to replace the whole range, and applying it to a single line would corrupt the code.
+ * - The quote (`existing_code`) is checked against the lines the anchor names (quote-anchor.ts): a model often
+ *   quotes the right code and miscounts its line. When the quote is not there but is found elsewhere in the
+ *   file's diff, the finding moves to the quoted lines (the nearest match); when it is nowhere in the diff, the
+ *   finding's premise cannot be shown on a line: 'quote-not-in-diff', listed in the body, never inline.
  */
 export function anchorFindings(findings: Finding[], files: DiffFile[]): AnchorResult {
   // Only the files findings cite are indexed: a 3,000-file review with 50 findings indexes a few files, not all.
@@ -55,7 +61,7 @@ export function anchorFindings(findings: Finding[], files: DiffFile[]): AnchorRe
   for (const finding of findings) {
     const path = normalisePath(finding.path);
     const index = indexOf(path);
-    const outcome = index === undefined ? 'unknown-file' : anchorFinding({ ...finding, path }, index);
+    const outcome = index === undefined ? 'unknown-file' : checkQuote({ ...finding, path }, index, anchorFinding({ ...finding, path }, index));
     if (typeof outcome === 'string') unanchored.push({ ...finding, path, reason: outcome });
     else anchored.push(outcome);
   }
@@ -67,18 +73,72 @@ interface FileIndex {
   hunkOf: Record<Side, Map<number, number>>;
   /** Old line numbers of deleted lines: the only lines a side-less finding may be moved to LEFT for. */
   deleted: Set<number>;
+  /** Each line's text by number, per side. */
+  text: Record<Side, Map<number, string>>;
+  /** Lines the pull request added (RIGHT) or deleted (LEFT). */
+  changed: Record<Side, Set<number>>;
+  /** Each hunk's lines as a quote can be searched in: RIGHT (added and context) and LEFT (deleted) runs. */
+  quoteLines: QuoteLines[];
 }
 
 function indexFile(file: DiffFile): FileIndex {
-  const index: FileIndex = { hunkOf: { RIGHT: new Map(), LEFT: new Map() }, deleted: new Set() };
+  const index: FileIndex = {
+    hunkOf: { RIGHT: new Map(), LEFT: new Map() },
+    deleted: new Set(),
+    text: { RIGHT: new Map(), LEFT: new Map() },
+    changed: { RIGHT: new Set(), LEFT: new Set() },
+    quoteLines: [],
+  };
   file.hunks.forEach((hunk, position) => {
+    const right: QuoteLines = { side: 'RIGHT', lines: [] };
+    const left: QuoteLines = { side: 'LEFT', lines: [] };
     for (const line of hunk.lines) {
-      if (line.newLine !== undefined) index.hunkOf.RIGHT.set(line.newLine, position);
-      if (line.oldLine !== undefined) index.hunkOf.LEFT.set(line.oldLine, position);
-      if (line.kind === 'del' && line.oldLine !== undefined) index.deleted.add(line.oldLine);
+      if (line.newLine !== undefined && line.kind !== 'del') {
+        index.hunkOf.RIGHT.set(line.newLine, position);
+        index.text.RIGHT.set(line.newLine, line.text);
+        right.lines.push({ number: line.newLine, text: line.text });
+        if (line.kind === 'add') index.changed.RIGHT.add(line.newLine);
+      }
+      if (line.oldLine !== undefined && line.kind !== 'add') {
+        index.hunkOf.LEFT.set(line.oldLine, position);
+        index.text.LEFT.set(line.oldLine, line.text);
+      }
+      if (line.kind === 'del' && line.oldLine !== undefined) {
+        index.deleted.add(line.oldLine);
+        index.changed.LEFT.add(line.oldLine);
+        left.lines.push({ number: line.oldLine, text: line.text });
+      }
     }
+    index.quoteLines.push(right, left);
   });
   return index;
+}
+
+/**
+ * The anchor against the quote: kept when the quote is at the anchored lines (or there is no quote: Bulwark's
+ * own findings); moved to the quoted lines when they are elsewhere in the file's diff; otherwise the finding
+ * cannot be shown where its evidence is.
+ */
+function checkQuote(finding: Finding, index: FileIndex, outcome: AnchoredFinding | UnanchoredReason): AnchoredFinding | UnanchoredReason {
+  const quote = finding.existing_code;
+  // A file-level finding (no line) is about the file as a whole: its quote does not make it a line's.
+  if (quote === undefined || quote.trim() === '' || !isLineNumber(finding.line)) return outcome;
+  if (typeof outcome !== 'string') {
+    const first = outcome.startLine ?? outcome.line;
+    const lines = range(first, outcome.line).map((number) => index.text[outcome.side].get(number) ?? '');
+    if (quoteMatches(quote, lines)) return outcome;
+  }
+  const found = findQuote(quote, index.quoteLines, finding.line, finding.side);
+  if (found === undefined) return typeof outcome === 'string' && outcome !== 'line-not-in-diff' ? outcome : 'quote-not-in-diff';
+  const moved: Finding = { ...finding, side: found.side, line: found.first, end_line: found.last === found.first ? undefined : found.last };
+  const anchored = anchorFinding(moved, index);
+  return typeof anchored === 'string' ? anchored : { ...anchored, reanchored: true };
+}
+
+function range(first: number, last: number): number[] {
+  const numbers: number[] = [];
+  for (let number = first; number <= last; number += 1) numbers.push(number);
+  return numbers;
 }
 
 function normalisePath(path: string): string {
@@ -98,7 +158,7 @@ function anchorRange(finding: Finding, index: FileIndex, start: number, end: num
   const side = finding.side ?? inferSide(index, end);
   const endHunk = side === undefined ? undefined : index.hunkOf[side].get(end);
   if (side !== undefined && endHunk !== undefined && index.hunkOf[side].get(start) === endHunk) {
-    return toAnchored(finding, side, end, start, finding.suggestion);
+    return toAnchored(finding, index, side, end, start, finding.suggestion);
   }
   const fallback = anchorLine(finding, index, end, 'drop');
   if (fallback !== undefined) return fallback;
@@ -117,7 +177,7 @@ function anchorLine(
 ): AnchoredFinding | undefined {
   const side = finding.side ?? inferSide(index, line);
   if (side === undefined || !index.hunkOf[side].has(line)) return undefined;
-  return toAnchored(finding, side, line, undefined, suggestion === 'keep' ? finding.suggestion : undefined);
+  return toAnchored(finding, index, side, line, undefined, suggestion === 'keep' ? finding.suggestion : undefined);
 }
 
 /** RIGHT when the line is a line of the head in the diff, LEFT when it is only a deleted line, else unknown. */
@@ -129,16 +189,21 @@ function inferSide(index: FileIndex, line: number): Side | undefined {
 
 function toAnchored(
   finding: Finding,
+  index: FileIndex,
   side: Side,
   line: number,
   startLine: number | undefined,
   suggestion: string | undefined,
 ): AnchoredFinding {
+  const first = startLine ?? line;
+  const lines = range(first, line);
   return {
     ...finding,
     side,
     line,
     startLine,
+    changed: lines.some((number) => index.changed[side].has(number)),
+    anchoredCode: side === 'RIGHT' ? lines.map((number) => index.text.RIGHT.get(number) ?? '') : undefined,
     // `startLine`..`line` is the anchor now; a leftover end_line would be a second, possibly contradicting, truth.
     end_line: undefined,
     // Suggestions replace lines of the head; a deleted (LEFT) line has nothing to replace.

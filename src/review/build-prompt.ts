@@ -102,13 +102,17 @@ export function renderFile(file: DiffFile): string {
     text += neutralise(hunk.header);
     for (const line of hunk.lines) {
       text += '\n';
-      text += line.oldLine !== undefined && line.kind !== 'add' ? column(OLD_COLUMNS, 'L', line.oldLine) : BLANK_COLUMN;
-      text += line.newLine !== undefined && line.kind !== 'del' ? column(NEW_COLUMNS, 'R', line.newLine) : BLANK_COLUMN;
-      text += MARKS[line.kind];
-      text += neutralise(line.text);
+      text += renderDiffLine(line);
     }
   }
   return text + '\n</file>';
+}
+
+/** One diff line as the prompt shows it: the L and R columns, the mark, the text. */
+export function renderDiffLine(line: DiffLine): string {
+  const old = line.oldLine !== undefined && line.kind !== 'add' ? column(OLD_COLUMNS, 'L', line.oldLine) : BLANK_COLUMN;
+  const head = line.newLine !== undefined && line.kind !== 'del' ? column(NEW_COLUMNS, 'R', line.newLine) : BLANK_COLUMN;
+  return old + head + MARKS[line.kind] + neutralise(line.text);
 }
 
 /** Each line's mark and the space after it. */

@@ -2,17 +2,32 @@ import { z } from 'zod';
 import { CATEGORIES, SEVERITIES } from './types.js';
 import type { ChecklistEntry, Finding } from './types.js';
 
-/** One finding, as DESIGN's findings schema fixes it. */
+/**
+ * One finding, as DESIGN's findings schema fixes it. The evidence (`existing_code`, `failure`, `confidence`) comes
+ * before the verdict (`severity` onwards) on purpose: structured output is generated in the schema's property
+ * order, so the model commits to the quoted code and the concrete failure before it judges how bad it is.
+ */
 export const findingSchema = z.object({
   path: z.string().min(1).describe('File path exactly as shown in the diff header'),
   line: z.number().int().positive().describe('Line the finding is about; for a range, its first line'),
   end_line: z.number().int().positive().optional().describe('Last line of a range (inclusive), same hunk'),
   side: z.enum(['RIGHT', 'LEFT']).optional().describe('RIGHT for added or context lines (new numbering), LEFT for deleted lines (old numbering)'),
-  severity: z.enum(SEVERITIES),
+  existing_code: z
+    .string()
+    .max(4000)
+    .min(1)
+    .describe('The exact lines line..end_line are about, copied verbatim from the diff (without the L/R numbers and the +/- mark)'),
+  failure: z
+    .string()
+    .min(1)
+    .max(2000)
+    .describe('The concrete scenario: which input or state makes this code go wrong, and what happens then'),
+  confidence: z.number().min(0).max(1).describe('How sure you are that the failure happens, from 0 to 1'),
+  severity: z.enum(SEVERITIES).describe('critical: data loss, security breach, outage; high: wrong results or a likely incident; medium: a real failure in an edge case; low: a latent risk'),
   category: z.enum(CATEGORIES),
   rule: z.string().min(1).max(80).optional().describe('Id of the standard it breaks, from the loaded skills'),
-  title: z.string().min(1).max(200),
-  body: z.string().min(1).max(6000),
+  title: z.string().min(1).max(200).describe('The failure in one line'),
+  body: z.string().min(1).max(6000).describe('Why it fails and how to fix it'),
   suggestion: z.string().max(6000).optional().describe('Replacement text for lines line..end_line, without fences'),
   options: z.array(z.string().min(1).max(500)).max(5).optional().describe('When an existing pattern is questionable: follow / deviate with a reason / refactor the root'),
 });
@@ -25,7 +40,7 @@ export const checklistEntrySchema = z.object({
 
 /** What the model is asked to return (sent as the JSON schema of `output_config.format`). */
 export const modelOutputSchema = z.object({
-  summary: z.string().describe('Two to five sentences on what the change does and its main risks'),
+  summary: z.string().describe('Two to five sentences on the main risks of the change and where they are; empty when nothing is wrong'),
   checklist: z.array(checklistEntrySchema),
   findings: z.array(findingSchema),
 });
@@ -58,7 +73,14 @@ const isLine = (value: unknown): value is number => typeof value === 'number' &&
 const arrivingFindingSchema = findingSchema.extend({
   line: z.unknown().optional().transform((value) => (isLine(value) ? value : FILE_LEVEL_LINE)),
   end_line: z.unknown().transform((value) => (isLine(value) ? value : undefined)).optional(),
+  // A confidence outside 0–1 is a scale slip (e.g. 80 for 0.8), not a reason to lose the evidence with it.
+  confidence: z.number().transform((value) => clampConfidence(value)),
 });
+
+function clampConfidence(value: number): number {
+  const scaled = value > 1 && value <= 100 ? value / 100 : value;
+  return Math.min(1, Math.max(0, Number.isFinite(scaled) ? scaled : 0));
+}
 
 export function validateFindings(raw: unknown[]): ValidatedFindings {
   const findings: Finding[] = [];

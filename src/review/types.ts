@@ -93,6 +93,14 @@ export interface Finding {
   line: number;
   end_line?: number | undefined;
   side?: Side | undefined;
+  /**
+   * The evidence: the lines the finding is about, verbatim from the diff, and the concrete failure. Required of
+   * the model (findings-schema.ts); absent on findings Bulwark makes itself (secrets), which need no second look.
+   */
+  existing_code?: string | undefined;
+  failure?: string | undefined;
+  /** The model's confidence, 0–1. */
+  confidence?: number | undefined;
   severity: Severity;
   category: Category;
   rule?: string | undefined;
@@ -107,13 +115,21 @@ export interface AnchoredFinding extends Finding {
   side: Side;
   /** First line of a multi-line range (strictly before `line`), same hunk and side. */
   startLine?: number | undefined;
+  /** Whether a line of the anchor was added or deleted by the pull request (not only context). */
+  changed?: boolean | undefined;
+  /** The head's text of the anchored RIGHT lines, for checking a suggestion against them; absent on LEFT. */
+  anchoredCode?: string[] | undefined;
+  /** `existing_code` was found elsewhere in the file's diff and the finding moved there. */
+  reanchored?: boolean | undefined;
 }
 
 export type UnanchoredReason =
   | 'unknown-file'
   | 'line-not-in-diff'
   | 'range-crosses-hunks'
-  | 'range-reversed';
+  | 'range-reversed'
+  /** `existing_code` is nowhere in the file's diff: the finding's premise cannot be shown on a line. */
+  | 'quote-not-in-diff';
 
 export interface UnanchoredFinding extends Finding {
   reason: UnanchoredReason;

@@ -25,11 +25,18 @@ export function messageResponse(output: StandInOutput | string, options: { stopR
   };
 }
 
+/**
+ * A finding as the model returns it. The evidence defaults to USERS_PATCH's line 12; a finding about other code
+ * passes its own `existing_code` (the quote is checked against the diff: anchor-findings.ts).
+ */
 export function finding(overrides: Record<string, unknown> = {}) {
   return {
     path: 'src/server/routes/users.ts',
     line: 12,
     side: 'RIGHT',
+    existing_code: '    const rows = await db.query(`SELECT * FROM users WHERE id = ${id}`);',
+    failure: 'A request for /users/1%20OR%201=1 reads every row of users.',
+    confidence: 0.9,
     severity: 'high',
     category: 'security',
     rule: 'SEC-INPUT-1',

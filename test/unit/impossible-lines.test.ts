@@ -7,6 +7,9 @@ import type { DiffFile } from '../../src/review/types.js';
 const raw = (overrides: Record<string, unknown>) => ({
   path: 'src/routes/users.ts',
   line: 3,
+  existing_code: 'c',
+  failure: 'An id from the request reaches the query.',
+  confidence: 0.9,
   severity: 'high',
   category: 'security',
   title: 'Unchecked id',

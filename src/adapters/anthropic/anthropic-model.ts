@@ -1,8 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
-import type { ModelRequest, ModelReview, ReviewModel } from '../../ports/review-model.js';
+import type { ModelRequest, ModelReview, ModelUsage, ModelVerification, ReviewModel } from '../../ports/review-model.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { modelEnvelopeSchema, modelOutputSchema, validateChecklist } from '../../review/findings-schema.js';
+import { verificationSchema } from '../../review/verify-findings.js';
+import { outputFormat } from './output-format.js';
 import { toServiceError } from './to-service-error.js';
 import { runToolLoop } from './tool-loop.js';
 
@@ -21,11 +22,11 @@ export interface AnthropicModelOptions {
 }
 
 /**
- * The JSON schema sent as `output_config.format`
- * (https://platform.claude.com/docs/en/build-with-claude/structured-outputs). The SDK's helper adapts the
- * zod schema to what the API accepts; arrival is validated by us, finding by finding.
+ * The JSON schema sent as `output_config.format` (output-format.ts keeps every field's description); arrival is
+ * validated by us, finding by finding.
  */
-const OUTPUT_FORMAT = { type: 'json_schema' as const, schema: zodOutputFormat(modelOutputSchema).schema };
+const OUTPUT_FORMAT = outputFormat(modelOutputSchema);
+const VERIFY_FORMAT = outputFormat(verificationSchema);
 
 export function createAnthropicClient(options: AnthropicModelOptions): Anthropic {
   return new Anthropic({
@@ -38,7 +39,60 @@ export function createAnthropicClient(options: AnthropicModelOptions): Anthropic
 
 export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5m' | '1h' } = {}): ReviewModel {
   const cacheControl = systemCacheControl(options.cacheTtl);
+  /** One answer in `format`: through the tool loop when the agent has tools, else a single call. */
+  async function answer(request: ModelRequest, format: Anthropic.JSONOutputFormat, signal?: AbortSignal): Promise<{ message: Anthropic.Message; usage: ModelUsage }> {
+    if (request.tools && request.tools.definitions.length > 0) {
+      const looped = await runToolLoop(
+        client,
+        {
+          model: request.model,
+          maxTokens: request.maxOutputTokens,
+          system: request.system,
+          user: request.user,
+          outputFormat: format,
+          cacheControl,
+          tools: request.tools.definitions,
+          execute: request.tools.execute,
+        },
+        {
+          maxTurns: request.tools.maxTurns,
+          maxInputTokens: request.tools.maxInputTokens,
+          ...(request.tools.maxTurnInputTokens === undefined ? {} : { maxTurnInputTokens: request.tools.maxTurnInputTokens }),
+        },
+        signal,
+      );
+      return { message: looped.message, usage: looped.usage };
+    }
+    let message: Anthropic.Message;
+    try {
+      message = await client.messages.create(
+        {
+          model: request.model,
+          max_tokens: request.maxOutputTokens,
+          system: [{ type: 'text', text: request.system, cache_control: cacheControl }],
+          messages: [{ role: 'user', content: request.user }],
+          output_config: { format },
+        },
+        signal ? { signal } : {},
+      );
+    } catch (error) {
+      throw toServiceError(error);
+    }
+    return { message, usage: usageOf(message) };
+  }
   return {
+    async verify(request: ModelRequest, signal?: AbortSignal): Promise<ModelVerification> {
+      const { message, usage } = await answer(request, VERIFY_FORMAT, signal);
+      checkStop(message);
+      let output: unknown;
+      try {
+        output = JSON.parse(textOf(message));
+      } catch {
+        throw new ServiceError('anthropic', 'The verification answer is not valid JSON.', { retryable: false });
+      }
+      return { output, usage, model: message.model };
+    },
+
     async review(request: ModelRequest, signal?: AbortSignal): Promise<ModelReview> {
       if (request.tools && request.tools.definitions.length > 0) {
         const looped = await runToolLoop(
@@ -104,6 +158,26 @@ function systemCacheControl(ttl: '5m' | '1h' | undefined): Anthropic.CacheContro
 
 /** count_tokens answers in well under a second; a review does not wait long for it. */
 const COUNT_TIMEOUT_MS = 15_000;
+
+function textOf(message: Anthropic.Message): string {
+  return message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+}
+
+function usageOf(message: Anthropic.Message): ModelUsage {
+  return {
+    inputTokens: message.usage.input_tokens,
+    outputTokens: message.usage.output_tokens,
+    cacheCreationInputTokens: message.usage.cache_creation_input_tokens ?? 0,
+    cacheReadInputTokens: message.usage.cache_read_input_tokens ?? 0,
+    cacheCreation1hInputTokens: message.usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
+  };
+}
+
+function checkStop(message: Anthropic.Message): void {
+  if (message.stop_reason === 'refusal' || message.stop_reason === 'max_tokens') {
+    throw new ServiceError('anthropic', `The verification call stopped without an answer (stop reason: ${message.stop_reason}).`, { retryable: false });
+  }
+}
 
 function readReview(message: Anthropic.Message): ModelReview {
   if (message.stop_reason === 'refusal') {
