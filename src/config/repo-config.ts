@@ -33,8 +33,14 @@ export const repoConfigSchema = z
         on: z.array(z.enum(TRIGGERS)).default(['opened', 'reopened', 'ready_for_review']),
         drafts: z.boolean().default(false),
         bots: z.boolean().default(false),
-        max_comments: z.number().int().min(0).max(100).default(30),
+        // Ten: about what a person reads and acts on in one review; the rest are listed in the review body.
+        max_comments: z.number().int().min(0).max(100).default(10),
         min_severity: z.enum(SEVERITIES).default('low'),
+        // Findings below are listed in the review body (collapsed) instead of as inline comments.
+        inline_min_severity: z.enum(SEVERITIES).default('medium'),
+        // A second model call scores each finding 0–10; findings scored below min_score are not posted.
+        verify: z.boolean().default(true),
+        min_score: z.number().int().min(0).max(10).default(6),
         // Whose pull requests are reviewed automatically; a command or Re-run by someone with write access reviews any.
         authors: z.union([z.literal('all'), z.array(z.enum(AUTHOR_ASSOCIATIONS)).min(1)]).default('all'),
       })

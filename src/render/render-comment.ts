@@ -1,6 +1,7 @@
 import type { InlineComment } from '../ports/pull-request-host.js';
 import type { AnchoredFinding } from '../review/types.js';
 import { containsMarker, findingMarker } from './markers.js';
+import { safeSuggestion } from './safe-suggestion.js';
 import { codeSpan, fence, sanitizeInline, sanitizeMarkdown } from './sanitize-text.js';
 import { severityBadge } from './severity-badge.js';
 
@@ -74,5 +75,6 @@ function renderSuggestion(finding: AnchoredFinding): string {
   // An empty string would suggest deleting the lines; a model leaves the field empty far more often than it means that.
   if (code === undefined || code.trim() === '') return '';
   if (containsMarker(code)) return '_A suggested change was left out because it contains text Bulwark reserves for its own markers._';
-  return finding.side === 'RIGHT' ? fence(code, 'suggestion') : `Suggested code:\n\n${fence(code)}`;
+  const safe = safeSuggestion(finding, code);
+  return safe.committable ? fence(safe.code, 'suggestion') : `Suggested code (not a one-click change: check it against the lines above):\n\n${fence(safe.code)}`;
 }

@@ -102,7 +102,8 @@ function countsLine(result: ReviewResult): string {
   } else {
     const where = [
       result.inline.length > 0 ? pluralise(result.inline.length, 'inline comment') : '',
-      result.overflow.length > 0 ? `${result.overflow.length} over the inline comment limit` : '',
+      overLimit(result).length > 0 ? `${overLimit(result).length} over the inline comment limit` : '',
+      belowInline(result).length > 0 ? `${belowInline(result).length} below the inline severity, listed below` : '',
       result.unanchored.length > 0 ? `${result.unanchored.length} not on a changed line` : '',
     ].filter(Boolean);
     lines.push(`**${pluralise(total, 'finding')}** (${formatSeverityCounts(countBySeverity(findings))}): ${where.join(', ')}.`);
@@ -193,8 +194,24 @@ function unanchoredEntry(finding: UnanchoredFinding): string {
   return [title, where, sanitizeMarkdown(finding.body, UNANCHORED_BODY_MAX)].join(SEPARATOR);
 }
 
+const overLimit = (result: Pick<ReviewResult, 'overflow'>) => result.overflow.filter((finding) => finding.belowInline !== true);
+const belowInline = (result: Pick<ReviewResult, 'overflow'>) => result.overflow.filter((finding) => finding.belowInline === true);
+
+/**
+ * The findings over the comment cap as a list, then those below `review.inline_min_severity` folded in a
+ * <details> block (GitHub renders it collapsed): a reader sees they exist without scrolling past them. When both
+ * do not fit, one plain list of titles, shortened like any list.
+ */
 function overflowSection(findings: readonly AnchoredFinding[], room: number): string {
   if (findings.length === 0) return '';
+  const over = overLimit({ overflow: [...findings] });
+  const low = belowInline({ overflow: [...findings] });
+  const parts = [
+    over.length > 0 ? [OVERFLOW_HEADING, over.map(titleEntry).join('\n')].join(SEPARATOR) : '',
+    low.length > 0 ? [`<details><summary>${pluralise(low.length, 'finding')} below the severity posted inline</summary>`, low.map(titleEntry).join('\n'), '</details>'].join(SEPARATOR) : '',
+  ].filter(Boolean);
+  const full = parts.join(SEPARATOR);
+  if (full.length <= room) return full;
   return fitList(OVERFLOW_HEADING, findings.map(titleEntry), '\n', room, moreLine);
 }
 

@@ -33,16 +33,25 @@ export function applyThreshold<T extends Finding>(
 /**
  * Which findings go inline is decided by severity first (then the category priority), so a critical security
  * finding is never pushed into the body by low-severity reliability notes; the chosen ones keep the ranked order.
+ * Findings below `inlineMinSeverity` (review.inline_min_severity) never go inline: they are overflow marked
+ * `belowInline`, which the review body lists collapsed.
  */
 export function capComments(
   anchored: readonly AnchoredFinding[],
   max: number,
+  inlineMinSeverity: Severity = 'low',
 ): { inline: AnchoredFinding[]; overflow: AnchoredFinding[] } {
   // A negative or NaN cap means no inline comments at all, never "all of them".
   const limit = max > 0 ? Math.floor(max) : 0;
-  const chosen = new Set([...anchored].sort(bySeverityFirst).slice(0, limit));
+  const eligible = anchored.filter((finding) => severityAtLeast(finding.severity, inlineMinSeverity));
+  const chosen = new Set([...eligible].sort(bySeverityFirst).slice(0, limit));
   const ranked = rankFindings(anchored);
-  return { inline: ranked.filter((finding) => chosen.has(finding)), overflow: ranked.filter((finding) => !chosen.has(finding)) };
+  return {
+    inline: ranked.filter((finding) => chosen.has(finding)),
+    overflow: ranked
+      .filter((finding) => !chosen.has(finding))
+      .map((finding) => (severityAtLeast(finding.severity, inlineMinSeverity) ? finding : { ...finding, belowInline: true })),
+  };
 }
 
 function bySeverityFirst(a: Finding, b: Finding): number {

@@ -121,6 +121,8 @@ export interface AnchoredFinding extends Finding {
   anchoredCode?: string[] | undefined;
   /** `existing_code` was found elsewhere in the file's diff and the finding moved there. */
   reanchored?: boolean | undefined;
+  /** Below `review.inline_min_severity`: listed in the review body (collapsed), never inline. */
+  belowInline?: boolean | undefined;
 }
 
 export type UnanchoredReason =

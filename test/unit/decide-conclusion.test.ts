@@ -38,3 +38,20 @@ describe('decideConclusion', () => {
     expect(decideConclusion(severities.map(finding), { blocking, failOn })).toBe(expected);
   });
 });
+
+describe('the conclusion counts only findings on lines the pull request changed', () => {
+  const high = { path: 'a.ts', line: 3, side: 'RIGHT' as const, severity: 'high' as const, category: 'security' as const, title: 'T', body: 'B' };
+  const policy = { blocking: true, failOn: 'high' as const };
+
+  it('fails for a finding on an added or deleted line', () => {
+    expect(decideConclusion([{ ...high, changed: true }], policy)).toBe('failure');
+  });
+
+  it('passes when the only high finding is on an unchanged context line', () => {
+    expect(decideConclusion([{ ...high, changed: false }], policy)).toBe('success');
+  });
+
+  it('passes when the only high finding is not on a line of the diff', () => {
+    expect(decideConclusion([{ ...high, reason: 'line-not-in-diff' as const }], policy)).toBe('success');
+  });
+});

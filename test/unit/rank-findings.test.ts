@@ -151,3 +151,13 @@ describe('dedupeFindings', () => {
     expect(dedupeFindings([finding({ line: 5 }), finding({ line: 5 })], text)).toHaveLength(1);
   });
 });
+
+describe('capComments with an inline minimum severity', () => {
+  const at = (line: number, severity: 'high' | 'medium' | 'low') => ({ path: 'a.ts', line, side: 'RIGHT' as const, severity, category: 'reliability' as const, title: `T${line}`, body: 'B' });
+
+  it('keeps findings below it out of the inline comments, marked to be listed in the body', () => {
+    const { inline, overflow } = capComments([at(1, 'low'), at(2, 'medium'), at(3, 'high')], 10, 'medium');
+    expect(inline.map((finding) => finding.line)).toEqual([3, 2]);
+    expect(overflow).toEqual([expect.objectContaining({ line: 1, belowInline: true })]);
+  });
+});

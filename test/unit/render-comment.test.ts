@@ -12,6 +12,8 @@ function finding(overrides: Partial<AnchoredFinding> = {}): AnchoredFinding {
     category: 'security',
     title: 'Session token compared with ==',
     body: 'A plain comparison leaks timing information.',
+    // What anchoring proves of a RIGHT anchor: the head's text of its lines.
+    anchoredCode: ['if (token == expected) {'],
     ...overrides,
   };
 }
@@ -23,6 +25,7 @@ describe('renderInlineComment', () => {
     const comment = renderInlineComment(
       finding({
         startLine: 40,
+        anchoredCode: ['if (token != expected) {', '  throw new Unauthorized();', '}'],
         severity: 'critical',
         rule: 'SEC-AUTH-2',
         title: 'Token check is not constant-time',

@@ -207,3 +207,16 @@ describe('renderReview', () => {
     expect(review.body).toContain(`Overflow ${199 - Number(more?.[1])}\n`);
   });
 });
+
+describe('findings below the inline severity', () => {
+  it('are listed in the review body in a collapsed block, apart from those over the comment limit', () => {
+    const { body, comments } = renderReview(
+      result({ inline: [anchored({ line: 1 })], overflow: [anchored({ line: 2, title: 'Over the cap' }), anchored({ line: 3, severity: 'low', title: 'A latent risk', belowInline: true })] }),
+      { fingerprints: () => 'fp' },
+    );
+    expect(comments).toHaveLength(1);
+    expect(body).toContain('1 over the inline comment limit, 1 below the inline severity, listed below');
+    expect(body).toMatch(/<details><summary>1 finding below the severity posted inline<\/summary>\n\n- .*A latent risk\n\n<\/details>/);
+    expect(body.indexOf('Over the cap')).toBeLessThan(body.indexOf('<details>'));
+  });
+});
