@@ -44,7 +44,7 @@ export interface CheckExtras {
 export function renderCheckOutput(result: ReviewResult, conclusion: Conclusion, extras: CheckExtras = {}): RenderedCheckOutput {
   const findings = [...result.inline, ...result.overflow, ...result.unanchored];
   const counts = countBySeverity(findings);
-  const text = renderUnannotated(result);
+  const text = truncateMarkdown([renderUnannotated(result), renderDroppedByVerification(result)].filter(Boolean).join('\n\n'), CHECK_TEXT_MAX);
   const partial = partialOf(result, extras.unlisted ?? 0);
   return {
     title: partial ? `${partialHeadline(partial)} · ${checkTitle(counts)}` : checkTitle(counts),
@@ -136,10 +136,34 @@ function partialFindings(counts: SeverityCounts): string {
 }
 
 function notPostedLines(result: ReviewResult): string[] {
+  const verification = result.verification;
   return [
     result.belowThreshold > 0 ? `${pluralise(result.belowThreshold, 'finding')} below the configured minimum severity not posted.` : '',
     result.invalidFindings > 0 ? `${pluralise(result.invalidFindings, 'malformed finding')} from the model dropped.` : '',
+    verification && verification.failed === undefined && verification.dropped.length > 0
+      ? `${pluralise(verification.dropped.length, 'finding')} dropped by verification (scored below ${verification.minScore} of 10); listed in the details.`
+      : '',
+    verification?.failed !== undefined
+      ? `Verification failed (${sanitizeInline(verification.failed, 300)}): the findings are posted unverified.`
+      : '',
   ].filter(Boolean);
+}
+
+const DROPPED_MAX = 100;
+
+/**
+ * The findings verification dropped, folded in a <details> block of the check run's details: a reader can see
+ * what was not posted and why, and the review itself stays free of them.
+ */
+export function renderDroppedByVerification(result: ReviewResult): string {
+  const dropped = result.verification?.dropped ?? [];
+  if (dropped.length === 0) return '';
+  const lines = dropped.slice(0, DROPPED_MAX).map(
+    ({ finding, score, reason }) =>
+      `- ${score}/10 · ${severityBadge(finding.severity)} · ${codeSpan(`${finding.path.slice(0, 300)}:${finding.line}`)} — ${sanitizeInline(finding.title, 200)}: ${sanitizeInline(reason, 300)}`,
+  );
+  const more = dropped.length > DROPPED_MAX ? [`… and ${dropped.length - DROPPED_MAX} more.`] : [];
+  return [`<details><summary>${pluralise(dropped.length, 'finding')} dropped by verification (not posted)</summary>`, '', ...lines, ...more, '', '</details>'].join('\n');
 }
 
 const SKIP_REASON_TEXT = {

@@ -12,6 +12,8 @@ export interface Ledger {
   usd: number | undefined;
   /** Secrets masked in what Read, Grep and Glob returned to the model (SECURITY.md); absent or 0: no row. */
   toolSecretsMasked?: number | undefined;
+  /** The verification pass's own spend, apart from the review calls above; absent: no row. */
+  verification?: { usage: ModelUsage; usd: number | undefined; calls: number; scored: number; dropped: number; failed: boolean } | undefined;
 }
 
 /** The end of the check summary: what this review consumed. */
@@ -27,8 +29,19 @@ export function renderLedger(ledger: Ledger): string {
     ['Model calls (chunks)', String(ledger.chunks)],
     ['Duration', `${(ledger.durationMs / 1000).toFixed(1)} s`],
     ...(ledger.toolSecretsMasked ? [['Secrets masked in repository tool results', format(ledger.toolSecretsMasked)]] : []),
+    ...(ledger.verification ? verificationRows(ledger.verification) : []),
   ];
   return ['| Ledger | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${value} |`)].join('\n');
+}
+
+function verificationRows(verification: NonNullable<Ledger['verification']>): string[][] {
+  const { usage } = verification;
+  const input = usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
+  return [
+    ['Verification', verification.failed ? `failed: ${format(verification.scored)} finding(s) posted unverified` : `${format(verification.scored)} scored, ${format(verification.dropped)} dropped`],
+    ['Verification tokens (input / output)', `${format(input)} / ${format(usage.outputTokens)} in ${format(verification.calls)} call(s)`],
+    ['Verification cost', verification.usd === undefined ? 'no price for this model' : `$${verification.usd.toFixed(4)}`],
+  ];
 }
 
 function format(value: number): string {

@@ -142,6 +142,18 @@ export interface AnchorResult {
   unanchored: UnanchoredFinding[];
 }
 
+/** What the verification pass (verify-findings.ts) did to a review's findings. */
+export interface VerificationSummary {
+  /** Findings sent to be scored. */
+  scored: number;
+  /** review.min_score: findings scored below it were not posted. */
+  minScore: number;
+  /** Scored below minScore: not posted, listed in the check run's details. */
+  dropped: { finding: Finding; score: number; reason: string }[];
+  /** Why the verification call failed: the findings were posted unverified. */
+  failed?: string | undefined;
+}
+
 /** Findings the review posts, after anchoring, threshold, ranking and the comment cap. */
 export interface ReviewResult {
   /** The head sha that was reviewed; the review's commit_id. */
@@ -158,6 +170,8 @@ export interface ReviewResult {
   belowThreshold: number;
   /** Model findings that failed schema validation and were dropped (counted only). */
   invalidFindings: number;
+  /** The verification pass; absent when it was off (review.verify: false) or there was nothing to verify. */
+  verification?: VerificationSummary | undefined;
   reviewedFiles: string[];
   skipped: SkippedFile[];
   agent: { name: string; source: string };
