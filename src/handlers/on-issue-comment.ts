@@ -7,7 +7,7 @@ import { parseCommand } from './parse-command.js';
  * (https://docs.github.com/en/graphql/reference/enums#commentauthorassociation): the owner, members of the owning
  * organisation, and collaborators. Contributors, first-timers and anyone else cannot.
  */
-const MAY_HAVE_WRITE: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+export const MAY_HAVE_WRITE: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
 /**
  * `/review` commands on PR conversations. Like PR events, the handler only queues: the job checks the

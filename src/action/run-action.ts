@@ -1,0 +1,101 @@
+import { Probot } from 'probot';
+import type { Logger as ProbotLogger, ProbotOctokit } from 'probot';
+import { composeRuntime, runnerDeps } from '../composition.js';
+import { readSettings, SettingsError } from '../config/env.js';
+import { createReviewRunner } from '../jobs/run-review.js';
+import type { PullRequestHost } from '../ports/pull-request-host.js';
+import { actionLogLevel, createActionLogger } from './action-logger.js';
+import { checksOptionalHost } from './checks-optional-host.js';
+import type { CheckOutcome, ChecksOptionalHost } from './checks-optional-host.js';
+import { eventToJob } from './event-to-job.js';
+import { oneShotControl } from './one-shot-control.js';
+import { readActionEnv } from './read-action-env.js';
+import { withModelInput } from './with-model-input.js';
+
+export interface RunActionOptions {
+  /** The step's environment (process.env in a workflow). */
+  env: Record<string, string | undefined>;
+  /** Reads the event payload file (GITHUB_EVENT_PATH). */
+  readFile: (path: string) => Promise<string>;
+  /** Where log lines go (stdout in a workflow). */
+  write: (line: string) => void;
+  /** The Octokit class (tests turn throttling off); Probot's by default. */
+  Octokit?: typeof ProbotOctokit;
+}
+
+export interface ActionResult {
+  exitCode: 0 | 1;
+  /** How the Bulwark check ended, when the run got that far. */
+  outcome?: CheckOutcome;
+}
+
+/**
+ * One workflow step: the event becomes the review job the App would queue for the same webhook, and the App's job
+ * runner works it here, once, over the workflow token. Everything the App decides (config from the default
+ * branch, gates, the commenter's permission, incremental scope from the review markers, the single review and
+ * check run) is decided by the same code. The step fails only when the review could not be run or its check
+ * concluded `failure` (`check.blocking: true`), so a blocking finding can also gate through the workflow.
+ */
+export async function runAction(options: RunActionOptions): Promise<ActionResult> {
+  const log = createActionLogger(options.write, actionLogLevel(options.env)).child({ name: 'bulwark' });
+  const read = readActionEnv(options.env);
+  if (!read.ok) {
+    for (const problem of read.problems) log.error({}, problem);
+    return { exitCode: 1 };
+  }
+  const env = read.env;
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(await options.readFile(env.eventPath));
+  } catch (error) {
+    log.error({ err: error, path: env.eventPath }, 'could not read the event payload (GITHUB_EVENT_PATH)');
+    return { exitCode: 1 };
+  }
+  const mapped = eventToJob({ eventName: env.eventName, payload, deliveryId: env.deliveryId });
+  if (mapped.kind === 'ignored') {
+    log.info({ event: env.eventName }, `nothing to review: ${mapped.reason}`);
+    return { exitCode: 0 };
+  }
+
+  let settings;
+  try {
+    settings = readSettings(env.settingsEnv);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    for (const problem of error.problems) log.error({}, problem);
+    return { exitCode: 1 };
+  }
+
+  // Probot with a token instead of an App key: `auth()` hands out one Octokit over the workflow token, with the
+  // retry, throttling and config plugins the App's installation clients have (probot/lib/octokit/get-probot-octokit-with-defaults.js).
+  const app = new Probot({
+    githubToken: env.token,
+    baseUrl: env.apiUrl,
+    // Probot and Octokit call only the level methods and child() of pino's Logger, which this one answers.
+    log: log as unknown as ProbotLogger,
+    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+  });
+  await app.auth();
+  const runtime = composeRuntime(app, { settings });
+  const deps = runnerDeps(app, runtime);
+  let host: ChecksOptionalHost | undefined;
+  const hostFor = async (installationId: number): Promise<PullRequestHost> => {
+    host ??= checksOptionalHost(withModelInput(await deps.hostFor(installationId), env.model), log);
+    return host;
+  };
+
+  const job = mapped.job;
+  log.info({ repository: `${job.owner}/${job.repo}`, pr: job.pullNumber, trigger: job.trigger, command: job.command?.kind }, 'reviewing');
+  try {
+    await createReviewRunner({ ...deps, hostFor })(job, oneShotControl());
+  } catch (error) {
+    log.error({ err: error }, 'the review could not run');
+    return { exitCode: 1 };
+  } finally {
+    await runtime.queue.close(0).catch(() => undefined);
+  }
+  const outcome = host?.outcome();
+  if (!outcome) log.info({}, 'no check run was completed: nothing was reviewed by this run (see the lines above)');
+  return { exitCode: outcome?.conclusion === 'failure' ? 1 : 0, ...(outcome ? { outcome } : {}) };
+}
