@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { db, getProject, listProjects, searchProjects } from '../db';
+import { log } from '../log';
+
+const createProject = z.object({ name: z.string().trim().min(1).max(100) });
+const PAGE_SIZE = 50;
+
+export const projects = new Hono();
+
+projects.get('/', (c) => {
+  const user = c.get('user');
+  const term = c.req.query('q');
+  return c.json(term ? searchProjects(user.id, term) : listProjects(user.id, PAGE_SIZE));
+});
+
+projects.get('/:id', (c) => {
+  const project = getProject(c.req.param('id'));
+  if (!project || project.owner_id !== c.get('user').id) return c.json({ error: 'not found' }, 404);
+  return c.json(project);
+});
+
+projects.post('/', async (c) => {
+  const body = await c.req.json();
+  const id = crypto.randomUUID();
+  db.query('INSERT INTO projects (id, owner_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)').run(id, c.get('user').id, body.name, body.description, new Date().toISOString());
+  log('project.created', { id, owner: c.get('user').id });
+  return c.json({ id }, 201);
+});

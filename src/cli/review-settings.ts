@@ -1,0 +1,27 @@
+import { readSettings } from '../config/env.js';
+import type { Settings } from '../config/env.js';
+import type { PipelineSettings } from '../jobs/review-pull-request.js';
+
+/**
+ * Operator settings for a review run from the command line: the App's own variables (BULWARK_*, ANTHROPIC_*),
+ * without the GitHub App's credentials, which a local review never uses (readSettings checks WEBHOOK_SECRET
+ * whenever APP_ID is set). No daily budget: the person running it pays for what they ask.
+ */
+export function cliSettings(env: Record<string, string | undefined>): { settings: Settings; pipeline: PipelineSettings } {
+  const { APP_ID: _app, WEBHOOK_SECRET: _secret, ...rest } = env;
+  const settings = readSettings(rest);
+  return {
+    settings,
+    pipeline: {
+      checkName: settings.checkName,
+      maxFiles: settings.maxFiles,
+      maxOutputTokens: settings.model.maxOutputTokens,
+      chunkTokens: settings.chunkTokens,
+      modelConcurrency: settings.modelConcurrency,
+      maxInputTokens: settings.maxInputTokens,
+      prices: settings.prices,
+      dailyBudget: { tokens: undefined, usd: undefined },
+      tools: settings.tools,
+    },
+  };
+}
