@@ -47,7 +47,7 @@ const PULL = 2;
 const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 
-const TARGETS = { cpuMs: 1500, rssMb: 300, wallRatio: 1.2 };
+const TARGETS = { cpuMs: 1500, rssMb: 300, wallRatio: 1.2, verificationInputShare: 0.25 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COMPILED = fileURLToPath(new URL('../node_modules/.cache/bulwark-bench/', import.meta.url));
@@ -57,6 +57,8 @@ interface RunFigures extends WorkerFigures {
   phases: { beforeModelMs: number; modelMs: number; afterModelMs: number };
   ratio: number;
   stats: StandInStats;
+  /** What the verification pass added: wall time after the last review answer, and its input tokens over the review's. */
+  verification: { addedMs: number; inputShare: number };
 }
 
 export const pipelineBenchmark: Benchmark = {
@@ -145,12 +147,18 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
       }
       if (stats.digest) console.info(`  request digest: model ${stats.digest.model} · GitHub ${stats.digest.github}`);
       if (figures.trace.length > 0) console.info(`  t(ms):rss/heap(MB)/cpu(ms) ${figures.trace.join(' ')}`);
-      const idealMs = Math.ceil(stats.modelRequests / started.modelConcurrency) * latencyMs;
+      // The review's rounds of chunk calls, and the verification pass's one round when it ran.
+      const idealMs = (Math.ceil(stats.reviewCalls / started.modelConcurrency) + (stats.verification.calls > 0 ? 1 : 0)) * latencyMs;
       // Where the wall time went: before the first model call, between it and the last answer, after that.
       const firstCall = Math.min(...stats.modelAnsweredAt) - latencyMs;
       const lastAnswer = Math.max(...stats.modelAnsweredAt);
       const phases = { beforeModelMs: firstCall - figures.startedAt, modelMs: lastAnswer - firstCall, afterModelMs: figures.startedAt + figures.wallMs - lastAnswer };
-      return { ...figures, idealMs, ratio: figures.wallMs / idealMs, stats, phases };
+      const verification = {
+        // From the last review answer to the last verification answer: what the pass adds to the wall time.
+        addedMs: stats.verification.calls > 0 ? stats.verification.lastAnsweredAt - stats.lastReviewAnsweredAt : 0,
+        inputShare: stats.reviewInputTokens > 0 ? stats.verification.inputTokens / stats.reviewInputTokens : 0,
+      };
+      return { ...figures, idealMs, ratio: figures.wallMs / idealMs, stats, phases, verification };
     };
 
     const describe = (label: string, run: RunFigures) =>
@@ -160,7 +168,9 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
       `${run.longestBlockMs === undefined ? '' : `event loop blocked ≤ ${run.longestBlockMs.toFixed(0)} ms · `}` +
       `GitHub requests ${run.stats.githubRequests} · model calls ${run.stats.modelRequests} (≤ ${run.stats.modelPeakConcurrency} in flight) · ` +
       `cache reads ${run.stats.cacheReads}/${run.stats.modelRequests} (${run.stats.cacheReadTokens} tokens), writes ${run.stats.cacheWrites}` +
-      (run.stats.countRequests > 0 ? ` · count_tokens calls ${run.stats.countRequests}` : '');
+      (run.stats.countRequests > 0 ? ` · count_tokens calls ${run.stats.countRequests}` : '') +
+      ` · verification ${run.stats.verification.calls} call(s), +${run.verification.addedMs.toFixed(0)} ms after the last review answer, ` +
+      `input ${run.stats.verification.inputTokens} tokens (${(100 * run.verification.inputShare).toFixed(1)}% of the review's ${run.stats.reviewInputTokens}), output ${run.stats.verification.outputTokens}`;
 
     print(describe('cold run (not counted)', await once(0)));
     const measured: RunFigures[] = [];
@@ -173,7 +183,9 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
     const summary = (set: RunFigures[], latencyMs: number) =>
       `median of ${set.length} at ${latencyMs} ms per model call: wall ${median(set.map((run) => run.wallMs)).toFixed(0)} ms (runs ${spread(set.map((run) => run.wallMs))}) ` +
       `vs ideal ${set.at(-1)!.idealMs} ms = ×${median(set.map((run) => run.ratio)).toFixed(2)} · CPU ${median(set.map((run) => run.cpuMs)).toFixed(0)} ms ` +
-      `(runs ${spread(set.map((run) => run.cpuMs))}) · peak RSS ${median(set.map((run) => run.peakRssMb)).toFixed(0)} MB (runs ${spread(set.map((run) => run.peakRssMb))})`;
+      `(runs ${spread(set.map((run) => run.cpuMs))}) · peak RSS ${median(set.map((run) => run.peakRssMb)).toFixed(0)} MB (runs ${spread(set.map((run) => run.peakRssMb))}) · ` +
+      `verification adds ${median(set.map((run) => run.verification.addedMs)).toFixed(0)} ms (${(median(set.map((run) => run.verification.addedMs)) / latencyMs).toFixed(2)} model rounds) and ` +
+      `${(100 * median(set.map((run) => run.verification.inputShare))).toFixed(1)}% of the review's input tokens`;
     const cpu = median(measured.map((run) => run.cpuMs));
     const rss = median(measured.map((run) => run.peakRssMb));
     const last = measured.at(-1)!;
@@ -194,6 +206,12 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
       { name: `CPU < ${TARGETS.cpuMs} ms (at ${modelLatencyMs} ms per call)`, met: cpu < TARGETS.cpuMs },
       { name: `peak RSS < ${TARGETS.rssMb} MB (at ${modelLatencyMs} ms per call)`, met: rss < TARGETS.rssMb },
       { name: `wall ≤ ${TARGETS.wallRatio} × ideal (at ${walled.length > 0 ? wallModelLatencyMs : modelLatencyMs} ms per call)`, met: ratio <= TARGETS.wallRatio },
+      // Issue 13's cost bound: at most one model round of wall time, at most 25 % of the review's input tokens.
+      {
+        name: `verification ≤ 1 model round (at ${walled.length > 0 ? wallModelLatencyMs : modelLatencyMs} ms per call)`,
+        met: median(judged.map((run) => run.verification.addedMs)) <= 1.25 * (walled.length > 0 ? wallModelLatencyMs : modelLatencyMs),
+      },
+      { name: `verification input ≤ ${100 * TARGETS.verificationInputShare}% of the review's`, met: median(judged.map((run) => run.verification.inputShare)) <= TARGETS.verificationInputShare },
     ];
     print(`targets: ${targets.map((target) => `${target.name} ${target.met ? 'met' : 'MISSED'}`).join(' · ')}`);
     return { lines, targets };

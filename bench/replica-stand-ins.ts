@@ -132,6 +132,9 @@ async function serve(): Promise<void> {
     baseSha: BASE_SHA,
     files: [{ filename: 'src/server/routes/users.ts', status: 'modified', additions: 2, deletions: 1, patch: USERS_PATCH }],
     latencyMs: options.githubLatencyMs,
+    // One model call per job, as the ideal assumes: this measures the queue; the verification pass's own cost is
+    // measured by the pipeline benchmark.
+    config: 'review:\n  verify: false\n',
     otherPullRequests: (pullNumber) => (pullNumber >= FIRST_PULL ? headOf(pullNumber) : undefined),
   });
   const model = await startAnthropicStandIn({

@@ -45,6 +45,13 @@ export interface StandInStats {
   cacheWrites: number;
   /** count_tokens requests. */
   countRequests: number;
+  /** Review calls (chunks) and the input tokens they carried (uncached + cache writes + reads). */
+  reviewCalls: number;
+  reviewInputTokens: number;
+  /** Epoch ms of the last review call's answer. */
+  lastReviewAnsweredAt: number;
+  /** The verification pass: calls, their input and output tokens, when the first was sent and the last answered (epoch ms). */
+  verification: { calls: number; inputTokens: number; outputTokens: number; firstAt: number; lastAnsweredAt: number };
   /** Epoch ms at which the stand-in answered each model call (it answers `modelLatencyMs` after the request). */
   modelAnsweredAt: number[];
   /** Epoch ms of each GitHub request (route) and, with `timeline`, of each model request. */
@@ -68,7 +75,11 @@ const github = await startGitHubStandIn({
 });
 
 /** One finding per chunk, on the first added line of the chunk's first file, so reviews carry inline comments. */
-const FIRST_ADDED = /<file path="([^"]+)"[^>]*>\n[^\n]*\n(?:[^\n]*\n)*? {7}R(\d+) *\+ /;
+const FIRST_ADDED = /<file path="([^"]+)"[^>]*>\n[^\n]*\n(?:[^\n]*\n)*? {7}R(\d+) *\+ ([^\n]*)/;
+
+/** A verification request asks for `scores` in its output schema. */
+const isVerification = (request: Record<string, unknown>) =>
+  (request.output_config as { format?: { schema?: { properties?: Record<string, unknown> } } } | undefined)?.format?.schema?.properties?.scores !== undefined;
 
 let modelLatencyMs = options.modelLatencyMs;
 const model = await startAnthropicStandIn({
@@ -77,13 +88,33 @@ const model = await startAnthropicStandIn({
   latencyMs: () => modelLatencyMs,
   cache: 'at-response',
   keepBodies: options.timeline || options.verify === true,
+  kindOf: (request) => (isVerification(request) ? 'verification' : 'review'),
   respond: (request) => {
     answeredAt.push(performance.timeOrigin + performance.now());
     const messages = request.messages as { content: unknown }[];
     const prompt = typeof messages[0]?.content === 'string' ? messages[0].content : '';
+    if (isVerification(request)) {
+      // Every fourth finding scores 2 (dropped), the others 8: the pass both keeps and drops.
+      const ids = [...prompt.matchAll(/<finding id="(\d+)">/g)].map((found) => Number(found[1]));
+      const scores = ids.map((id) => ({ id, reason: 'Shown by the diff.', score: id % 4 === 0 ? 2 : 8 }));
+      return { body: messageResponse(JSON.stringify({ scores }), { model: String(request.model) }) };
+    }
     const match = FIRST_ADDED.exec(prompt);
     const findings = match
-      ? [{ path: match[1], line: Number(match[2]), side: 'RIGHT', severity: 'medium', category: 'reliability', title: `Unchecked result in ${match[1]}`, body: 'The lookup result is used without a null check.' }]
+      ? [
+          {
+            path: match[1],
+            line: Number(match[2]),
+            side: 'RIGHT',
+            existing_code: match[3],
+            failure: 'A lookup that finds nothing returns undefined, and the next line throws.',
+            confidence: 0.8,
+            severity: 'medium',
+            category: 'reliability',
+            title: `Unchecked result in ${match[1]}`,
+            body: 'The lookup result is used without a null check.',
+          },
+        ]
       : [];
     return { body: messageResponse({ summary: 'Reviewed the chunk.', findings }, { model: String(request.model) }) };
   },
@@ -113,6 +144,7 @@ process.on('message', (message: ToStandIns) => {
         reviews: github.reviews.length,
         modelRequests: model.received,
         modelPeakConcurrency: model.peakConcurrency,
+        ...callFigures(),
         cacheReads: model.cacheReads,
         cacheReadTokens: model.cacheReadTokens,
         cacheWrites: model.cacheWrites,
@@ -129,6 +161,26 @@ process.on('message', (message: ToStandIns) => {
     void Promise.all([github.close(), model.close()]).then(() => process.exit(0));
   }
 });
+
+/** Review and verification calls apart: the verification pass's added calls, tokens and time. */
+function callFigures(): Pick<StandInStats, 'reviewCalls' | 'reviewInputTokens' | 'lastReviewAnsweredAt' | 'verification'> {
+  const epoch = (at: number) => performance.timeOrigin + at;
+  const input = (call: (typeof model.calls)[number]) => call.inputTokens + call.cacheReadTokens + call.cacheWriteTokens;
+  const reviews = model.calls.filter((call) => call.kind === 'review');
+  const verifications = model.calls.filter((call) => call.kind === 'verification');
+  return {
+    reviewCalls: reviews.length,
+    reviewInputTokens: reviews.reduce((sum, call) => sum + input(call), 0),
+    lastReviewAnsweredAt: epoch(Math.max(0, ...reviews.map((call) => call.answeredAt))),
+    verification: {
+      calls: verifications.length,
+      inputTokens: verifications.reduce((sum, call) => sum + input(call), 0),
+      outputTokens: verifications.reduce((sum, call) => sum + call.outputTokens, 0),
+      firstAt: verifications.length ? epoch(Math.min(...verifications.map((call) => call.at))) : 0,
+      lastAnsweredAt: verifications.length ? epoch(Math.max(...verifications.map((call) => call.answeredAt))) : 0,
+    },
+  };
+}
 
 /** Requests as a reviewer of behaviour sees them: order of concurrent calls, clocks and durations do not count. */
 let dumps = 0;

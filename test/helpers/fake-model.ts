@@ -26,8 +26,11 @@ export interface ModelCalls {
  */
 export function modelReplies(...replies: ModelReply[]): ModelCalls {
   const calls: ModelCalls = { requests: [], raw: [], at: [] };
+  verificationPasses();
   for (const reply of replies) {
     const interceptor = nock(ANTHROPIC).post('/v1/messages', (body: Body | string) => {
+      // Verification calls are answered by verificationPasses (or a test's own verificationReplies).
+      if (typeof body === 'object' && isVerification(body)) return false;
       // nock may probe a matcher with the raw text first; only the parsed body is a request.
       if (typeof body === 'object') {
         calls.requests.push(body);
@@ -60,9 +63,10 @@ export function userTurn(request: Body): string {
 /** Every call gets the same answer (for reviews whose number of chunks is not the point); at least one is expected. */
 export function modelAlways(answer: (request: Body) => unknown): ModelCalls {
   const calls: ModelCalls = { requests: [], raw: [], at: [] };
+  verificationPasses();
   nock(ANTHROPIC)
     .persist()
-    .post('/v1/messages', (body: Body | string) => typeof body === 'object')
+    .post('/v1/messages', (body: Body | string) => typeof body === 'object' && !isVerification(body))
     .reply(async (request: Request) => {
       const body = (await request.json()) as Body;
       calls.requests.push(body);
@@ -70,5 +74,69 @@ export function modelAlways(answer: (request: Body) => unknown): ModelCalls {
       calls.at.push(performance.now());
       return [200, answer(body) as Body, { 'content-type': 'application/json' }] as const;
     });
+  return calls;
+}
+
+/** A verification call (the pass that scores findings): its output schema asks for `scores`. */
+export function isVerification(request: Body): boolean {
+  const format = (request.output_config as { format?: { schema?: { properties?: Record<string, unknown> } } } | undefined)?.format;
+  return format?.schema?.properties?.scores !== undefined;
+}
+
+/** How many findings a verification request numbers (`<finding id="n">`). */
+export function findingsToVerify(request: Body): string[] {
+  return [...userTurn(request).matchAll(/title: ([^\n]*)/g)].map((match) => match[1] ?? '');
+}
+
+/** A verification answer: one score per finding, numbered from 1 in the order the request lists them. */
+export function verificationAnswer(scores: { score: number; reason?: string }[]) {
+  return {
+    id: 'msg_verify',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-5-5',
+    content: [{ type: 'text', text: JSON.stringify({ scores: scores.map((entry, index) => ({ id: index + 1, reason: entry.reason ?? 'Shown by the diff.', score: entry.score })) }) }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 400, output_tokens: 60, cache_creation_input_tokens: 0, cache_read_input_tokens: 900 },
+  };
+}
+
+/**
+ * Verification calls of tests that are not about verification: every finding passes (10). Optional (a review with
+ * no finding makes no verification call), so it is never an unused mock; tests about verification script their
+ * own answers with verificationReplies, which are matched first.
+ */
+export function verificationPasses(): void {
+  nock(ANTHROPIC)
+    .persist()
+    .post('/v1/messages', (body: Body | string) => typeof body === 'object' && isVerification(body))
+    .optionally()
+    .reply(async (request: Request) => {
+      const body = (await request.json()) as Body;
+      return [200, verificationAnswer(findingsToVerify(body).map(() => ({ score: 10 }))), { 'content-type': 'application/json' }] as const;
+    });
+}
+
+/** Verification calls answered in order, strictly (each must be used); scores by finding title. */
+export function verificationReplies(...replies: (((titles: string[]) => ModelReply) | ModelReply)[]): ModelCalls {
+  const calls: ModelCalls = { requests: [], raw: [], at: [] };
+  for (const reply of replies) {
+    let seen: Body | undefined;
+    const interceptor = nock(ANTHROPIC).post('/v1/messages', (body: Body | string) => {
+      if (typeof body !== 'object' || !isVerification(body)) return false;
+      seen = body;
+      calls.requests.push(body);
+      calls.raw.push(JSON.stringify(body));
+      calls.at.push(performance.now());
+      return true;
+    });
+    const answer = () => (typeof reply === 'function' ? reply(seen ? findingsToVerify(seen) : []) : reply);
+    interceptor.reply(() => {
+      const chosen = answer();
+      if ('networkError' in chosen || 'raw' in chosen) return [500, JSON.stringify(apiError('api_error', 'Internal server error'))];
+      return [chosen.status ?? 200, JSON.stringify(chosen.body), { 'content-type': 'application/json', ...chosen.headers }];
+    });
+  }
   return calls;
 }

@@ -21,11 +21,26 @@ export interface AnthropicStandInOptions {
    * gateway that does not offer the endpoint.
    */
   countTokens?: (request: Record<string, unknown>) => { status?: number; body: unknown };
+  /** Names the kind of each request (e.g. `review`, `verification`), recorded in `calls`; absent: every call is `review`. */
+  kindOf?: (request: Record<string, unknown>) => string;
+}
+
+/** One answered Messages request: its kind, when it arrived and was answered, and the tokens the usage reports. */
+export interface StandInCall {
+  kind: string;
+  at: number;
+  answeredAt: number;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
 }
 
 export interface AnthropicStandIn {
   url: string;
   requests: { at: number; body: Record<string, unknown> }[];
+  /** Every answered Messages request, kept also when bodies are not (a few numbers each). */
+  calls: StandInCall[];
   /** count_tokens request bodies. */
   counts: Record<string, unknown>[];
   /** Requests received (also when bodies are not kept). */
@@ -49,6 +64,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
   const state: AnthropicStandIn = {
     url: '',
     requests: [],
+    calls: [],
     counts: [],
     received: 0,
     peakConcurrency: 0,
@@ -57,6 +73,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
     cacheWrites: 0,
     reset: () => {
       state.requests.length = 0;
+      state.calls.length = 0;
       state.counts.length = 0;
       state.received = 0;
       state.peakConcurrency = 0;
@@ -84,7 +101,8 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
       state.peakConcurrency = Math.max(state.peakConcurrency, inFlight);
       state.received += 1;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      if (options.keepBodies !== false) state.requests.push({ at: performance.now(), body });
+      const arrivedAt = performance.now();
+      if (options.keepBodies !== false) state.requests.push({ at: arrivedAt, body });
       const cacheKey = options.cache ? createHash('sha256').update(JSON.stringify([body.model, body.tools ?? null, body.system ?? null])).digest('hex') : '';
       const hit = options.cache ? cached.has(cacheKey) : false;
       if (options.cache === 'at-request') cached.add(cacheKey);
@@ -113,6 +131,16 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
           const message = answer.body as { usage?: Record<string, unknown> };
           answer.body = { ...message, usage: { ...message.usage, ...usage } };
         }
+        const reported = (answer.body as { usage?: Record<string, number> } | undefined)?.usage ?? {};
+        state.calls.push({
+          kind: options.kindOf?.(body) ?? 'review',
+          at: arrivedAt,
+          answeredAt: performance.now(),
+          inputTokens: reported.input_tokens ?? 0,
+          cacheReadTokens: reported.cache_read_input_tokens ?? 0,
+          cacheWriteTokens: reported.cache_creation_input_tokens ?? 0,
+          outputTokens: reported.output_tokens ?? 0,
+        });
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
       }, typeof options.latencyMs === 'function' ? options.latencyMs(body, state.received - 1) : (options.latencyMs ?? 0));
     });
