@@ -118,28 +118,6 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     expect(seen.sort()).toEqual(['new:false', 'other-pr:false']);
   });
 
-  it('tells a running job it was superseded by a newer head', async () => {
-    const { queue } = make({ concurrency: 1 });
-    const started = gate();
-    const release = gate();
-    const superseded: string[] = [];
-    queue.start(async (received, control) => {
-      if (received.headSha === 'old') {
-        started.open();
-        await release.promise;
-      }
-      superseded.push(`${received.headSha}:${String(await control.isSuperseded())}`);
-    });
-
-    await queue.enqueue(job('old'));
-    await started.promise;
-    expect((await queue.enqueue(job('new'))).queued).toBe(true);
-    release.open();
-    await queue.onIdle();
-
-    expect(superseded).toEqual(['old:true', 'new:false']);
-  });
-
   it('retries a job that threw RetryLaterError, after the backoff, and it succeeds on attempt 2', async () => {
     const { queue, queueName } = make({ backoffMs: 200 });
     const runs: { attempt: number; maxAttempts: number; at: number }[] = [];
@@ -189,21 +167,6 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     expect(seen.every((run) => !run.keys.includes('checkpoint'))).toBe(true);
   });
 
-  it("waits out a RetryLaterError's delay (a rate limit's retry-after) when it is longer than the backoff", async () => {
-    const { queue } = make({ backoffMs: 20 });
-    const runs: number[] = [];
-    queue.start(async (_received, control) => {
-      runs.push(Date.now());
-      if (control.attempt === 1) throw new RetryLaterError('secondary rate limit', { delayMs: 700 });
-    });
-
-    await queue.enqueue(job('a'));
-    await queue.onIdle();
-
-    expect(runs).toHaveLength(2);
-    expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(690);
-  });
-
   it('fails a job after maxAttempts runs of RetryLaterError', async () => {
     const { queue, queueName } = make({ backoffMs: 20, maxAttempts: 2 });
     const attempts: number[] = [];
@@ -217,25 +180,6 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
 
     expect(attempts).toEqual([1, 2]);
     expect(await inspect(queueName).getJobState(jobId)).toBe('failed');
-  });
-
-  it('gives up on a job whose last attempt failed after an earlier one: the give-up hook hears of it once', async () => {
-    const { queue } = make({ backoffMs: 20, maxAttempts: 2 });
-    const gaveUp: unknown[] = [];
-    queue.start(
-      async () => {
-        throw new RetryLaterError('still rate limited');
-      },
-      async (received, reason) => {
-        gaveUp.push({ head: received.headSha, reason });
-      },
-    );
-
-    await queue.enqueue(job('a'));
-    await queue.onIdle();
-    await sleep(50);
-
-    expect(gaveUp).toEqual([{ head: 'a', reason: { kind: 'failed', attempt: 2 } }]);
   });
 
   it('gives up on a job waiting for its retry when a newer head of its PR removes it (superseded)', async () => {
@@ -341,11 +285,6 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     });
     await replica.onIdle();
     expect(ran).toEqual(['first:slow', 'replica:second']);
-  });
-
-  it('answers healthy while Redis answers', async () => {
-    const { queue } = make();
-    expect(await queue.healthy()).toBe(true);
   });
 
   it('hands a job whose worker process was killed to another worker (stalled check)', async () => {

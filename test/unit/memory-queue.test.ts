@@ -18,22 +18,6 @@ const job = (headSha: string, pullNumber = 1): ReviewJob => ({
 });
 
 describe('createMemoryQueue', () => {
-  it('collapses a redelivery of the same head while the first job is pending', async () => {
-    const queue = createMemoryQueue({ concurrency: 2, log });
-    const seen: string[] = [];
-    queue.start(async (received) => {
-      seen.push(received.headSha);
-    });
-
-    const first = await queue.enqueue(job('a'));
-    const again = await queue.enqueue(job('a'));
-    await queue.onIdle();
-
-    expect(first.queued).toBe(true);
-    expect(again).toEqual({ jobId: first.jobId, queued: false });
-    expect(seen).toEqual(['a']);
-  });
-
   it('never runs more jobs at once than its concurrency', async () => {
     const queue = createMemoryQueue({ concurrency: 2, log });
     let active = 0;
@@ -49,81 +33,6 @@ describe('createMemoryQueue', () => {
     await queue.onIdle();
 
     expect(peak).toBe(2);
-  });
-
-  it('drops a waiting job of an older head when a newer head of the same PR arrives', async () => {
-    const queue = createMemoryQueue({ concurrency: 1, log });
-    const seen: string[] = [];
-
-    await queue.enqueue(job('old'));
-    await queue.enqueue(job('new'));
-    queue.start(async (received) => {
-      seen.push(received.headSha);
-    });
-    await queue.onIdle();
-
-    expect(seen).toEqual(['new']);
-  });
-
-  it('tells a running job it was superseded by a newer head', async () => {
-    const queue = createMemoryQueue({ concurrency: 1, log });
-    let release: () => void = () => undefined;
-    const superseded: boolean[] = [];
-    queue.start(async (received, control) => {
-      if (received.headSha === 'old') await new Promise<void>((resolve) => (release = resolve));
-      superseded.push(await control.isSuperseded());
-    });
-
-    await queue.enqueue(job('old'));
-    await new Promise((resolve) => setImmediate(resolve));
-    await queue.enqueue(job('new'));
-    release();
-    await queue.onIdle();
-
-    expect(superseded).toEqual([true, false]);
-  });
-
-  it("keeps an attempt's checkpoint for the job's next attempt only, as a copy", async () => {
-    const queue = createMemoryQueue({ concurrency: 2, log, backoffMs: 1 });
-    const seen: { head: string; attempt: number; checkpoint: unknown }[] = [];
-    queue.start(async (received, control) => {
-      seen.push({ head: received.headSha, attempt: control.attempt, checkpoint: await control.loadCheckpoint() });
-      if (control.attempt === 1) {
-        const saved = { answers: [received.headSha] };
-        await control.saveCheckpoint(saved);
-        saved.answers.push('changed after saving');
-        throw new RetryLaterError('GitHub answered 502');
-      }
-    });
-
-    await queue.enqueue(job('a'));
-    await queue.enqueue(job('b', 2));
-    await queue.onIdle();
-
-    const of = (head: string) => seen.filter((run) => run.head === head).map(({ attempt, checkpoint }) => ({ attempt, checkpoint }));
-    expect(of('a')).toEqual([
-      { attempt: 1, checkpoint: undefined },
-      { attempt: 2, checkpoint: { answers: ['a'] } },
-    ]);
-    expect(of('b')).toEqual([
-      { attempt: 1, checkpoint: undefined },
-      { attempt: 2, checkpoint: { answers: ['b'] } },
-    ]);
-  });
-
-  it('returns from enqueue before the job starts', async () => {
-    const queue = createMemoryQueue({ concurrency: 1, log });
-    let started = false;
-    queue.start(async () => {
-      started = true;
-    });
-
-    await queue.enqueue(job('a'));
-    const startedAtEnqueue = started;
-    await queue.onIdle();
-
-    expect(startedAtEnqueue).toBe(false);
-    expect(started).toBe(true);
   });
 
   it('close waits for a running job but no longer than its bound', async () => {
@@ -152,49 +61,6 @@ describe('createMemoryQueue retries', () => {
     };
     return { logger, entries };
   };
-
-  it('tells the handler its attempt and the queue limit, 3 by default', async () => {
-    const queue = createMemoryQueue({ concurrency: 1, log });
-    const seen: [number, number][] = [];
-    queue.start(async (_job, control) => {
-      seen.push([control.attempt, control.maxAttempts]);
-    });
-
-    await queue.enqueue(job('a'));
-    await queue.onIdle();
-
-    expect(seen).toEqual([[1, 3]]);
-  });
-
-  it('runs a job again after a RetryLaterError, with a backoff', async () => {
-    const queue = createMemoryQueue({ concurrency: 1, log, backoffMs: 30 });
-    const runs: { attempt: number; at: number }[] = [];
-    queue.start(async (_job, control) => {
-      runs.push({ attempt: control.attempt, at: Date.now() });
-      if (control.attempt === 1) throw new RetryLaterError('rate limited');
-    });
-
-    await queue.enqueue(job('a'));
-    await queue.onIdle();
-
-    expect(runs.map((run) => run.attempt)).toEqual([1, 2]);
-    expect(runs[1]!.at - runs[0]!.at).toBeGreaterThanOrEqual(25);
-  });
-
-  it("waits as long as a RetryLaterError's delay asks when that is longer than the backoff", async () => {
-    const queue = createMemoryQueue({ concurrency: 1, log, backoffMs: 10 });
-    const runs: number[] = [];
-    queue.start(async (_job, control) => {
-      runs.push(Date.now());
-      if (control.attempt === 1) throw new RetryLaterError('rate limited', { delayMs: 300 });
-    });
-
-    await queue.enqueue(job('a'));
-    await queue.onIdle();
-
-    expect(runs).toHaveLength(2);
-    expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(290);
-  });
 
   it('doubles the backoff each retry and fails the job after maxAttempts runs', async () => {
     const { logger, entries } = capture();
