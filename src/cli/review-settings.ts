@@ -8,8 +8,7 @@ import type { PipelineSettings } from '../jobs/review-pull-request.js';
  * whenever APP_ID is set). No daily budget: the person running it pays for what they ask.
  */
 export function cliSettings(env: Record<string, string | undefined>): { settings: Settings; pipeline: PipelineSettings } {
-  const { APP_ID: _app, WEBHOOK_SECRET: _secret, ...rest } = env;
-  const settings = readSettings(rest);
+  const settings = readSettings(Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'APP_ID' && name !== 'WEBHOOK_SECRET')));
   return {
     settings,
     pipeline: {
