@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { anchorFindings } from '../../src/review/anchor-findings.js';
 import { parsePatch } from '../../src/review/parse-patch.js';
 import type { ChangedFile, DiffFile, Finding } from '../../src/review/types.js';
+import { buildFinding } from '../helpers/build-finding.js';
 
 function diffFile(file: ChangedFile): DiffFile {
   const parsed = parsePatch(file);
@@ -104,7 +105,7 @@ const CRLF = diffFile({
 const FILES = [ORDERS, BILLING, ADDED, RENAMED, RENAMED_NO_PATCH, NO_NEWLINE, CRLF];
 
 function finding(overrides: Partial<Finding>): Finding {
-  return {
+  return buildFinding({
     path: ORDERS.path,
     line: 23,
     severity: 'high',
@@ -112,7 +113,7 @@ function finding(overrides: Partial<Finding>): Finding {
     title: 'Validate the id',
     body: 'Body.',
     ...overrides,
-  };
+  });
 }
 
 function anchorOne(overrides: Partial<Finding>) {

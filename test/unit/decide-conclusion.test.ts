@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decideConclusion, severityAtLeast } from '../../src/review/decide-conclusion.js';
 import type { Finding, Severity } from '../../src/review/types.js';
+import { buildFinding } from '../helpers/build-finding.js';
 
-const finding = (severity: Severity): Finding => ({
-  path: 'src/a.ts',
-  line: 1,
-  severity,
-  category: 'reliability',
-  title: 't',
-  body: 'b',
-});
+const finding = (severity: Severity): Finding => buildFinding({ severity });
 
 describe('severityAtLeast', () => {
   it.each([

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/review/fingerprint.js';
 import type { Finding } from '../../src/review/types.js';
+import { buildFinding } from '../helpers/build-finding.js';
 
-const finding = (overrides: Partial<Finding> = {}): Finding => ({
+const finding = (overrides: Partial<Finding> = {}): Finding => buildFinding({
   path: 'src/orders/service.ts',
   line: 42,
   severity: 'high',

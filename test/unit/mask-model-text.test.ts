@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/review/types.js';
 import { maskModelText } from '../../src/secrets/mask-model-text.js';
 import { fakeSecret, leakedPieces } from '../helpers/fake-secrets.js';
+import { buildFinding } from '../helpers/build-finding.js';
 
-const finding = (overrides: Partial<Finding> = {}): Finding => ({
-  path: 'src/a.ts',
-  line: 3,
-  severity: 'high',
-  category: 'security',
-  title: 'SQL built from input',
-  body: 'Use a parameterised query.',
-  ...overrides,
-});
+const finding = (overrides: Partial<Finding> = {}): Finding => buildFinding({ line: 3, severity: 'high', category: 'security', title: 'SQL built from input', body: 'Use a parameterised query.', ...overrides });
 
 describe('maskModelText', () => {
   it('masks secrets in the summary, checklist notes and every text field of the findings', async () => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { applyThreshold, capComments, dedupeFindings, rankFindings } from '../../src/review/rank-findings.js';
-import type { AnchoredFinding, Category, Finding, Severity } from '../../src/review/types.js';
+import type { Category, Finding, Severity } from '../../src/review/types.js';
+import { buildAnchored, buildFinding } from '../helpers/build-finding.js';
 
-const finding = (overrides: Partial<Finding> = {}): Finding => ({
-  path: 'src/a.ts',
-  line: 1,
-  severity: 'medium',
-  category: 'reliability',
-  title: 'A title',
-  body: 'A body.',
-  ...overrides,
-});
-
-const anchored = (overrides: Partial<AnchoredFinding> = {}): AnchoredFinding => ({ ...finding(overrides), side: 'RIGHT', ...overrides });
+const finding = buildFinding;
+const anchored = buildAnchored;
 
 const label = (f: Finding) => `${f.category}/${f.severity}/${f.path}:${f.line}`;
 

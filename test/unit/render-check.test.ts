@@ -6,9 +6,10 @@ import {
   renderSkippedOutput,
 } from '../../src/render/render-check.js';
 import type { AnchoredFinding, ReviewResult, SkippedFile, UnanchoredFinding } from '../../src/review/types.js';
+import { buildAnchored } from '../helpers/build-finding.js';
 
 function anchored(overrides: Partial<AnchoredFinding> = {}): AnchoredFinding {
-  return {
+  return buildAnchored({
     path: 'src/payments/charge.ts',
     line: 20,
     side: 'RIGHT',
@@ -17,7 +18,7 @@ function anchored(overrides: Partial<AnchoredFinding> = {}): AnchoredFinding {
     title: 'Retry without backoff',
     body: 'Retries hammer the provider.',
     ...overrides,
-  };
+  });
 }
 
 function unanchored(overrides: Partial<UnanchoredFinding> = {}): UnanchoredFinding {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseMarkers } from '../../src/render/markers.js';
 import { renderInlineComment } from '../../src/render/render-comment.js';
 import type { AnchoredFinding } from '../../src/review/types.js';
+import { buildAnchored } from '../helpers/build-finding.js';
 
 function finding(overrides: Partial<AnchoredFinding> = {}): AnchoredFinding {
-  return {
+  return buildAnchored({
     path: 'src/auth/session.ts',
     line: 42,
     side: 'RIGHT',
@@ -15,7 +16,7 @@ function finding(overrides: Partial<AnchoredFinding> = {}): AnchoredFinding {
     // What anchoring proves of a RIGHT anchor: the head's text of its lines.
     anchoredCode: ['if (token == expected) {'],
     ...overrides,
-  };
+  });
 }
 
 const LIVE_MENTION = /(?<![\p{L}\p{N}_])@[A-Za-z0-9]/u;

@@ -4,6 +4,7 @@ import { renderCheckOutput, renderFailureOutput, renderSkippedOutput } from '../
 import { renderInlineComment } from '../../src/render/render-comment.js';
 import { renderReview } from '../../src/render/render-review.js';
 import type { AnchoredFinding, ReviewResult, UnanchoredFinding } from '../../src/review/types.js';
+import { buildAnchored } from '../helpers/build-finding.js';
 
 /**
  * Every place model-written text reaches a GitHub page, fed the same hostile text. Whatever the model writes, the
@@ -46,7 +47,7 @@ function expectInert(markdown: string): void {
   expect(prose).not.toMatch(/[\w.-]#\d/); // no owner/repo#123
 }
 
-const anchored = (overrides: Partial<AnchoredFinding> = {}): AnchoredFinding => ({
+const anchored = (overrides: Partial<AnchoredFinding> = {}): AnchoredFinding => buildAnchored({
   path: 'src/a.ts',
   line: 3,
   side: 'RIGHT',

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseMarkers } from '../../src/render/markers.js';
 import { REVIEW_BODY_MAX, renderReview } from '../../src/render/render-review.js';
 import type { AnchoredFinding, ReviewResult, UnanchoredFinding } from '../../src/review/types.js';
+import { buildAnchored } from '../helpers/build-finding.js';
 
 function anchored(overrides: Partial<AnchoredFinding> = {}): AnchoredFinding {
-  return {
+  return buildAnchored({
     path: 'src/orders/repository.ts',
     line: 10,
     side: 'RIGHT',
@@ -13,7 +14,7 @@ function anchored(overrides: Partial<AnchoredFinding> = {}): AnchoredFinding {
     title: 'Query without a timeout',
     body: 'The query can hang the request handler.',
     ...overrides,
-  };
+  });
 }
 
 function unanchored(overrides: Partial<UnanchoredFinding> = {}): UnanchoredFinding {

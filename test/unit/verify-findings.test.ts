@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePatch } from '../../src/review/parse-patch.js';
 import type { DiffFile, Finding } from '../../src/review/types.js';
 import { applyScores, buildVerificationUser, parseScores, verificationBatches } from '../../src/review/verify-findings.js';
+import { buildFinding } from '../helpers/build-finding.js';
 
 const FILE = parsePatch({
   path: 'src/a.ts',
@@ -11,7 +12,7 @@ const FILE = parsePatch({
   patch: ['@@ -1,3 +1,4 @@ function load() {', ' const a = 1;', '+const b = await db.get(id);', ' return a;', ' }'].join('\n'),
 }) as DiffFile;
 
-const finding = (title: string, overrides: Partial<Finding> = {}): Finding => ({
+const finding = (title: string, overrides: Partial<Finding> = {}): Finding => buildFinding({
   path: 'src/a.ts',
   line: 2,
   side: 'RIGHT',
