@@ -1,5 +1,6 @@
 import type { Probot, ProbotOctokit } from 'probot';
-import { createAnthropicClient, createAnthropicModel } from './adapters/anthropic/anthropic-model.js';
+import { createProviderModel } from './adapters/anthropic/create-provider-model.js';
+import { withProviderNote } from './adapters/anthropic/with-provider-note.js';
 import { createGitHubHost } from './adapters/github/github-host.js';
 import { createMemoryBudgetStore } from './adapters/memory/memory-budget-store.js';
 import { createMemoryQueue } from './adapters/memory/memory-queue.js';
@@ -46,9 +47,31 @@ export function composeRuntime(app: Probot, overrides: RuntimeOverrides = {}): R
     budget:
       overrides.budget ??
       (settings.redisUrl ? createRedisBudgetStore({ redisUrl: settings.redisUrl, keyPrefix: `${settings.redis.prefix}:budget`, log }) : createMemoryBudgetStore()),
-    model: overrides.model ?? createAnthropicModel(createAnthropicClient(settings.anthropic), { cacheTtl: settings.anthropic.cacheTtl }),
-    agents: overrides.agents ?? createAgentProvider({ defaultModel: settings.model.default, allowedModels: settings.model.allowed }),
+    model: overrides.model ?? createModel(settings),
+    agents: withProviderNote(
+      overrides.agents ?? createAgentProvider({ defaultModel: settings.model.default, allowedModels: settings.model.allowed }),
+      settings.provider,
+      { inferenceProfile: settings.providers.bedrock.inferenceProfile, modelMap: settings.providers.modelMap },
+    ),
   };
+}
+
+/** BULWARK_PROVIDER: Anthropic's API, or Claude on Bedrock or Vertex (their SDK loaded at the first call). */
+function createModel(settings: Settings): ReviewModel {
+  const { anthropic, providers } = settings;
+  return createProviderModel({
+    provider: settings.provider,
+    apiKey: anthropic.apiKey,
+    baseUrl: anthropic.baseUrl,
+    timeoutMs: anthropic.timeoutMs,
+    maxRetries: anthropic.maxRetries,
+    cacheTtl: anthropic.cacheTtl,
+    structuredOutputs: providers.structuredOutputs,
+    bedrock: providers.bedrock,
+    vertex: providers.vertex,
+    inferenceProfile: providers.bedrock.inferenceProfile,
+    modelMap: providers.modelMap,
+  });
 }
 
 /** REDIS_URL set: BullMQ, shared by every replica; unset: the in-process queue. */

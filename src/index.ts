@@ -1,5 +1,7 @@
 import type { ApplicationFunction } from 'probot';
+import { quietKnownNoise } from './adapters/logging/quiet-known-noise.js';
 import { composeRuntime, runnerDeps } from './composition.js';
+import { startupLine } from './config/startup-line.js';
 import type { Runtime, RuntimeOverrides } from './composition.js';
 import { healthHandler } from './handlers/health.js';
 import { metricsHandler } from './handlers/metrics.js';
@@ -18,7 +20,9 @@ export interface BulwarkOptions extends RuntimeOverrides {
 /** The Probot app function: build dependencies, register handlers. Nothing else. */
 export function bulwark(options: BulwarkOptions = {}): ApplicationFunction {
   return (app, { addHandler }) => {
+    quietKnownNoise(app.log as unknown as Parameters<typeof quietKnownNoise>[0]);
     const runtime = composeRuntime(app, options);
+    app.log.info(startupLine(runtime.settings));
     app.onAny(async (context) => {
       runtime.metrics.webhooks.inc({ event: context.name });
     });

@@ -1,32 +1,12 @@
-import { run } from 'probot';
-import type { Runtime } from './composition.js';
-import { SettingsError } from './config/env.js';
-import { bulwark } from './index.js';
+import { nodeVersionProblem } from './config/required-node.js';
 
 /**
- * `npm start`: Probot's server. Without APP_ID and a key it serves the manifest setup flow from app.yml;
- * with them, the App. SIGTERM and SIGINT stop taking webhooks and drain running reviews within a bound.
+ * `npm start`. The Node version is checked before anything else loads: on an older Node the App would fail far
+ * from the cause (Node 20 has no `Map.groupBy`).
  */
-let runtime: Runtime | undefined;
-const server = await run(bulwark({ onStarted: (started) => (runtime = started) })).catch((error: unknown) => {
-  // A settings mistake is the operator's to fix: say what it is, without a stack trace, and exit non-zero.
-  if (!(error instanceof SettingsError)) throw error;
-  console.error(error.message);
+const problem = nodeVersionProblem(process.versions.node);
+if (problem) {
+  console.error(problem);
   process.exit(1);
-});
-
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  const timeoutMs = runtime?.settings.shutdownTimeoutMs ?? 25_000;
-  console.info(`${signal}: stopping (draining reviews for up to ${timeoutMs} ms)`);
-  await server.stop().catch(() => undefined);
-  await runtime?.queue.close(timeoutMs);
-  process.exit(0);
-};
-// Probot's run() installs a SIGINT handler that exits as soon as the HTTP server stops, before running reviews
-// drain; ours replaces it.
-process.removeAllListeners('SIGINT');
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+await import('./start-app.js');

@@ -8,16 +8,19 @@ const int = (fallback: number) => z.coerce.number().int().positive().default(fal
 const envSchema = z.object({
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
-  // The design's values; only 'anthropic' is served. The others are refused, not ignored: reviews would otherwise go
-  // to the Anthropic API while the operator meant another cloud.
-  BULWARK_PROVIDER: z
-    .enum(['anthropic', 'bedrock', 'vertex'])
-    .default('anthropic')
-    .refine((provider) => provider === 'anthropic', {
-      error: (issue) =>
-        `'${String(issue.input)}' is not supported by this version of Bulwark; only 'anthropic' is. ` +
-        'To reach Claude through another cloud, point ANTHROPIC_BASE_URL at a gateway that speaks the Anthropic Messages API.',
-    }),
+  // Anthropic's API, or Claude through Amazon Bedrock or Google Vertex AI (their SDKs are loaded only when chosen:
+  // src/adapters/anthropic/create-provider-client.ts).
+  BULWARK_PROVIDER: z.enum(['anthropic', 'bedrock', 'vertex']).default('anthropic'),
+  AWS_REGION: z.string().min(1).optional(),
+  ANTHROPIC_BEDROCK_BASE_URL: z.url().optional(),
+  // On-demand calls of current Claude models on Bedrock go through a cross-region inference profile
+  // (`global.anthropic.…`, `us.anthropic.…`); `none` sends the bare `anthropic.…` model id.
+  BULWARK_BEDROCK_INFERENCE_PROFILE: z.enum(['global', 'us', 'eu', 'apac', 'jp', 'au', 'us-gov', 'none']).default('global'),
+  CLOUD_ML_REGION: z.string().min(1).optional(),
+  ANTHROPIC_VERTEX_PROJECT_ID: z.string().min(1).optional(),
+  ANTHROPIC_VERTEX_BASE_URL: z.url().optional(),
+  BULWARK_MODEL_MAP: z.string().optional(),
+  BULWARK_STRUCTURED_OUTPUTS: z.enum(['on', 'off']).default('on'),
   BULWARK_MODEL: z.string().min(1).default('claude-sonnet-5-5'),
   BULWARK_ALLOWED_MODELS: z
     .string()
@@ -64,6 +67,17 @@ export type Env = z.infer<typeof envSchema>;
 export interface Settings {
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined; timeoutMs: number; maxRetries: number; cacheTtl: '5m' | '1h' };
   provider: Env['BULWARK_PROVIDER'];
+  /**
+   * Bedrock and Vertex: where and how (the SDKs read their credentials from the standard AWS and Google chains).
+   * `modelMap`: Bulwark model id → the provider's id, over the built-in mapping. `structuredOutputs`: false when
+   * the provider refuses `output_config` (Vertex's organisation policy can): the schema is then put in the prompt.
+   */
+  providers: {
+    bedrock: { region: string | undefined; baseUrl: string | undefined; inferenceProfile: Env['BULWARK_BEDROCK_INFERENCE_PROFILE'] };
+    vertex: { region: string | undefined; projectId: string | undefined; baseUrl: string | undefined };
+    modelMap: Record<string, string>;
+    structuredOutputs: boolean;
+  };
   model: { default: string; allowed: string[] | undefined; maxOutputTokens: number };
   checkName: string;
   concurrency: number;
@@ -105,18 +119,23 @@ export class SettingsError extends Error {
   }
 }
 
-function readPrices(json: string | undefined): PriceTable {
-  try {
-    return parsePriceOverrides(json);
-  } catch (error) {
-    if (error instanceof PriceOverridesError) throw new SettingsError(error.problems.map((problem) => `BULWARK_PRICES: ${problem}`));
-    throw error;
-  }
-}
+/** Settings whose value must never be echoed in a problem (REDIS_URL shows without its password). */
+const SECRET_SETTINGS = new Set(['ANTHROPIC_API_KEY', 'WEBHOOK_SECRET', 'BULWARK_METRICS_TOKEN', 'PRIVATE_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK']);
 
 export function readSettings(env: Record<string, string | undefined>): Settings {
   const parsed = envSchema.safeParse(env);
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)), ...webhookSecretProblems(env)];
+  const schemaProblems = parsed.success ? [] : parsed.error.issues.map((issue) => withValue(issue.path.join('.'), issue.message, env));
+  const prices = readPrices(env.BULWARK_PRICES);
+  const modelMap = readModelMap(env.BULWARK_MODEL_MAP);
+  const problems = [
+    ...schemaProblems,
+    ...prices.problems,
+    ...modelMap.problems,
+    ...redisUrlProblems(env.REDIS_URL),
+    ...providerProblems(env),
+    ...privateKeyProblems(env.PRIVATE_KEY),
+    ...webhookSecretProblems(env),
+  ];
   if (!parsed.success || problems.length > 0) throw new SettingsError(problems);
   const e = parsed.data;
   return {
@@ -128,6 +147,12 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
       cacheTtl: e.BULWARK_CACHE_TTL,
     },
     provider: e.BULWARK_PROVIDER,
+    providers: {
+      bedrock: { region: e.AWS_REGION, baseUrl: e.ANTHROPIC_BEDROCK_BASE_URL, inferenceProfile: e.BULWARK_BEDROCK_INFERENCE_PROFILE },
+      vertex: { region: e.CLOUD_ML_REGION, projectId: e.ANTHROPIC_VERTEX_PROJECT_ID, baseUrl: e.ANTHROPIC_VERTEX_BASE_URL },
+      modelMap: modelMap.map,
+      structuredOutputs: e.BULWARK_STRUCTURED_OUTPUTS === 'on',
+    },
     model: { default: e.BULWARK_MODEL, allowed: e.BULWARK_ALLOWED_MODELS, maxOutputTokens: e.BULWARK_MAX_OUTPUT_TOKENS },
     checkName: e.BULWARK_CHECK_NAME,
     concurrency: e.BULWARK_CONCURRENCY,
@@ -136,7 +161,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     chunkTokens: e.BULWARK_CHUNK_TOKENS,
     modelConcurrency: e.BULWARK_MODEL_CONCURRENCY,
     maxInputTokens: e.BULWARK_MAX_INPUT_TOKENS,
-    prices: readPrices(e.BULWARK_PRICES),
+    prices: prices.table,
     dailyBudget: {
       tokens: e.BULWARK_DAILY_TOKEN_BUDGET || undefined,
       usd: e.BULWARK_DAILY_USD_BUDGET,
@@ -168,5 +193,86 @@ function webhookSecretProblems(env: Record<string, string | undefined>): string[
   return [
     `WEBHOOK_SECRET: ${secret ? 'is "development", Probot\'s public default' : 'is missing'}; anyone could forge webhooks signed with it. ` +
       'Set it to the webhook secret of the GitHub App (a long random string).',
+  ];
+}
+
+/** `NAME: problem (given: "value")`: the value helps find a typo, except for secrets. */
+function withValue(name: string, message: string, env: Record<string, string | undefined>): string {
+  const value = env[name];
+  if (value === undefined || SECRET_SETTINGS.has(name)) return `${name}: ${message}`;
+  return `${name}: ${message} (given: ${shown(name === 'REDIS_URL' ? withoutPassword(value) : value)})`;
+}
+
+function shown(value: string | undefined): string {
+  return JSON.stringify(value !== undefined && value.length > 120 ? `${value.slice(0, 120)}…` : value);
+}
+
+function readPrices(json: string | undefined): { table: PriceTable; problems: string[] } {
+  try {
+    return { table: parsePriceOverrides(json), problems: [] };
+  } catch (error) {
+    if (!(error instanceof PriceOverridesError)) throw error;
+    return { table: {}, problems: error.problems.map((problem) => `BULWARK_PRICES: ${problem} (given: ${shown(json)})`) };
+  }
+}
+
+const modelMapSchema = z.record(z.string().min(1), z.string().min(1));
+
+function readModelMap(json: string | undefined): { map: Record<string, string>; problems: string[] } {
+  if (!json?.trim()) return { map: {}, problems: [] };
+  const problem = (what: string) => ({ map: {}, problems: [`BULWARK_MODEL_MAP: ${what} (given: ${shown(json)})`] });
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return problem('is not valid JSON; expected an object such as {"claude-sonnet-5-5":"us.anthropic.claude-sonnet-5-5-v1:0"}');
+  }
+  const parsed = modelMapSchema.safeParse(value);
+  return parsed.success ? { map: parsed.data, problems: [] } : problem('must be an object of Bulwark model id → provider model id, both non-empty strings');
+}
+
+/** ioredis takes `redis://` and `rediss://` URLs; anything else fails at the first connection, far from its cause. */
+function redisUrlProblems(value: string | undefined): string[] {
+  if (!value) return [];
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname) return [];
+  return [`REDIS_URL: must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (given: ${shown(withoutPassword(value))})`];
+}
+
+/** A URL's password is a secret: shown as ***. A value that is no URL is shown only up to its `@`, if any. */
+function withoutPassword(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    const at = value.lastIndexOf('@');
+    return at === -1 ? value : `***${value.slice(at)}`;
+  }
+}
+
+/** What the chosen provider cannot run without; the SDK would otherwise fail at the first review. */
+function providerProblems(env: Record<string, string | undefined>): string[] {
+  if (env.BULWARK_PROVIDER === 'vertex' && !env.CLOUD_ML_REGION?.trim()) {
+    return ['CLOUD_ML_REGION: is missing; BULWARK_PROVIDER=vertex needs the Google Cloud region of the model (e.g. us-east5, europe-west1 or global)'];
+  }
+  return [];
+}
+
+/**
+ * `docker run --env-file` reads one line per variable and keeps quotes as they are, so the multi-line quoted key
+ * Probot's setup flow writes into .env arrives as its first line only (README, "Docker"). Probot would refuse it
+ * with a message that does not say why.
+ */
+function privateKeyProblems(value: string | undefined): string[] {
+  if (!value?.includes('-----BEGIN') || value.includes('-----END')) return [];
+  return [
+    'PRIVATE_KEY: holds only the first line of a private key; an env file read by `docker run --env-file` cannot carry a multi-line value. ' +
+      'Mount the key file and set PRIVATE_KEY_PATH to it, or write the key on one line with \\n between its lines (README, "Docker").',
   ];
 }

@@ -43,9 +43,15 @@ describe('readSettings', () => {
     expect(problems).toContain('ANTHROPIC_BASE_URL');
   });
 
-  it.each(['bedrock', 'vertex'])('refuses BULWARK_PROVIDER=%s with a message that says what to do, instead of sending reviews to the Anthropic API', (provider) => {
-    expect(() => readSettings({ BULWARK_PROVIDER: provider })).toThrow(SettingsError);
-    expect(() => readSettings({ BULWARK_PROVIDER: provider })).toThrow(new RegExp(`'${provider}' is not supported by this version of Bulwark; only 'anthropic' is\\..*ANTHROPIC_BASE_URL`));
+  it('serves BULWARK_PROVIDER=bedrock and vertex with their region, project, base URL and model map', () => {
+    const bedrock = readSettings({ BULWARK_PROVIDER: 'bedrock', AWS_REGION: 'eu-west-1', BULWARK_BEDROCK_INFERENCE_PROFILE: 'eu', BULWARK_MODEL_MAP: '{"claude-sonnet-5-5":"arn:aws:bedrock:eu-west-1:1:inference-profile/x"}' });
+    expect(bedrock.provider).toBe('bedrock');
+    expect(bedrock.providers.bedrock).toEqual({ region: 'eu-west-1', baseUrl: undefined, inferenceProfile: 'eu' });
+    expect(bedrock.providers.modelMap).toEqual({ 'claude-sonnet-5-5': 'arn:aws:bedrock:eu-west-1:1:inference-profile/x' });
+    const vertex = readSettings({ BULWARK_PROVIDER: 'vertex', CLOUD_ML_REGION: 'us-east5', ANTHROPIC_VERTEX_PROJECT_ID: 'p1', BULWARK_STRUCTURED_OUTPUTS: 'off' });
+    expect(vertex.providers.vertex).toEqual({ region: 'us-east5', projectId: 'p1', baseUrl: undefined });
+    expect(vertex.providers.structuredOutputs).toBe(false);
+    expect(readSettings({}).providers.structuredOutputs).toBe(true);
   });
 
   it('refuses an unknown provider by name', () => {
@@ -54,7 +60,7 @@ describe('readSettings', () => {
 });
 
 describe('readSettings with several problems', () => {
-  it('lists an unsupported provider together with the other problems', () => {
+  it('lists a Vertex setup without its region together with the other problems', () => {
     try {
       readSettings({ BULWARK_PROVIDER: 'vertex', BULWARK_CHUNK_TOKENS: 'x' });
       expect.fail('expected a SettingsError');

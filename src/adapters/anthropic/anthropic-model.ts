@@ -5,6 +5,7 @@ import { modelEnvelopeSchema, modelOutputSchema, validateChecklist } from '../..
 import { verificationSchema } from '../../review/verify-findings.js';
 import { outputFormat } from './output-format.js';
 import { toServiceError } from './to-service-error.js';
+import { schemaInPrompt, unfenced } from './schema-in-prompt.js';
 import { runToolLoop } from './tool-loop.js';
 
 export interface AnthropicModelOptions {
@@ -37,8 +38,12 @@ export function createAnthropicClient(options: AnthropicModelOptions): Anthropic
   });
 }
 
-export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5m' | '1h' } = {}): ReviewModel {
+/** `structuredOutputs: false`: no `output_config`; the schema is in the system prompt (schema-in-prompt.ts). */
+export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5m' | '1h'; structuredOutputs?: boolean } = {}): ReviewModel {
   const cacheControl = systemCacheControl(options.cacheTtl);
+  const structured = options.structuredOutputs ?? true;
+  const systemFor = (system: string, format: Anthropic.JSONOutputFormat) => (structured ? system : schemaInPrompt(system, format));
+  const outputConfig = (format: Anthropic.JSONOutputFormat) => (structured ? { output_config: { format } } : {});
   /** One answer in `format`: through the tool loop when the agent has tools, else a single call. */
   async function answer(request: ModelRequest, format: Anthropic.JSONOutputFormat, signal?: AbortSignal): Promise<{ message: Anthropic.Message; usage: ModelUsage }> {
     if (request.tools && request.tools.definitions.length > 0) {
@@ -47,9 +52,9 @@ export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5
         {
           model: request.model,
           maxTokens: request.maxOutputTokens,
-          system: request.system,
+          system: systemFor(request.system, format),
           user: request.user,
-          outputFormat: format,
+          ...(structured ? { outputFormat: format } : {}),
           cacheControl,
           tools: request.tools.definitions,
           execute: request.tools.execute,
@@ -69,9 +74,9 @@ export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5
         {
           model: request.model,
           max_tokens: request.maxOutputTokens,
-          system: [{ type: 'text', text: request.system, cache_control: cacheControl }],
+          system: [{ type: 'text', text: systemFor(request.system, format), cache_control: cacheControl }],
           messages: [{ role: 'user', content: request.user }],
-          output_config: { format },
+          ...outputConfig(format),
         },
         signal ? { signal } : {},
       );
@@ -86,7 +91,7 @@ export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5
       checkStop(message);
       let output: unknown;
       try {
-        output = JSON.parse(textOf(message));
+        output = JSON.parse(unfenced(textOf(message)));
       } catch {
         throw new ServiceError('anthropic', 'The verification answer is not valid JSON.', { retryable: false });
       }
@@ -100,9 +105,9 @@ export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5
           {
             model: request.model,
             maxTokens: request.maxOutputTokens,
-            system: request.system,
+            system: systemFor(request.system, OUTPUT_FORMAT),
             user: request.user,
-            outputFormat: OUTPUT_FORMAT,
+            ...(structured ? { outputFormat: OUTPUT_FORMAT } : {}),
             cacheControl,
             tools: request.tools.definitions,
             execute: request.tools.execute,
@@ -123,9 +128,9 @@ export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5
             model: request.model,
             max_tokens: request.maxOutputTokens,
             // The system prompt is the same for every chunk and every review of the repo: mark it as the cached prefix.
-            system: [{ type: 'text', text: request.system, cache_control: cacheControl }],
+            system: [{ type: 'text', text: systemFor(request.system, OUTPUT_FORMAT), cache_control: cacheControl }],
             messages: [{ role: 'user', content: request.user }],
-            output_config: { format: OUTPUT_FORMAT },
+            ...outputConfig(OUTPUT_FORMAT),
           },
           signal ? { signal } : {},
         );
@@ -213,7 +218,7 @@ function readReview(message: Anthropic.Message): ModelReview {
 function parseEnvelope(text: string) {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(unfenced(text));
   } catch {
     throw new ServiceError('anthropic', 'The model answered with output that is not valid JSON.', { retryable: true });
   }

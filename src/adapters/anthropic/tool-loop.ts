@@ -39,7 +39,8 @@ export interface ToolLoopParams {
   /** Sent as one text block marked as the cached prefix (with the tools, which come before it). */
   system: string;
   user: string;
-  outputFormat: Anthropic.JSONOutputFormat;
+  /** Absent: no `output_config` (the provider refuses it; the schema is in the system prompt). */
+  outputFormat?: Anthropic.JSONOutputFormat;
   /** The system prompt's cache breakpoint (its TTL is the operator's); the conversation's own use the default. */
   cacheControl?: Anthropic.CacheControlEphemeral;
   tools: Anthropic.Tool[];
@@ -191,7 +192,7 @@ async function create(
         messages,
         tools: params.tools,
         tool_choice: { type: 'auto' },
-        output_config: { format: params.outputFormat },
+        ...(params.outputFormat ? { output_config: { format: params.outputFormat } } : {}),
       },
       signal ? { signal } : {},
     );
