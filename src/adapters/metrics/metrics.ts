@@ -14,7 +14,9 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'bulwark_process_' });
+  // prom-client's default metrics already start with process_ or nodejs_ (process_cpu_user_seconds_total,
+  // nodejs_heap_size_used_bytes): the prefix is only ours, or every name would read bulwark_process_process_….
+  collectDefaultMetrics({ register: registry, prefix: 'bulwark_' });
   return {
     registry,
     webhooks: new Counter({ name: 'bulwark_webhooks_received_total', help: 'Webhooks received, by event', labelNames: ['event'], registers: [registry] }),
