@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeGitHub } from '../helpers/fake-github.js';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 import { modelAlways } from '../helpers/fake-model.js';
 import type { ModelCalls } from '../helpers/fake-model.js';
-import { file, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { assertNockDone, createTestApp, fixture, setupNock } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { fakeUsersGitHub } from '../helpers/build-app.js';
 
 type Payload = { action: string; pull_request: Record<string, unknown> } & Record<string, unknown>;
 
@@ -30,7 +29,7 @@ afterEach(() => {
 
 /** GitHub keeping its check runs, and a model that always answers. */
 function fakes(): { github: FakeGitHub; model: ModelCalls } {
-  github = fakeGitHub({ files: [file('src/server/routes/users.ts', USERS_PATCH)], pullRequest: { draft: false, state: 'open' } });
+  github = fakeUsersGitHub({ pullRequest: { draft: false, state: 'open' } });
   return { github, model: modelAlways(() => messageResponse({ summary: 'Adds a lookup route.', findings: [finding()] })) };
 }
 

@@ -3,14 +3,15 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMarkers } from '../../src/render/markers.js';
-import { fakeGitHub } from '../helpers/fake-github.js';
 import type { FakeGitHub, FakeGitHubOptions } from '../helpers/fake-github.js';
 import { apiError, modelReplies } from '../helpers/fake-model.js';
 import type { ModelReply } from '../helpers/fake-model.js';
-import { file, HEAD, openedPayload, PR, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { file, HEAD, PR, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
-import { assertNockDone, createTestApp, recordingLogger, setupNock } from '../helpers/test-app.js';
+import { assertNockDone, recordingLogger, setupNock } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { buildApp, deliverPullRequest } from '../helpers/build-app.js';
+import type { BuildAppOptions } from '../helpers/build-app.js';
 
 /**
  * "Trust and faults": every review job ends in a completed check run that says what happened; what is
@@ -36,14 +37,12 @@ afterEach(() => {
   assertNockDone();
 });
 
-async function start(env: Record<string, string> = {}, options: FakeGitHubOptions = {}, appOptions: Omit<Parameters<typeof createTestApp>[0] & object, 'env'> = {}) {
-  github = fakeGitHub({ files: [file(USERS, USERS_PATCH)], ...options });
-  app = await createTestApp({ env, ...appOptions });
+async function start(env: Record<string, string> = {}, options: FakeGitHubOptions = {}, appOptions: Omit<BuildAppOptions, 'env' | 'github'> = {}) {
+  ({ github, app } = await buildApp({ env, github: options, ...appOptions }));
 }
 
 async function deliver(action: 'opened' | 'synchronize' = 'opened') {
-  await app.probot.receive({ id: 'delivery-faults', name: 'pull_request', payload: { ...openedPayload(), action } as never });
-  await app.queue.onIdle();
+  await deliverPullRequest(app, 'delivery-faults', action);
 }
 
 /** A model endpoint that accepts connections and never answers. */

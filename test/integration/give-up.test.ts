@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeGitHub, fixtureJobId } from '../helpers/fake-github.js';
+import { fixtureJobId } from '../helpers/fake-github.js';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 import { apiError, modelReplies } from '../helpers/fake-model.js';
 import type { ModelReply } from '../helpers/fake-model.js';
-import { file, HEAD, openedPayload, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { HEAD, openedPayload, REPO_PATH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
-import { assertNockDone, createTestApp, setupNock } from '../helpers/test-app.js';
+import { assertNockDone, setupNock } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { buildApp } from '../helpers/build-app.js';
 
 /**
  * Issue item 3: every job the process gives up on — at shutdown (running, queued, waiting for a retry), on its last
@@ -35,8 +36,7 @@ const review: ModelReply = { body: messageResponse({ summary: 'Adds a user looku
 const overloaded: ModelReply = { status: 529, body: apiError('overloaded_error', 'Overloaded') };
 
 async function start(env: Record<string, string> = {}) {
-  github = fakeGitHub({ files: [file('src/server/routes/users.ts', USERS_PATCH)] });
-  app = await createTestApp({ env });
+  ({ github, app } = await buildApp({ env }));
 }
 
 async function receive() {

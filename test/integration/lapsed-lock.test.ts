@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { fakeGitHub, fixtureJobId } from '../helpers/fake-github.js';
+import { fixtureJobId } from '../helpers/fake-github.js';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 import { modelReplies } from '../helpers/fake-model.js';
-import { file, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { openedPayload } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { assertNockDone, createTestApp, setupNock } from '../helpers/test-app.js';
+import { fakeUsersGitHub } from '../helpers/build-app.js';
 
 /**
  * Issue item 5: a worker whose lock lapsed (an event-loop stall, a paused container) goes on with its job while
@@ -30,7 +31,7 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 5000): 
 }
 
 it('two workers racing past a lapsed lock post one review', async () => {
-  github = fakeGitHub({ files: [file('src/server/routes/users.ts', USERS_PATCH)] });
+  github = fakeUsersGitHub();
   const answer = { body: messageResponse({ summary: 'Adds a user lookup.', findings: [finding()] }) };
   // The first worker's model call answers late (it was the one whose lock lapsed); the second's at once.
   const model = modelReplies({ ...answer, delayMs: 400 }, answer);

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeGitHub, fixtureJobId } from '../helpers/fake-github.js';
+import { fixtureJobId } from '../helpers/fake-github.js';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 import { modelAlways } from '../helpers/fake-model.js';
 import type { ModelCalls } from '../helpers/fake-model.js';
-import { file, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { assertNockDone, createTestApp, fixture, setupNock } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { fakeUsersGitHub } from '../helpers/build-app.js';
 
 type Payload = { action: string; pull_request: Record<string, unknown> } & Record<string, unknown>;
 type Action = 'opened' | 'reopened' | 'ready_for_review';
@@ -24,7 +24,7 @@ let pullRequest: Record<string, unknown>;
 beforeEach(async () => {
   setupNock();
   pullRequest = { draft: false, state: 'open' };
-  github = fakeGitHub({ files: [file('src/server/routes/users.ts', USERS_PATCH)], pullRequest });
+  github = fakeUsersGitHub({ pullRequest });
   model = modelAlways(() => messageResponse({ summary: 'Adds a lookup route.', findings: [finding()] }));
   app = await createTestApp();
 });

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryBudgetStore } from '../../src/adapters/memory/memory-budget-store.js';
 import type { BudgetStore } from '../../src/ports/budget-store.js';
 import type { ModelRequest, ModelReview, ModelUsage, ReviewModel } from '../../src/ports/review-model.js';
-import { fakeGitHub } from '../helpers/fake-github.js';
 import type { FakeGitHub, FakeGitHubOptions } from '../helpers/fake-github.js';
-import { file, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { openedPayload } from '../helpers/github-stand-in.js';
 import { finding } from '../helpers/model-stand-in.js';
-import { assertNockDone, createTestApp, setupNock } from '../helpers/test-app.js';
+import { assertNockDone, setupNock } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { buildApp, deliverPullRequest } from '../helpers/build-app.js';
 
 /**
  * Outsiders cannot drive unlimited model spend: a daily budget per installation (on by default), a daily limit of
@@ -16,7 +16,6 @@ import type { TestApp } from '../helpers/test-app.js';
  */
 
 const NOW = Date.parse('2025-03-14T12:00:00Z');
-const USERS = 'src/server/routes/users.ts';
 const INSTALLATION = 1;
 
 let app: TestApp;
@@ -51,13 +50,11 @@ function model(usage: Partial<ModelUsage> = {}): ReviewModel {
 }
 
 async function start(options: { env?: Record<string, string>; budget?: BudgetStore; github?: FakeGitHubOptions; usage?: Partial<ModelUsage> } = {}) {
-  github = fakeGitHub({ files: [file(USERS, USERS_PATCH)], ...options.github });
-  app = await createTestApp({ env: options.env ?? {}, model: model(options.usage), clock: { now: () => NOW }, budget: options.budget ?? createMemoryBudgetStore() });
+  ({ github, app } = await buildApp({ ...(options.github ? { github: options.github } : {}), env: options.env ?? {}, model: model(options.usage), clock: { now: () => NOW }, budget: options.budget ?? createMemoryBudgetStore() }));
 }
 
 async function deliver(id: string, action: 'opened' | 'reopened' = 'opened', overrides: Record<string, unknown> = {}) {
-  await app.probot.receive({ id, name: 'pull_request', payload: { ...openedPayload(overrides), action } as never });
-  await app.queue.onIdle();
+  await deliverPullRequest(app, id, action, overrides);
 }
 
 function output(run: { output: Record<string, unknown> | undefined }) {
