@@ -87,7 +87,7 @@ export function parseAgentFile(file: string, text: string, options: ParseAgentOp
       skills: { requested: toNames(fields.skills), found: [], missing: [] },
       fields: { honoured: honouredKeys, ignored: ignoredKeys },
       extra,
-      warnings: [],
+      warnings: frontmatter.warnings,
     },
   };
 }

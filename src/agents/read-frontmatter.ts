@@ -16,6 +16,8 @@ export type Frontmatter =
       body: string;
       /** 1-based file line where the body starts. */
       bodyLine: number;
+      /** Problems tolerated while reading (`file:line: what and how to fix it`), for the check summary and `agents check`. */
+      warnings: string[];
     }
   | { ok: false; errors: string[] };
 
@@ -39,7 +41,7 @@ export function readFrontmatter(file: string, text: string): Frontmatter {
   const firstLine = source.split('\n', 1)[0] ?? '';
 
   if (!firstLine.startsWith('---') || /^----/.test(firstLine)) {
-    return { ok: true, present: false, data: {}, yaml: '', yamlLine: 1, body: normalized, bodyLine: 1 };
+    return { ok: true, present: false, data: {}, yaml: '', yamlLine: 1, body: normalized, bodyLine: 1, warnings: [] };
   }
   if (firstLine.trimEnd() !== '---') {
     const language = firstLine.slice(3).trim();
@@ -50,10 +52,19 @@ export function readFrontmatter(file: string, text: string): Frontmatter {
   }
 
   let parsed: matter.GrayMatterFile<string>;
+  const warnings: string[] = [];
   try {
     parsed = matter(source, { language: 'yaml', engines: ONLY_YAML });
   } catch (error) {
-    return fail(describeYamlError(file, offset, error));
+    const lenient = readQuotingColonValues(source);
+    if (!lenient) return fail(describeYamlError(file, offset, error));
+    parsed = lenient.parsed;
+    for (const { key, line, value } of lenient.quoted) {
+      warnings.push(
+        `${file}:${offset + line}: \`${key}\` holds ': ', which strict YAML reads as a nested mapping; it was read as text. ` +
+          `Quote the value to fix the file: ${key}: ${JSON.stringify(value)}`,
+      );
+    }
   }
 
   // gray-matter's `matter` starts with the newline that ends the opening `---` line.
@@ -64,7 +75,34 @@ export function readFrontmatter(file: string, text: string): Frontmatter {
   if (!isPlainObject(data)) {
     return fail(`${file}:${yamlLine}: frontmatter must be a YAML mapping of keys to values, not ${describe(data)}`);
   }
-  return { ok: true, present: true, data, yaml, yamlLine, body: parsed.content, bodyLine };
+  return { ok: true, present: true, data, yaml, yamlLine, body: parsed.content, bodyLine, warnings };
+}
+
+/** A top-level `key: value` on one line whose plain (unquoted) value holds `: `. */
+const COLON_VALUE = /^([A-Za-z_][\w-]*):[ \t]+([^'"[{|>&*!%@`#\s].*: .*?)[ \t]*$/;
+
+/**
+ * Agent files from public collections often write `description: … Triggers on: 'GDPR', …` on one line, which
+ * strict YAML rejects ("bad indentation of a mapping entry"). Each such top-level line is quoted and the YAML read
+ * again; if it still fails, the original error stands (the caller reports it with its line). `line` is 1-based
+ * within `source`, whose first line is the opening `---`.
+ */
+function readQuotingColonValues(source: string): { parsed: matter.GrayMatterFile<string>; quoted: { key: string; line: number; value: string }[] } | undefined {
+  const lines = source.split('\n');
+  const close = lines.findIndex((line, index) => index > 0 && /^---\s*$/.test(line));
+  const quoted: { key: string; line: number; value: string }[] = [];
+  for (let index = 1; index < close; index++) {
+    const match = COLON_VALUE.exec(lines[index] ?? '');
+    if (!match?.[1] || !match[2]) continue;
+    quoted.push({ key: match[1], line: index + 1, value: match[2] });
+    lines[index] = `${match[1]}: ${JSON.stringify(match[2])}`;
+  }
+  if (quoted.length === 0) return undefined;
+  try {
+    return { parsed: matter(lines.join('\n'), { language: 'yaml', engines: ONLY_YAML }), quoted };
+  } catch {
+    return undefined;
+  }
 }
 
 /** 1-based file line of `key:` at the top level of the YAML, for error messages; the YAML's first line if absent. */
