@@ -8,12 +8,13 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_DIST, buildActionBundle } from '../../src/action/build-action-bundle.js';
 import { HEAD, OWNER, PR, REPO, USERS_PATCH } from '../helpers/github-stand-in.js';
-import { finding, messageResponse } from '../helpers/model-stand-in.js';
+import { finding, messageResponse, toolUseResponse } from '../helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import { startGitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import type { GitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import { fixture } from '../helpers/test-app.js';
+import { buildTarball, TOP } from '../unit/context-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FAKE_API_KEY = ['sk', 'ant', 'test', 'bundle'].join('-');
@@ -55,8 +56,16 @@ describe('the released bundle', () => {
       headSha: HEAD,
       baseSha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
       files: [{ filename: 'src/server/routes/users.ts', status: 'modified', additions: 2, deletions: 1, patch: USERS_PATCH }],
+      tarball: await buildTarball([{ name: `${TOP}/src/db/users.ts`, content: 'export const READ_BY_THE_WORKER = 1;\n' }]),
     });
-    model = await startAnthropicStandIn({ respond: () => ({ body: messageResponse({ summary: 'Adds a lookup route.', findings: [finding()] }) }) });
+    // The bundled agent lists Read: the first answer asks for a file, so the repository tools' worker (a file of
+    // the bundle of its own) runs; the second is the review.
+    model = await startAnthropicStandIn({
+      respond: (request) =>
+        JSON.stringify(request.messages).includes('tool_result')
+          ? { body: messageResponse({ summary: 'Adds a lookup route.', findings: [finding()] }) }
+          : { body: toolUseResponse([{ name: 'Read', input: { path: 'src/db/users.ts' } }]) },
+    });
     // The action's folder as a tag checks it out, without node_modules: the bundle and the bundled agents.
     dir = await mkdtemp(join(tmpdir(), 'bulwark-action-bundle-'));
     await buildActionBundle(join(dir, ACTION_DIST));
@@ -70,7 +79,7 @@ describe('the released bundle', () => {
     nock.disableNetConnect();
   });
 
-  it('reviews the pull request of GITHUB_EVENT_PATH: one review and a completed check run', async () => {
+  it('reviews the pull request of GITHUB_EVENT_PATH with the repository tools: one review and a completed check run', async () => {
     await mkdir(join(dir, 'home'));
     const eventPath = join(dir, 'home', 'event.json');
     await writeFile(eventPath, JSON.stringify(fixture('pull_request.opened.json')));
@@ -106,7 +115,8 @@ describe('the released bundle', () => {
     expect(github.reviews).toHaveLength(1);
     expect(github.reviews[0]).toMatchObject({ event: 'COMMENT', commit_id: HEAD });
     expect(github.checkRunStates()).toEqual([expect.objectContaining({ name: 'Bulwark', status: 'completed', conclusion: 'neutral', headSha: HEAD })]);
-    expect(model.requests).toHaveLength(1);
+    expect(model.requests).toHaveLength(2);
+    expect(JSON.stringify(model.requests[1]!.body.messages)).toContain('READ_BY_THE_WORKER');
     // The bundled agent was loaded from the action's own folder.
     expect(JSON.stringify(model.requests[0]!.body.system)).toContain('Backend specialist');
     expect(output).not.toContain(FAKE_API_KEY);
