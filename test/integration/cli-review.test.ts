@@ -96,6 +96,17 @@ describe('bulwark review', () => {
     expect((JSON.parse(stdout) as { findings: unknown[] }).findings).toContainEqual(expect.objectContaining({ path: 'src/config.ts', severity: 'critical', category: 'security' }));
   });
 
+  it('shows progress and the ledger on stderr only when it is a terminal', async () => {
+    const quiet = await review(['--base', 'main', '--format', 'json']);
+    expect(quiet.stderr).toBe('');
+    const stdout = sink();
+    const stderr = Object.assign(sink(), { isTTY: true });
+    await runCli(['review', '--base', 'main', '--format', 'json'], { cwd: repo, stdout, stderr, env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: model.url } });
+    expect(stderr.text).toMatch(/1 chunk reviewed, \d+ input and \d+ output tokens so far/);
+    expect(stderr.text).toMatch(/bulwark: claude-[\w-]+, \d+ input and \d+ output tokens, (~\$\d+\.\d{4}|cost unknown), \d+\.\d s/);
+    expect(JSON.parse(stdout.text)).toHaveProperty('findings');
+  });
+
   it('exits 0 when nothing reaches --fail-on', async () => {
     expect((await review(['--base', 'main', '--fail-on', 'critical'])).status).toBe(0);
     answer = () => [];
