@@ -20,7 +20,8 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**'] },
+  // eval/ holds evaluation data (a sample service and changes that plant bugs on purpose), not Bulwark's code.
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'eval/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
