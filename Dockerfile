@@ -18,7 +18,13 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Bedrock or Vertex: their SDKs are optional and not in a default install (README, "Providers"), e.g.
+# docker build --build-arg PROVIDER_SDKS=@anthropic-ai/bedrock-sdk -t bulwark .
+ARG PROVIDER_SDKS=""
+RUN if [ -n "$PROVIDER_SDKS" ]; then npm install --omit=dev --no-save --no-audit --no-fund $PROVIDER_SDKS && npm cache clean --force; fi
 COPY --from=build /app/dist ./dist
+# `node bin/bulwark.js agents check` in the image runs the compiled CLI (no sources or tsx here).
+COPY bin ./bin
 COPY agents ./agents
 COPY app.yml LICENSE ./
 USER node
