@@ -2,8 +2,7 @@ import type { JobControl, ReviewJob } from '../ports/job-queue.js';
 import { reviewJobId } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { ExistingCheckRun, PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
-import { renderGaveUpOutput } from '../render/render-check.js';
-import { RE_REVIEW } from './publish.js';
+import { completeCheck } from './complete-check.js';
 
 export interface StaleCheckInput {
   host: PullRequestHost;
@@ -39,10 +38,9 @@ export async function completeStaleChecks({ host, ref, job, checkName, runs, con
     if (stale.size === 0) return;
     // Listed again: a job that finished between the first listing and `isLive` completed its own check run first.
     const current = await host.listCheckRuns(ref, job.headSha, checkName);
-    const output = renderGaveUpOutput({ kind: 'lost' });
     for (const run of current) {
       if (run.status === 'completed' || run.externalId === null || !stale.has(run.externalId)) continue;
-      await host.completeCheckRun(ref, run.id, { conclusion: 'neutral', output, actions: RE_REVIEW });
+      await completeCheck(host, ref, run.id, { kind: 'gave-up', reason: { kind: 'lost' } });
       log.warn({ checkRunId: run.id, staleJobId: run.externalId }, 'completed a check run left in progress by a job no queue holds');
     }
   } catch (error) {

@@ -2,16 +2,13 @@ import { nextUtcMidnight } from '../ports/budget-store.js';
 import type { BudgetUsage } from '../ports/budget-store.js';
 import type { ReviewJob } from '../ports/job-queue.js';
 import { reviewJobId } from '../ports/job-queue.js';
-import type { ModelUsage } from '../ports/review-model.js';
-import { renderSpendLimitOutput } from '../render/render-limit.js';
-import type { SpendLimit } from '../render/render-limit.js';
-import type { PipelineDeps, PipelineInput } from './review-pull-request.js';
-import type { ReviewScope } from './review-scope.js';
+import type { Logger } from '../ports/logger.js';
+import type { PipelineDeps } from '../ports/pipeline-deps.js';
+import { isRequestedByWriter } from '../review/requested-by-writer.js';
+import type { ReviewScope } from '../review/review-scope.js';
+import type { SpendLimit } from '../review/spend-limit.js';
 
-/** A review someone asked for by hand: a `/review` command (write permission checked) or Re-run (needs write access to the repo). */
-export function isRequestedByWriter(job: ReviewJob): boolean {
-  return job.trigger === 'command' || job.trigger === 'rerequested';
-}
+type BudgetDeps = Pick<PipelineDeps, 'settings' | 'budget' | 'clock'>;
 
 /**
  * The daily limit that stops this review before the model is asked, if one does; checked in the order that
@@ -21,7 +18,7 @@ export function isRequestedByWriter(job: ReviewJob): boolean {
  * once per job (a retry is not counted again). A store that cannot answer throws its retryable error: the job
  * is retried before any money is spent.
  */
-export async function spendLimitReached(deps: PipelineDeps, job: ReviewJob, scope: Pick<ReviewScope, 'mode'>): Promise<SpendLimit | undefined> {
+export async function spendLimitReached(deps: BudgetDeps, job: ReviewJob, scope: Pick<ReviewScope, 'mode'>): Promise<SpendLimit | undefined> {
   const { tokens, usd, autoReviewsPerPullRequest } = deps.settings.dailyBudget;
   if (!deps.budget) return undefined;
   const now = deps.clock.now();
@@ -38,25 +35,11 @@ export async function spendLimitReached(deps: PipelineDeps, job: ReviewJob, scop
   return undefined;
 }
 
-export async function completeOverBudget(input: PipelineInput, limit: SpendLimit): Promise<void> {
-  await input.complete('neutral', renderSpendLimitOutput(limit));
-  input.log.warn({ installation: input.job.installationId, limit: limit.kind }, 'daily limit reached');
-}
-
-/**
- * What a review spent, as the daily budget counts it: every input token (uncached, cache writes and cache reads:
- * the tool turns of a review are mostly cache reads) and every output token.
- */
-export function spentOf(usage: ModelUsage, usd: number | undefined): BudgetUsage {
-  return { tokens: usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens + usage.outputTokens, usd: usd ?? 0 };
-}
-
 /**
  * Records what the model already answered for. Best effort: the answers are paid for, so a store that fails
  * (Redis away) is logged and the review is still published rather than lost or paid for again.
  */
-export async function recordSpend(input: PipelineInput, usage: BudgetUsage): Promise<void> {
-  const { deps, job, log } = input;
+export async function recordSpend(deps: BudgetDeps, job: ReviewJob, usage: BudgetUsage, log: Logger): Promise<void> {
   try {
     await deps.budget?.add(job.installationId, usage, deps.clock.now());
   } catch (error) {

@@ -2,8 +2,7 @@ import type { GiveUpHandler } from '../ports/job-queue.js';
 import { reviewJobId } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
-import { renderGaveUpOutput } from '../render/render-check.js';
-import { RE_REVIEW } from './publish.js';
+import { completeCheck } from './complete-check.js';
 
 export interface GiveUpDeps {
   hostFor: (installationId: number) => Promise<PullRequestHost>;
@@ -28,9 +27,7 @@ export function createGiveUp(deps: GiveUpDeps): GiveUpHandler {
       const headSha = queued.headSha || (await host.getPullRequest(ref)).headSha;
       const jobId = reviewJobId({ ...queued, headSha });
       const open = (await host.listCheckRuns(ref, headSha, deps.checkName)).filter((run) => run.externalId === jobId && run.status !== 'completed');
-      const output = renderGaveUpOutput(reason);
-      const conclusion = reason.kind === 'superseded' ? 'skipped' : 'neutral';
-      for (const run of open) await host.completeCheckRun(ref, run.id, { conclusion, output, actions: RE_REVIEW });
+      for (const run of open) await completeCheck(host, ref, run.id, { kind: 'gave-up', reason });
       log.warn({ completed: open.map((run) => run.id) }, 'gave up on a review job');
     } catch (error) {
       log.error({ err: error }, 'could not complete the check run of a review job given up on');

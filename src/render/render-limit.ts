@@ -1,10 +1,7 @@
+import type { SpendLimit } from '../review/spend-limit.js';
 import { renderSkippedOutput } from './render-check.js';
 
-/** The limit that stopped a review before the model was asked, and when (ms since epoch) its count starts again. */
-export type SpendLimit =
-  | { kind: 'installation-tokens'; limit: number; resetsAt: number }
-  | { kind: 'installation-usd'; limit: number; resetsAt: number }
-  | { kind: 'pull-request-reviews'; limit: number; resetsAt: number };
+export type { SpendLimit };
 
 /** The check run of a review a daily limit refused: which limit, its setting, and when it resets (UTC). */
 export function renderSpendLimitOutput(limit: SpendLimit): { title: string; summary: string } {

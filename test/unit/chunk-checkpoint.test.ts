@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { failedChunks, planKey, readCheckpoint, retryableChunks, toCheckpoint } from '../../src/jobs/chunk-checkpoint.js';
-import type { ChunkOutcome } from '../../src/jobs/chunk-checkpoint.js';
+import { failedChunks, planKey, readCheckpoint, retryableChunks, toCheckpoint } from '../../src/review/chunk-checkpoint.js';
+import type { ChunkOutcome } from '../../src/review/chunk-checkpoint.js';
 import type { DiffFile } from '../../src/review/types.js';
 
 const diff = (path: string, hunks = 1): DiffFile => ({

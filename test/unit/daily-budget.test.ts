@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryBudgetStore } from '../../src/adapters/memory/memory-budget-store.js';
 import { readSettings } from '../../src/config/env.js';
 import { spendLimitReached } from '../../src/jobs/daily-budget.js';
-import type { PipelineDeps } from '../../src/jobs/review-pull-request.js';
+import type { PipelineDeps } from '../../src/ports/pipeline-deps.js';
 import type { BudgetStore } from '../../src/ports/budget-store.js';
 import type { ReviewJob } from '../../src/ports/job-queue.js';
 

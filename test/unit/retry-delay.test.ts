@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { toServiceError as anthropicError } from '../../src/adapters/anthropic/to-service-error.js';
 import { toServiceError as githubError } from '../../src/adapters/github/to-service-error.js';
-import { whenRetrying } from '../../src/jobs/run-review.js';
+import { whenRetrying } from '../../src/render/render-retrying.js';
 import { MAX_RETRY_DELAY_MS, RetryLaterError, retryDelayMs } from '../../src/ports/job-queue.js';
 
 const NOW = Date.UTC(2026, 10, 22, 3, 0, 0);

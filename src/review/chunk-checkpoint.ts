@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ModelReview } from '../ports/review-model.js';
-import { validateChecklist } from '../review/findings-schema.js';
-import type { DiffFile } from '../review/types.js';
+import { validateChecklist } from './findings-schema.js';
+import type { DiffFile } from './types.js';
 
 /**
  * The model's answers to one attempt's chunks, kept by the queue for the job's later attempts. A job retried after
@@ -87,4 +87,24 @@ export function failedChunks(outcome: ChunkOutcome): number[] {
 export function retryableChunks(outcome: ChunkOutcome): number[] {
   const final = new Set(outcome.final);
   return failedChunks(outcome).filter((index) => !final.has(index));
+}
+
+/**
+ * The outcome after this attempt's calls: the saved one (or a fresh one) with each asked chunk's answer or
+ * failure. A failure asking again would only repeat (`isPassing` false) is final: not asked again.
+ */
+export function recordCalls(
+  saved: ChunkOutcome | undefined,
+  pending: readonly number[],
+  calls: readonly { answer: ModelReview | undefined; failure: { reason: unknown; message: string } | undefined }[],
+  isPassing: (reason: unknown) => boolean,
+): ChunkOutcome {
+  const outcome: ChunkOutcome = saved ? { answers: [...saved.answers], final: [...saved.final], errors: [...saved.errors] } : { answers: [], final: [], errors: [] };
+  pending.forEach((index, call) => {
+    const result = calls[call];
+    outcome.answers[index] = result?.answer;
+    outcome.errors[index] = result?.failure?.message;
+    if (result?.failure !== undefined && !isPassing(result.failure.reason)) outcome.final.push(index);
+  });
+  return outcome;
 }
