@@ -1,6 +1,17 @@
+import type { RepoConfig } from '../config/repo-config.js';
+import type { AgentChoice } from '../ports/agent-provider.js';
+import type { ReviewJob } from '../ports/job-queue.js';
+import type { Logger } from '../ports/logger.js';
+import type { PipelineDeps } from '../ports/pipeline-deps.js';
 import type { ModelTools, ModelUsage, ReviewModel } from '../ports/review-model.js';
+import { buildSystem } from '../review/build-prompt.js';
+import { severityAtLeast } from '../review/decide-conclusion.js';
+import { estimateTotalCost } from '../review/estimate-cost.js';
+import { dropUnknownRules, knownRuleIds } from '../review/known-rule-ids.js';
 import { sumUsage } from '../review/merge-chunk-reviews.js';
+import { spentOf } from '../review/spent-of.js';
 import type { Finding, DiffFile, VerificationSummary } from '../review/types.js';
+import { recordSpend } from './daily-budget.js';
 import { applyScores, buildVerificationUser, parseScores, verificationBatches } from '../review/verify-findings.js';
 
 export interface VerifyStepInput {
@@ -80,3 +91,58 @@ export async function verifyFindingsStep(input: VerifyStepInput): Promise<Verify
     model: answeredBy,
   };
 }
+
+export interface VerifiedFindings {
+  /** The model's findings to decide on: rule ids checked, those scored too low left out. */
+  findings: Finding[];
+  summary: VerificationSummary | undefined;
+  /** For the ledger; undefined when no verification call was made. */
+  ledger: { usage: ModelUsage; usd: number | undefined; calls: number; scored: number; dropped: number; failed: boolean } | undefined;
+}
+
+/**
+ * The pipeline's step between the merged answers and the decisions: rule ids checked against the loaded skills,
+ * then, when `review.verify` is on, the findings at or above `review.min_severity` (the others are not posted
+ * anyway) scored by a second model call. What the calls spend is counted like the chunks' (metrics, daily
+ * budget). The review's system prompt is built again (the same text answerChunks sent: the cached prefix).
+ */
+export async function verifyForPipeline(input: {
+  deps: PipelineDeps;
+  job: ReviewJob;
+  config: RepoConfig;
+  agent: AgentChoice;
+  files: DiffFile[];
+  findings: Finding[];
+  log: Logger;
+}): Promise<VerifiedFindings> {
+  const { deps, job, config, agent, log } = input;
+  const ruled = dropUnknownRules(input.findings, knownRuleIds(agent.agent));
+  if (ruled.dropped > 0) log.info({ dropped: ruled.dropped }, 'rule ids no loaded skill defines were dropped from findings');
+  if (!config.review.verify) return { findings: ruled.findings, summary: undefined, ledger: undefined };
+  const scored = ruled.findings.filter((finding) => severityAtLeast(finding.severity, config.review.min_severity));
+  const unscored = ruled.findings.filter((finding) => !severityAtLeast(finding.severity, config.review.min_severity));
+  const verified = await verifyFindingsStep({
+    model: deps.model,
+    modelId: agent.model,
+    system: buildSystem(agent.agent),
+    files: input.files,
+    findings: scored,
+    minScore: config.review.min_score,
+    maxOutputTokens: Math.min(deps.settings.maxOutputTokens, VERIFY_MAX_OUTPUT_TOKENS),
+  });
+  if (verified.calls === 0 || verified.summary === undefined) return { findings: ruled.findings, summary: undefined, ledger: undefined };
+  const usd = estimateTotalCost([verified.usage], verified.model, deps.settings.prices).usd;
+  if (verified.usage.inputTokens + verified.usage.outputTokens > 0) {
+    deps.onUsage?.({ model: verified.model, ...verified.usage, usd });
+    await recordSpend(deps, job, spentOf(verified.usage, usd), log);
+  }
+  if (verified.summary.failed !== undefined) log.warn({ failure: verified.summary.failed }, 'verification failed; the findings are posted unverified');
+  return {
+    findings: [...verified.kept, ...unscored],
+    summary: verified.summary,
+    ledger: { usage: verified.usage, usd, calls: verified.calls, scored: verified.summary.scored, dropped: verified.summary.dropped.length, failed: verified.summary.failed !== undefined },
+  };
+}
+
+/** One line of reason per finding and a number: 15 findings answer in well under this. */
+const VERIFY_MAX_OUTPUT_TOKENS = 4_000;

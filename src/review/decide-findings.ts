@@ -4,6 +4,7 @@ import { parseMarkers } from '../render/markers.js';
 import { anchorFindings } from './anchor-findings.js';
 import { fingerprint } from './fingerprint.js';
 import { lineText } from './line-text.js';
+import { mergeRootCauses } from './merge-root-causes.js';
 import { applyThreshold, capComments, dedupeFindings, rankFindings } from './rank-findings.js';
 import type { AnchoredFinding, DiffFile, Finding, ReviewResult } from './types.js';
 
@@ -26,7 +27,10 @@ export function decideFindings(found: Finding[], files: DiffFile[], config: Pick
   const textOf = (finding: Finding) => lineText(files, finding.path, finding.line, finding.side ?? 'RIGHT');
   const ranked = rankFindings(dedupeFindings(found, textOf));
   const { kept, below } = applyThreshold(ranked, config.review.min_severity);
-  const { anchored, unanchored } = anchorFindings(kept, files);
+  const anchoredFindings = anchorFindings(kept, files);
+  // One comment per root cause: chunks report the same problem under different titles (merge-root-causes.ts).
+  const anchored = mergeRootCauses(anchoredFindings.anchored).findings;
+  const { unanchored } = anchoredFindings;
   const fingerprints = new Map(anchored.map((finding) => [finding, fingerprint(finding, lineText(files, finding.path, finding.line, finding.side))]));
   const open = new Set(threads.filter((thread) => !thread.isResolved).flatMap(threadFingerprints));
   const fresh = anchored.filter((finding) => !open.has(fingerprints.get(finding) ?? ''));
@@ -35,7 +39,7 @@ export function decideFindings(found: Finding[], files: DiffFile[], config: Pick
   const stale = threads.filter(
     (thread) => !thread.isResolved && thread.isOutdated && reviewed.has(thread.path) && !threadFingerprints(thread).some((fp) => current.has(fp)),
   );
-  const { inline, overflow } = capComments(fresh, config.review.max_comments);
+  const { inline, overflow } = capComments(fresh, config.review.max_comments, config.review.inline_min_severity);
   return { inline, overflow, unanchored, below, repeats: anchored.length - fresh.length, fingerprints, stale };
 }
 
