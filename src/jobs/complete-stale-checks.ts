@@ -1,7 +1,8 @@
 import type { JobControl, ReviewJob } from '../ports/job-queue.js';
-import { reviewJobId } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { ExistingCheckRun, PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
+import { otherRunsOfHead } from '../review/other-runs-of-head.js';
+import { queuedIdsOf } from '../review/queued-ids-of.js';
 import { completeCheck } from './complete-check.js';
 
 export interface StaleCheckInput {
@@ -24,16 +25,14 @@ export interface StaleCheckInput {
  * nothing when there are none (the listing is the one the job already made). Never throws.
  */
 export async function completeStaleChecks({ host, ref, job, checkName, runs, control, log }: StaleCheckInput): Promise<void> {
-  const ownId = reviewJobId(job);
-  // `review/<installation>/<owner>/<repo>/<pr>/<head>/`: only runs of this very pull request and head.
-  const prefix = reviewJobId({ ...job, run: '' });
-  const open = runs.filter((run) => run.status !== 'completed' && run.externalId !== null && run.externalId !== ownId && run.externalId.startsWith(prefix));
+  const open = otherRunsOfHead(runs, job).filter((run) => run.status !== 'completed');
   if (open.length === 0) return;
   try {
     const stale = new Set<string>();
-    for (const run of open) {
-      const id = run.externalId!;
-      if (!(await isHeld(control, id, job))) stale.add(id);
+    for (const { externalId } of open) {
+      let held = false;
+      for (const id of queuedIdsOf(externalId!, job)) held ||= await control.isLive(id);
+      if (!held) stale.add(externalId!);
     }
     if (stale.size === 0) return;
     // Listed again: a job that finished between the first listing and `isLive` completed its own check run first.
@@ -46,11 +45,4 @@ export async function completeStaleChecks({ host, ref, job, checkName, runs, con
   } catch (error) {
     log.warn({ err: error }, 'could not complete stale check runs');
   }
-}
-
-/** A command job is queued before its head is known: the queue holds it under an id with an empty head. */
-async function isHeld(control: Pick<JobControl, 'isLive'>, id: string, job: ReviewJob): Promise<boolean> {
-  if (await control.isLive(id)) return true;
-  const run = id.slice(id.lastIndexOf('/') + 1);
-  return run.startsWith('comment-') && control.isLive(reviewJobId({ ...job, headSha: '', run }));
 }

@@ -2,11 +2,9 @@ import type { RepoConfig } from '../config/repo-config.js';
 import type { JobControl, ReviewJob } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { PipelineDeps } from '../ports/pipeline-deps.js';
-import type { PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread } from '../ports/pull-request-host.js';
-import { alignChecklist } from '../review/align-checklist.js';
+import type { PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
 import { assembleReview } from '../review/assemble-review.js';
 import { planWithCounting } from '../review/calibrate-plan.js';
-import { estimateTotalCost } from '../review/estimate-cost.js';
 import { validateFindings } from '../review/findings-schema.js';
 import { mergeChunkReviews } from '../review/merge-chunk-reviews.js';
 import { publishedByRun } from '../review/published-by-run.js';
@@ -85,64 +83,27 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
   const turnTokens = Math.floor(Math.max(0, budgetTokens - plan.estimatedTokens) / Math.max(1, plan.chunks.length));
   const answered = await answerChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body }, turnTokens);
   const merged = mergeChunkReviews(answered.answers);
-  const model = merged.model || agent.model;
-  const { findings: modelFindings, invalid } = validateFindings(merged.findings);
+  const { findings, invalid } = validateFindings(merged.findings);
   // Defence in depth (SECURITY.md): what the model wrote is masked again before anything is rendered or posted.
-  const written = await maskModelText({ summary: merged.summary, checklist: merged.checklist, findings: modelFindings });
-  const review = assembleReview({
-    headSha: job.headSha,
-    chunks: plan.chunks,
-    failed: answered.failed,
-    files: selection.files,
-    skipped: [...selection.skipped, ...plan.skipped],
-    found: [...redacted.findings, ...written.findings],
-    threads: await threadsLoading,
-    config,
-    summary: written.summary,
-    checklist: alignChecklist(agent.agent.checklist, written.checklist),
-    invalid,
-    agent: { name: agent.agent.name, source: agent.source },
-    model,
-    changedFiles: pr.changedFiles,
-    listed,
-  });
+  const written = await maskModelText({ summary: merged.summary, checklist: merged.checklist, findings });
+  const threads = await threadsLoading;
+  const durationMs = deps.clock.now() - input.started;
+  const { snapshotMaxCompressedBytes } = deps.settings.tools;
+  const secrets = { findings: redacted.findings, count: redacted.count };
+  const facts = { headSha: job.headSha, config, scope: scope.basis, changedFiles: pr.changedFiles, listed, selection, plan, countNote, answered, merged, written, invalid, secrets };
+  const { outcome, fingerprints, stale } = assembleReview({ ...facts, agent, threads, durationMs, prices: deps.settings.prices, snapshotMaxCompressedBytes });
   if (!job.command && (await input.control.isSuperseded())) {
     log.info({}, 'superseded before publishing');
     return { kind: 'skipped', why: { kind: 'superseded' } };
   }
-
-  const { result, conclusion, partial } = review;
-  const publishing = { host, ref, job, result, conclusion, partial, fingerprints: review.fingerprints, earlierReviews, requestChanges: config.check.request_changes, log };
-  await publishReview(publishing);
-  await resolveStaleThreads(host, ref, review.stale, log);
-  log.info({ conclusion, inline: result.inline.length, overflow: result.overflow.length, unanchored: result.unanchored.length, invalid, chunks: plan.chunks.length, usage: merged.usage, mode: scope.mode }, 'review published');
-  const durationMs = deps.clock.now() - input.started;
-  const usd = estimateTotalCost(answered.answers.map((answer) => answer.usage), model, deps.settings.prices).usd;
-  return {
-    kind: 'reviewed',
-    result,
-    conclusion,
-    partial,
-    unlisted: review.unlisted,
-    durationMs,
-    ledger: { model, usage: merged.usage, filesReviewed: result.reviewedFiles.length, filesSkipped: result.skipped.length, durationMs, chunks: plan.chunks.length, usd, toolSecretsMasked: answered.toolSecretsMasked },
-    notes: {
-      scope: scope.basis,
-      changedFiles: pr.changedFiles,
-      listed,
-      failedFiles: review.failedFiles,
-      firstError: answered.errors[0],
-      countNote,
-      kept: answered.kept,
-      asked: answered.asked,
-      contextTooLargeBytes: answered.contextTooLarge ? deps.settings.tools.snapshotMaxCompressedBytes : undefined,
-      clipped: plan.clipped,
-      repeats: review.repeats,
-      resolved: review.stale.length,
-      secretsMasked: redacted.count,
-      agent: agent.notes,
-    },
-  };
+  const { result, conclusion, partial } = outcome;
+  await publishReview({ host, ref, job, result, conclusion, partial, fingerprints, earlierReviews, requestChanges: config.check.request_changes, log });
+  for (const thread of stale) {
+    // The review is published; a thread left open is cosmetic, so a failure to resolve one is logged, not fatal.
+    await host.resolveReviewThread(ref, thread.id).catch((error: unknown) => log.warn({ err: error, thread: thread.id }, 'could not resolve a stale review thread'));
+  }
+  log.info({ conclusion, inline: result.inline.length, unanchored: result.unanchored.length, invalid, chunks: plan.chunks.length, usage: merged.usage, mode: scope.mode }, 'review published');
+  return outcome;
 }
 
 /**
@@ -167,11 +128,4 @@ async function collect({ deps, host, ref, job, config, resumed }: PipelineInput)
     { sliceSize: SELECT_SLICE, pause: () => new Promise<void>((resolve) => setImmediate(resolve)) },
   );
   return { ...collected, selection };
-}
-
-/** The review is published; a thread left open is cosmetic, so a failure to resolve one is logged, not fatal. */
-async function resolveStaleThreads(host: PullRequestHost, ref: PullRequestRef, stale: ReviewThread[], log: Logger): Promise<void> {
-  for (const thread of stale) {
-    await host.resolveReviewThread(ref, thread.id).catch((error: unknown) => log.warn({ err: error, thread: thread.id }, 'could not resolve a stale review thread'));
-  }
 }

@@ -6,7 +6,10 @@ import type { Logger } from '../ports/logger.js';
 import type { PipelineDeps } from '../ports/pipeline-deps.js';
 import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
 import { isRetryable, ServiceError } from '../ports/service-error.js';
+import { renderInProgress } from '../render/render-in-progress.js';
 import { renderRetrying } from '../render/render-retrying.js';
+import { configProblemOf } from '../review/config-problem-of.js';
+import { failedOutcome } from '../review/failed-outcome.js';
 import { gateReview } from '../review/gate-review.js';
 import type { ReviewOutcome } from '../review/review-outcome.js';
 import { settledRunOfHead } from '../review/settled-run-of-head.js';
@@ -57,16 +60,15 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
     // it is observed now and thrown below, where the check run exists to report it.
     const prLoading = host.getPullRequest(ref);
     prLoading.catch(() => undefined);
-    const output = { title: 'Review in progress', summary: `Bulwark is reviewing \`${job.headSha.slice(0, 7)}\`.` };
-    const checkRunId = existing?.id ?? (await host.createCheckRun(ref, { name: deps.settings.checkName, headSha: job.headSha, externalId: jobId, output })).id;
+    const start = { name: deps.settings.checkName, headSha: job.headSha, externalId: jobId, output: renderInProgress(job.headSha) };
+    const checkRunId = existing?.id ?? (await host.createCheckRun(ref, start)).id;
     if (existing) host.learnOwnIdentity(existing.appSlug);
     // Other runs of this head that a stopped process left in progress (README: every review job ends in a completed check run).
     await completeStaleChecks({ host, ref, job, checkName: deps.settings.checkName, runs, control, log });
     log.info({ checkRunId, trigger: job.trigger, resumed: existing !== undefined }, 'review started');
 
-    let outcome: ReviewOutcome;
     try {
-      outcome = await (async (): Promise<ReviewOutcome> => {
+      const outcome = await (async (): Promise<ReviewOutcome> => {
         if (!config.ok) return { kind: 'config-invalid', file: REPO_CONFIG_FILE, problems: config.problems };
         const pr = await prLoading;
         const skip = gateReview(job, pr, config.config);
@@ -76,7 +78,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       log.info({ outcome: outcome.kind }, 'review run ended');
       await completeCheck(host, ref, checkRunId, outcome);
     } catch (error) {
-      await retryOrFail(error, { host, ref, checkRunId, control, log, backoffMs: deps.settings.retryBackoffMs });
+      await retryOrFail(error, host, ref, checkRunId, control, log, deps.settings.retryBackoffMs);
     }
   });
 }
@@ -85,20 +87,15 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
  * A failure after the check run exists: a passing one with attempts left is retried (the check says when); any
  * other becomes a `failed` outcome. Completing it may fail too (GitHub down): that is logged, as nothing is left.
  */
-async function retryOrFail(
-  error: unknown,
-  { host, ref, checkRunId, control, log, backoffMs }: { host: PullRequestHost; ref: PullRequestRef; checkRunId: number; control: JobControl; log: Logger; backoffMs: number | undefined },
-): Promise<void> {
-  const service = error instanceof ServiceError ? error.service : 'internal';
+async function retryOrFail(error: unknown, host: PullRequestHost, ref: PullRequestRef, checkRunId: number, control: JobControl, log: Logger, backoffMs: number | undefined): Promise<void> {
+  const failed = failedOutcome(error);
   if (isRetryable(error) && control.attempt < control.maxAttempts) {
     const retry = new RetryLaterError('retryable failure', { cause: error, delayMs: retryAfterOf(error) });
     log.warn({ err: error, attempt: control.attempt, maxAttempts: control.maxAttempts, retryAfterMs: retry.delayMs }, 'review failed; will retry');
-    const message = error instanceof ServiceError ? error.message : '';
-    await host.updateCheckRun(ref, checkRunId, renderRetrying(message, retry, control.attempt, backoffMs)).catch(() => undefined);
+    await host.updateCheckRun(ref, checkRunId, renderRetrying(failed.message ?? '', retry, control.attempt, backoffMs)).catch(() => undefined);
     throw retry;
   }
-  log.error({ err: error, service, retryable: isRetryable(error) }, 'review failed');
-  const failed: ReviewOutcome = { kind: 'failed', service, message: error instanceof ServiceError ? error.message : undefined };
+  log.error({ err: error, service: failed.service, retryable: isRetryable(error) }, 'review failed');
   await completeCheck(host, ref, checkRunId, failed).catch((completionError: unknown) => log.error({ err: completionError }, 'could not complete the check run after a failure'));
 }
 
@@ -139,16 +136,15 @@ function retryAfterOf(error: unknown): number | undefined {
 
 type ConfigLoad = { ok: true; config: RepoConfig } | { ok: false; problems: string[] };
 
+/** The repository config (default branch); a broken file is reported on the check like any invalid field. */
 async function loadConfig(host: PullRequestHost, ref: PullRequestRef): Promise<ConfigLoad> {
   let raw: unknown;
   try {
     raw = await host.readConfig(ref, REPO_CONFIG_FILE);
   } catch (error) {
-    // Unreadable YAML is the repo's problem, not an outage: report it on the check like any invalid field.
-    const cause = error instanceof ServiceError && error.cause instanceof Error ? error.cause.message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, '') : undefined;
-    const problem = error instanceof ServiceError ? (cause ?? error.message) : '';
-    if (error instanceof ServiceError && error.status === undefined && /could not be parsed|not an object/i.test(problem)) return { ok: false, problems: [problem] };
-    throw error;
+    const problem = configProblemOf(error);
+    if (problem === undefined) throw error;
+    return { ok: false, problems: [problem] };
   }
   const parsed = parseRepoConfig(raw);
   return parsed.ok ? { ok: true, config: parsed.config } : { ok: false, problems: parsed.problems };

@@ -1,71 +1,108 @@
 import type { RepoConfig } from '../config/repo-config.js';
+import type { AgentChoice } from '../ports/agent-provider.js';
 import type { ReviewThread } from '../ports/pull-request-host.js';
+import type { ModelUsage } from '../ports/review-model.js';
+import { alignChecklist } from './align-checklist.js';
 import { decideConclusion } from './decide-conclusion.js';
 import { decideFindings } from './decide-findings.js';
-import type { DecidedFindings } from './decide-findings.js';
-import type { AnchoredFinding, ChecklistEntry, Conclusion, DiffFile, Finding, ReviewResult, SkippedFile } from './types.js';
+import { estimateTotalCost } from './estimate-cost.js';
+import type { PriceTable } from './estimate-cost.js';
+import type { ChunkPlan } from './plan-chunks.js';
+import type { ReviewOutcome } from './review-outcome.js';
+import type { ScopeBasis } from './review-scope.js';
+import type { SelectedFiles } from './select-files.js';
+import type { AnchoredFinding, ChecklistEntry, Finding, ReviewResult, SkippedFile } from './types.js';
 import { unreviewedFiles } from './unreviewed-files.js';
 
 export interface AssembleInput {
   headSha: string;
-  /** The planned chunks, and the indexes of those whose model call failed. */
-  chunks: readonly DiffFile[][];
-  failed: readonly number[];
-  /** The selected files, and what selection and planning left out. */
-  files: readonly DiffFile[];
-  skipped: readonly SkippedFile[];
-  found: Finding[];
-  threads: ReviewThread[];
   config: Pick<RepoConfig, 'review' | 'check'>;
-  summary: string;
-  checklist: ChecklistEntry[];
-  invalid: number;
-  agent: { name: string; source: string };
-  model: string;
+  scope: ScopeBasis;
   /** Files the pull request changes (GitHub's count) and how many GitHub listed (at most 3,000). */
   changedFiles: number;
   listed: number;
+  selection: SelectedFiles;
+  plan: ChunkPlan;
+  countNote: string | undefined;
+  /** What the model calls came to (jobs/answer-chunks.ts). */
+  answered: { answers: { usage: ModelUsage }[]; failed: number[]; errors: string[]; kept: number; asked: number; contextTooLarge: boolean; toolSecretsMasked: number };
+  merged: { model: string; usage: ModelUsage };
+  /** What the model wrote, masked again, and the findings that passed the schema (`invalid`: those that did not). */
+  written: { summary: string; checklist: ChecklistEntry[]; findings: Finding[] };
+  invalid: number;
+  /** Secrets found in the diff: reported as findings, counted in the notes. */
+  secrets: { findings: Finding[]; count: number };
+  agent: AgentChoice;
+  threads: ReviewThread[];
+  durationMs: number;
+  prices: PriceTable;
+  snapshotMaxCompressedBytes: number;
 }
 
 export interface AssembledReview {
-  result: ReviewResult;
-  conclusion: Exclude<Conclusion, 'skipped'>;
-  /** Files left out (budget, file limit, failed calls, no usable diff) or never listed: the check must not pass. */
-  partial: boolean;
-  unlisted: number;
-  failedFiles: number;
+  outcome: Extract<ReviewOutcome, { kind: 'reviewed' }>;
   fingerprints: Map<AnchoredFinding, string>;
-  repeats: DecidedFindings['repeats'];
+  /** Threads of ours whose finding is gone: resolved once the review is published. */
   stale: ReviewThread[];
 }
 
-/** What the review says, from the chunks' answers: what was reviewed, the findings decided, and the conclusion. */
+/** What the review says, from the chunks' answers: what was reviewed, the findings decided, the conclusion, the ledger. */
 export function assembleReview(input: AssembleInput): AssembledReview {
-  const failedFiles: SkippedFile[] = input.failed.flatMap((index) => (input.chunks[index] ?? []).map((file) => ({ path: file.path, reason: 'review-failed' as const })));
+  const { plan, answered, config } = input;
+  const failedFiles: SkippedFile[] = answered.failed.flatMap((index) => (plan.chunks[index] ?? []).map((file) => ({ path: file.path, reason: 'review-failed' as const })));
   // Sets, not array scans: with 3,000 files the scans were 9 million comparisons.
   const failedPaths = new Set(failedFiles.map((failed) => failed.path));
-  const reviewedPaths = input.chunks.flat().map((file) => file.path).filter((path) => !failedPaths.has(path));
+  const reviewedPaths = plan.chunks.flat().map((file) => file.path).filter((path) => !failedPaths.has(path));
   const reviewedSet = new Set(reviewedPaths);
-  const reviewedFiles = input.files.filter((file) => reviewedSet.has(file.path));
-  const decided = decideFindings(input.found, reviewedFiles, input.config, input.threads);
+  const reviewedFiles = input.selection.files.filter((file) => reviewedSet.has(file.path));
+  const decided = decideFindings([...input.secrets.findings, ...input.written.findings], reviewedFiles, config, input.threads);
+  const model = input.merged.model || input.agent.model;
   const result: ReviewResult = {
     headSha: input.headSha,
-    summary: input.summary,
-    checklist: input.checklist,
+    summary: input.written.summary,
+    checklist: alignChecklist(input.agent.agent.checklist, input.written.checklist),
     inline: decided.inline,
     overflow: decided.overflow,
     unanchored: decided.unanchored,
     belowThreshold: decided.below,
     invalidFindings: input.invalid,
     reviewedFiles: reviewedPaths,
-    skipped: [...input.skipped, ...failedFiles],
-    agent: input.agent,
-    model: input.model,
+    skipped: [...input.selection.skipped, ...plan.skipped, ...failedFiles],
+    agent: { name: input.agent.agent.name, source: input.agent.source },
+    model,
   };
   // GitHub lists at most 3,000 files of a pull request (listFiles stops there): what was never seen.
   const unlisted = Math.max(0, input.changedFiles - input.listed);
+  // Files left out (budget, file limit, failed calls, no usable diff) or never listed: the check must not pass.
   const partial = unreviewedFiles(result.skipped).length > 0 || unlisted > 0;
-  const { blocking, fail_on: failOn } = input.config.check;
+  const { blocking, fail_on: failOn } = config.check;
   const conclusion = decideConclusion([...result.inline, ...result.overflow, ...result.unanchored], { blocking, failOn, partial });
-  return { result, conclusion, partial, unlisted, failedFiles: failedFiles.length, fingerprints: decided.fingerprints, repeats: decided.repeats, stale: decided.stale };
+  const usd = estimateTotalCost(answered.answers.map((answer) => answer.usage), model, input.prices).usd;
+  const { durationMs } = input;
+  const outcome: AssembledReview['outcome'] = {
+    kind: 'reviewed',
+    result,
+    conclusion,
+    partial,
+    unlisted,
+    durationMs,
+    ledger: { model, usage: input.merged.usage, filesReviewed: reviewedPaths.length, filesSkipped: result.skipped.length, durationMs, chunks: plan.chunks.length, usd, toolSecretsMasked: answered.toolSecretsMasked },
+    notes: {
+      scope: input.scope,
+      changedFiles: input.changedFiles,
+      listed: input.listed,
+      failedFiles: failedFiles.length,
+      firstError: answered.errors[0],
+      countNote: input.countNote,
+      kept: answered.kept,
+      asked: answered.asked,
+      contextTooLargeBytes: answered.contextTooLarge ? input.snapshotMaxCompressedBytes : undefined,
+      clipped: plan.clipped,
+      repeats: decided.repeats,
+      resolved: decided.stale.length,
+      secretsMasked: input.secrets.count,
+      agent: input.agent.notes,
+    },
+  };
+  return { outcome, fingerprints: decided.fingerprints, stale: decided.stale };
 }

@@ -89,22 +89,70 @@ export function retryableChunks(outcome: ChunkOutcome): number[] {
   return failedChunks(outcome).filter((index) => !final.has(index));
 }
 
+/** One chunk's call: its answer, or why it failed. */
+export interface ChunkCall {
+  answer: ModelReview | undefined;
+  failure: { reason: unknown; message: string } | undefined;
+}
+
+/** What an attempt's calls came to: the outcome to save, the answers so far, and whether the job must stop. */
+export interface SettledAttempt {
+  outcome: ChunkOutcome;
+  /** The answers of the chunks that answered, in plan order; those answered in this attempt (to count their cost). */
+  answers: ModelReview[];
+  spent: ModelReview[];
+  /** Indexes of the chunks whose call failed, and why. */
+  failed: number[];
+  errors: string[];
+  /** Chunks whose answer was kept from an earlier attempt. */
+  kept: number;
+  /** Thrown once the checkpoint is saved and the spend counted: no chunk answered, or one failed for a passing reason while attempts remain. */
+  stop: unknown;
+}
+
 /**
  * The outcome after this attempt's calls: the saved one (or a fresh one) with each asked chunk's answer or
- * failure. A failure asking again would only repeat (`isPassing` false) is final: not asked again.
+ * failure. A failure asking again would only repeat (`isPassing` false) is final: not asked again. A retry keeps
+ * what the model already answered; a job with attempts left is retried rather than posted partial.
  */
-export function recordCalls(
+export function settleAttempt(
   saved: ChunkOutcome | undefined,
   pending: readonly number[],
-  calls: readonly { answer: ModelReview | undefined; failure: { reason: unknown; message: string } | undefined }[],
-  isPassing: (reason: unknown) => boolean,
-): ChunkOutcome {
+  calls: readonly ChunkCall[],
+  chunkCount: number,
+  options: { isPassing: (reason: unknown) => boolean; attemptsLeft: boolean; noAnswer: (message: string | undefined) => unknown },
+): SettledAttempt {
   const outcome: ChunkOutcome = saved ? { answers: [...saved.answers], final: [...saved.final], errors: [...saved.errors] } : { answers: [], final: [], errors: [] };
   pending.forEach((index, call) => {
     const result = calls[call];
     outcome.answers[index] = result?.answer;
     outcome.errors[index] = result?.failure?.message;
-    if (result?.failure !== undefined && !isPassing(result.failure.reason)) outcome.final.push(index);
+    if (result?.failure !== undefined && !options.isPassing(result.failure.reason)) outcome.final.push(index);
   });
-  return outcome;
+  const answers = outcome.answers.filter((answer): answer is ModelReview => answer !== undefined);
+  const failures = calls.flatMap((result) => (result.failure ? [result.failure.reason] : []));
+  const passing = failures.find(options.isPassing);
+  const stop =
+    answers.length === 0 && chunkCount > 0
+      ? (passing ?? failures[0] ?? options.noAnswer(outcome.errors.find((error) => error !== undefined)))
+      : options.attemptsLeft ? passing : undefined;
+  const failed = failedChunks(outcome);
+  return {
+    outcome,
+    answers,
+    spent: calls.flatMap((result) => (result.answer ? [result.answer] : [])),
+    failed,
+    errors: failed.flatMap((index) => outcome.errors[index] ?? []),
+    kept: saved ? saved.answers.filter((answer) => answer !== undefined).length : 0,
+    stop,
+  };
+}
+
+/** Per chunk, its answer or why its call failed (from `Promise.allSettled`). */
+export function toChunkCalls(settled: readonly PromiseSettledResult<ModelReview>[]): ChunkCall[] {
+  return settled.map((result) =>
+    result.status === 'fulfilled'
+      ? { answer: result.value, failure: undefined }
+      : { answer: undefined, failure: { reason: result.reason as unknown, message: result.reason instanceof Error ? result.reason.message : String(result.reason) } },
+  );
 }

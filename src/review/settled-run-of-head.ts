@@ -1,7 +1,7 @@
 import type { ReviewJob } from '../ports/job-queue.js';
-import { reviewJobId } from '../ports/job-queue.js';
 import type { ExistingCheckRun } from '../ports/pull-request-host.js';
 import { isFollowUpRun } from '../ports/pull-request-run.js';
+import { otherRunsOfHead } from './other-runs-of-head.js';
 
 /** Conclusions that do not say anything about the code: the run did not review it. */
 const NOT_A_REVIEW = new Set(['skipped', 'cancelled', 'stale']);
@@ -14,15 +14,5 @@ const NOT_A_REVIEW = new Set(['skipped', 'cancelled', 'stale']);
  */
 export function settledRunOfHead(runs: readonly ExistingCheckRun[], job: ReviewJob): ExistingCheckRun | undefined {
   if (!isFollowUpRun(job.run)) return undefined;
-  const own = reviewJobId(job);
-  // `review/<installation>/<owner>/<repo>/<pr>/<head>/`: runs of this very pull request and head only.
-  const prefix = reviewJobId({ ...job, run: '' });
-  return runs.find(
-    (run) =>
-      run.externalId !== null &&
-      run.externalId !== own &&
-      run.externalId.startsWith(prefix) &&
-      run.status === 'completed' &&
-      !NOT_A_REVIEW.has(run.conclusion ?? ''),
-  );
+  return otherRunsOfHead(runs, job).find((run) => run.status === 'completed' && !NOT_A_REVIEW.has(run.conclusion ?? ''));
 }
