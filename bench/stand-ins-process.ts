@@ -77,9 +77,6 @@ const github = await startGitHubStandIn({
 /** One finding per chunk, on the first added line of the chunk's first file, so reviews carry inline comments. */
 const FIRST_ADDED = /<file path="([^"]+)"[^>]*>\n[^\n]*\n(?:[^\n]*\n)*? {7}R(\d+) *\+ ([^\n]*)/;
 
-/** A verification request asks for `scores` in its output schema. */
-const isVerification = (request: Record<string, unknown>) =>
-  (request.output_config as { format?: { schema?: { properties?: Record<string, unknown> } } } | undefined)?.format?.schema?.properties?.scores !== undefined;
 
 let modelLatencyMs = options.modelLatencyMs;
 const model = await startAnthropicStandIn({
@@ -88,17 +85,19 @@ const model = await startAnthropicStandIn({
   latencyMs: () => modelLatencyMs,
   cache: 'at-response',
   keepBodies: options.timeline || options.verify === true,
-  kindOf: (request) => (isVerification(request) ? 'verification' : 'review'),
+  verify: (request) => {
+    answeredAt.push(performance.timeOrigin + performance.now());
+    const messages = request.messages as { content: unknown }[];
+    const prompt = typeof messages[0]?.content === 'string' ? messages[0].content : '';
+    // Every fourth finding scores 2 (dropped), the others 8: the pass both keeps and drops.
+    const ids = [...prompt.matchAll(/<finding id="(\d+)">/g)].map((found) => Number(found[1]));
+    const scores = ids.map((id) => ({ id, reason: 'Shown by the diff.', score: id % 4 === 0 ? 2 : 8 }));
+    return { body: messageResponse(JSON.stringify({ scores }), { model: String(request.model) }) };
+  },
   respond: (request) => {
     answeredAt.push(performance.timeOrigin + performance.now());
     const messages = request.messages as { content: unknown }[];
     const prompt = typeof messages[0]?.content === 'string' ? messages[0].content : '';
-    if (isVerification(request)) {
-      // Every fourth finding scores 2 (dropped), the others 8: the pass both keeps and drops.
-      const ids = [...prompt.matchAll(/<finding id="(\d+)">/g)].map((found) => Number(found[1]));
-      const scores = ids.map((id) => ({ id, reason: 'Shown by the diff.', score: id % 4 === 0 ? 2 : 8 }));
-      return { body: messageResponse(JSON.stringify({ scores }), { model: String(request.model) }) };
-    }
     const match = FIRST_ADDED.exec(prompt);
     const findings = match
       ? [

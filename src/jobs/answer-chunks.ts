@@ -34,7 +34,8 @@ export async function answerChunks(input: PipelineInput, agent: AgentChoice, chu
   const system = buildSystem(agent.agent);
   const limit = pLimit(deps.settings.modelConcurrency);
   // Every chunk lists the files of every chunk: a test reviewed in another chunk is not "missing" (build-prompt.ts).
-  const ask = (chunk: DiffFile[]) => deps.model.review({ model: agent.model, system, user: buildUser(pr, chunk, instructions), maxOutputTokens: deps.settings.maxOutputTokens, ...tools });
+  const allFiles = chunks.flat();
+  const ask = (chunk: DiffFile[]) => deps.model.review({ model: agent.model, system, user: buildUser(pr, chunk, instructions, allFiles), maxOutputTokens: deps.settings.maxOutputTokens, ...tools });
   const settled = await Promise.allSettled(pending.map((index) => limit(() => ask(chunks[index] ?? []))));
   // The job's tool worker ends with its model calls (allSettled never throws, so this always runs).
   await context.close();

@@ -10,7 +10,8 @@ import { estimateTotalCost } from '../review/estimate-cost.js';
 import { dropUnknownRules, knownRuleIds } from '../review/known-rule-ids.js';
 import { sumUsage } from '../review/merge-chunk-reviews.js';
 import { spentOf } from '../review/spent-of.js';
-import type { Finding, DiffFile, VerificationSummary } from '../review/types.js';
+import type { Ledger } from '../render/render-ledger.js';
+import type { Finding, DiffFile, ReviewResult, VerificationSummary } from '../review/types.js';
 import { recordSpend } from './daily-budget.js';
 import { applyScores, buildVerificationUser, parseScores, verificationBatches } from '../review/verify-findings.js';
 
@@ -142,6 +143,12 @@ export async function verifyForPipeline(input: {
     summary: verified.summary,
     ledger: { usage: verified.usage, usd, calls: verified.calls, scored: verified.summary.scored, dropped: verified.summary.dropped.length, failed: verified.summary.failed !== undefined },
   };
+}
+
+/** The review's result and ledger with what verification did (unchanged when it did not run). */
+export function withVerification<T extends { result: ReviewResult; ledger: Ledger }>(outcome: T, verified: VerifiedFindings): T {
+  if (verified.summary === undefined) return outcome;
+  return { ...outcome, result: { ...outcome.result, verification: verified.summary }, ledger: { ...outcome.ledger, verification: verified.ledger } };
 }
 
 /** One line of reason per finding and a number: 15 findings answer in well under this. */

@@ -213,7 +213,7 @@ describe('pull requests with unusual content', () => {
 
   it('text that is not valid UTF-8 (U+FFFD, lone surrogates): reviewed, and the request sent to the model is well-formed', async () => {
     const patch = ['@@ -1,2 +1,3 @@', ' const a = 1;', '+const name = "caf\uFFFD \uD800 \uDFFF end";', ' const b = 2;'].join('\n');
-    const model = modelReplies(answer([finding({ path: 'src/latin1.ts', line: 2, severity: 'low', category: 'maintainability', title: 'Mojibake in a literal' })]));
+    const model = modelReplies(answer([finding({ path: 'src/latin1.ts', line: 2, existing_code: 'const name = ', severity: 'medium', category: 'maintainability', title: 'Mojibake in a literal' })]));
 
     await review({ files: [file('src/latin1.ts', patch)], pullRequest: { title: 'Fix \uD83D encoding', body: 'Body \uDC00 here' } });
 
@@ -239,7 +239,7 @@ describe('pull requests with unusual content', () => {
 
   it('rename-only, deleted and submodule changes: renames and deletions are listed as not reviewed, a submodule bump is reviewed', async () => {
     const submodule = '@@ -1 +1 @@\n-Subproject commit 1111111111111111111111111111111111111111\n+Subproject commit 2222222222222222222222222222222222222222';
-    const model = modelReplies(answer([finding({ path: 'vendor-libs/payments', line: 1, severity: 'medium', category: 'reliability', title: 'Submodule moved to an untagged commit' })]));
+    const model = modelReplies(answer([finding({ path: 'vendor-libs/payments', line: 1, existing_code: 'Subproject commit 2222222222222222222222222222222222222222', severity: 'medium', category: 'reliability', title: 'Submodule moved to an untagged commit' })]));
 
     await review({
       files: [
@@ -331,14 +331,14 @@ describe('pull requests with unusual content', () => {
     const pool = '@@ -20,3 +20,4 @@ export function pool() {\n   const a = 1;\n-  const b = 2;\n+  const b = 3;\n+  const c = 4;\n   return a;';
     const findings = [
       finding(),
-      finding({ path: 'src/server/db/pool.ts', line: 22, severity: 'medium', category: 'reliability', title: 'Valid anchor in pool' }),
-      finding({ path: 'src/server/db/pool.ts', line: 21, side: 'LEFT', severity: 'low', category: 'reliability', title: 'Deleted line finding' }),
-      finding({ path: 'src/server/db/pool.ts', line: 5, title: 'Line before the hunk' }),
-      finding({ path: 'src/server/db/pool.ts', line: 21, end_line: 400, title: 'Range running out of the diff' }),
-      finding({ path: 'src/server/db/pool.ts', line: 30, end_line: 20, title: 'Reversed range' }),
+      finding({ path: 'src/server/db/pool.ts', line: 22, existing_code: '  const c = 4;', severity: 'medium', category: 'reliability', title: 'Valid anchor in pool' }),
+      finding({ path: 'src/server/db/pool.ts', line: 21, side: 'LEFT', existing_code: '  const b = 2;', severity: 'medium', category: 'reliability', title: 'Deleted line finding' }),
+      finding({ path: 'src/server/db/pool.ts', line: 5, existing_code: 'pool.end();', title: 'Line before the hunk' }),
+      finding({ path: 'src/server/db/pool.ts', line: 21, end_line: 400, existing_code: 'for (const row of rows) {', title: 'Range running out of the diff' }),
+      finding({ path: 'src/server/db/pool.ts', line: 30, end_line: 20, existing_code: 'pool.release(client);', title: 'Reversed range' }),
       finding({ path: 'src/no/such/file.ts', line: 1, title: 'File not in the PR' }),
       finding({ path: '../../etc/passwd', line: 1, title: 'Path outside the repo' }),
-      finding({ path: USERS, line: 40, side: 'LEFT', title: 'Left side line that was never deleted' }),
+      finding({ path: USERS, line: 40, side: 'LEFT', existing_code: 'db.close();', title: 'Left side line that was never deleted' }),
     ];
     modelReplies(answer(findings));
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { file, HEAD, mockCreateCheck, mockEarlierReviews, mockNoRepoConfig, mockPullRequest, mockRepoFiles, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse, toolUseResponse } from '../helpers/model-stand-in.js';
 import { captureCheckUpdates, captureReviews, mockFilePages, mockTarball, summaryOf } from '../helpers/pipeline-mocks.js';
+import { isVerification, verificationPasses } from '../helpers/fake-model.js';
 import { ANTHROPIC, assertNockDone, createTestApp, mockInstallationToken, setupNock } from '../helpers/test-app.js';
 import { buildTarball, TOP } from '../unit/context-fixtures.js';
 
@@ -40,9 +41,10 @@ describe('repository context over the compressed cap', () => {
     mockFilePages([file('src/server/routes/users.ts', USERS_PATCH)]);
     const tarball = mockTarball(HEAD, archive);
     const requests: Body[] = [];
+    verificationPasses();
     nock(ANTHROPIC)
       .persist()
-      .post('/v1/messages')
+      .post('/v1/messages', (body: Body | string) => typeof body === 'object' && !isVerification(body))
       .reply(async (request: Request) => {
         const body = (await request.json()) as Body;
         requests.push(body);

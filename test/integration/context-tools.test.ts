@@ -6,6 +6,7 @@ import { DEFAULT_BRANCH, file, HEAD, mockCreateCheck, mockEarlierReviews, mockNo
 import { filesInRequest, finding, messageResponse, promptOf, toolUseResponse } from '../helpers/model-stand-in.js';
 import { captureCheckUpdates, captureReviews, mockFilePages, mockTarball, summaryOf } from '../helpers/pipeline-mocks.js';
 import type { RestFile } from '../helpers/pipeline-mocks.js';
+import { isVerification, verificationPasses } from '../helpers/fake-model.js';
 import { ANTHROPIC, assertNockDone, createTestApp, mockInstallationToken, setupNock } from '../helpers/test-app.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { buildTarball, hostileEntries } from '../unit/context-fixtures.js';
@@ -63,9 +64,10 @@ function oneFilePerChunk(): string {
  */
 function mockToolUsingModel(): Body[] {
   const requests: Body[] = [];
+  verificationPasses();
   nock(ANTHROPIC)
     .persist()
-    .post('/v1/messages')
+    .post('/v1/messages', (body: Body | string) => typeof body === 'object' && !isVerification(body))
     .reply(async (request: Request) => {
       const body = (await request.json()) as Body;
       requests.push(body);

@@ -336,9 +336,9 @@ describe('GitHub fails', () => {
     github.fail({ method: 'POST', path: REVIEWS, status: 422, body: { message: 'Unprocessable Entity', errors: ['Pull request review thread line must be part of the diff'] } });
     const findings = [
       finding(),
-      finding({ path: 'src/server/db/pool.ts', line: 2, severity: 'medium', category: 'reliability', title: 'Pool is never released' }),
-      finding({ path: 'src/server/db/pool.ts', line: 4, severity: 'low', category: 'performance', title: 'Pool size is hard-coded' }),
-      finding({ path: 'src/server/db/pool.ts', line: 90, severity: 'medium', category: 'reliability', title: 'Retry loop has no bound' }),
+      finding({ path: 'src/server/db/pool.ts', line: 2, existing_code: 'b', severity: 'medium', category: 'reliability', title: 'Pool is never released' }),
+      finding({ path: 'src/server/db/pool.ts', line: 4, existing_code: 'd', severity: 'medium', category: 'performance', title: 'Pool size is hard-coded' }),
+      finding({ path: 'src/server/db/pool.ts', line: 90, existing_code: 'while (true) {', severity: 'medium', category: 'reliability', title: 'Retry loop has no bound' }),
     ];
     modelReplies(review(findings));
 

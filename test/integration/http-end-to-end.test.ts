@@ -42,7 +42,7 @@ describe('signed webhook over HTTP', () => {
     });
     model = await startAnthropicStandIn({
       latencyMs: 50,
-      respond: () => ({ body: messageResponse({ summary: 'Adds a lookup route.', findings: [finding(), finding({ line: 999, title: 'Far away' })] }) }),
+      respond: () => ({ body: messageResponse({ summary: 'Adds a lookup route.', findings: [finding(), finding({ line: 999, existing_code: 'cache.clear();', title: 'Far away' })] }) }),
     });
     const log = pino({ level: 'silent' });
     server = new Server({

@@ -34,7 +34,7 @@ const CONFIG = 'review:\n  on: [opened, reopened, ready_for_review, synchronize]
 
 /** Line 12 of users.ts (the interpolated query) and a second issue on line 13, as the model reports them. */
 const SQL = finding();
-const LEAK = finding({ line: 13, severity: 'medium', category: 'reliability', rule: 'REL-1', title: 'Missing row is sent as undefined' });
+const LEAK = finding({ line: 13, existing_code: '    res.json(rows[0]);', severity: 'medium', category: 'reliability', rule: 'BE-REL-1', title: 'Missing row is sent as undefined' });
 
 let app: TestApp;
 

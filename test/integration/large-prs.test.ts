@@ -25,6 +25,8 @@ const pad = (index: number) => String(index).padStart(3, '0');
 /** One added line (R2) between two context lines; the added text names the file so every line is distinct. */
 const patchFor = (path: string) => ['@@ -1,2 +1,3 @@', ' const first = 1;', `+const added = '${path}';`, ' const last = 3;'].join('\n');
 const restFile = (path: string): RestFile => file(path, patchFor(path));
+/** Room for one inline comment per chunk. */
+const UNCAPPED = 'review:\n  max_comments: 30\n';
 
 const routes = (count: number) => Array.from({ length: count }, (_, index) => `src/routes/r${pad(index)}.ts`);
 const libs = (count: number) => Array.from({ length: count }, (_, index) => `src/lib/u${pad(index)}.ts`);
@@ -69,7 +71,7 @@ async function startModel(options: { failOn?: string; failTimes?: number; trunca
       // Out of output tokens: a failure that asking again would only repeat.
       if (options.truncateOn && files.includes(options.truncateOn)) return { body: messageResponse('{"summary":"Adds a', { stopReason: 'max_tokens' }) };
       const first = files[0] ?? 'none';
-      return { body: messageResponse({ summary: `Chunk starting at ${first}.`, findings: [finding({ path: first, line: 2, title: `Issue in ${first}` })] }) };
+      return { body: messageResponse({ summary: `Chunk starting at ${first}.`, findings: [finding({ path: first, line: 2, existing_code: `const added = '${first}';`, title: `Issue in ${first}` })] }) };
     },
   });
   return model;
@@ -94,7 +96,7 @@ async function start(env: Record<string, string>, files: RestFile[], config?: st
 
 /** As `start`, with the stateful fake GitHub: a job that runs more than once (retries) finds GitHub as it left it. */
 async function startRetrying(files: RestFile[]) {
-  const github = fakeGitHub({ files });
+  const github = fakeGitHub({ files, config: UNCAPPED });
   app = await createTestApp({
     env: { ANTHROPIC_BASE_URL: model!.url, BULWARK_CHUNK_TOKENS: '1500', BULWARK_MODEL_CONCURRENCY: '2', BULWARK_JOB_ATTEMPTS: '3', BULWARK_RETRY_BACKOFF_MS: '10' },
   });
@@ -115,7 +117,8 @@ describe('a 250-file pull request', () => {
     const stand = await startModel();
     const files = mixedPullRequest();
 
-    const { pages, updates, reviews } = await start({ BULWARK_CHUNK_TOKENS: '1500', BULWARK_MODEL_CONCURRENCY: '2' }, files);
+    // Every chunk's finding inline: the cap (review.max_comments, 10 by default) is not what this test is about.
+    const { pages, updates, reviews } = await start({ BULWARK_CHUNK_TOKENS: '1500', BULWARK_MODEL_CONCURRENCY: '2' }, files, UNCAPPED);
 
     expect(pages.isDone()).toBe(true);
     const chunks = stand.requests.map((request) => filesInRequest(request.body));
@@ -147,7 +150,7 @@ describe('a 250-file pull request', () => {
     const stand = await startModel({ failOn });
     const files = mixedPullRequest();
 
-    const { updates, reviews } = await start({ BULWARK_CHUNK_TOKENS: '1500', BULWARK_MODEL_CONCURRENCY: '2' }, files);
+    const { updates, reviews } = await start({ BULWARK_CHUNK_TOKENS: '1500', BULWARK_MODEL_CONCURRENCY: '2' }, files, UNCAPPED);
 
     const chunks = stand.requests.map((request) => filesInRequest(request.body));
     const failed = chunks.find((chunk) => chunk.includes(failOn))!;

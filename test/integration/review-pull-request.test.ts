@@ -16,6 +16,7 @@ import {
   REPO_PATH,
   USERS_PATCH,
 } from '../helpers/github-stand-in.js';
+import { CATEGORIES } from '../../src/review/types.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 
 type Body = Record<string, unknown>;
@@ -203,7 +204,7 @@ describe('pull_request.opened', () => {
       messageResponse({
         findings: [
           finding(),
-          finding({ line: 400, title: 'Connection pool never closed' }),
+          finding({ line: 400, existing_code: 'pool.end();', title: 'Connection pool never closed' }),
           finding({ path: 'src/server/db/pool.ts', line: 3, title: 'Pool size hard-coded' }),
         ],
       }),
@@ -240,7 +241,8 @@ describe('pull_request.opened', () => {
     captureModel(
       messageResponse({
         findings: Array.from({ length: 120 }, (_, index) =>
-          finding({ path: 'src/server/big.ts', line: index + 2, severity: 'medium', category: 'reliability', title: `Issue ${index}` }),
+          // Distinct root causes (merge-root-causes.ts): neighbours differ in category, and no rule is shared.
+          finding({ path: 'src/server/big.ts', line: index + 2, existing_code: `line ${index}`, severity: 'medium', category: CATEGORIES[index % CATEGORIES.length], rule: undefined, title: `Issue ${index}` }),
         ),
       }),
     );

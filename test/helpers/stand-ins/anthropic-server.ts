@@ -21,8 +21,39 @@ export interface AnthropicStandInOptions {
    * gateway that does not offer the endpoint.
    */
   countTokens?: (request: Record<string, unknown>) => { status?: number; body: unknown };
-  /** Names the kind of each request (e.g. `review`, `verification`), recorded in `calls`; absent: every call is `review`. */
+  /** Names the kind of each request, recorded in `calls`; absent: `verification` for verification calls, else `review`. */
   kindOf?: (request: Record<string, unknown>) => string;
+  /**
+   * Answers Bulwark's verification calls (their output schema asks for `scores`). Absent: every finding passes
+   * (score 10), so a test about something else sees its findings posted. Verification requests are kept in
+   * `verifications`, not in `requests`, which stay the review calls.
+   */
+  verify?: (request: Record<string, unknown>) => { status?: number; body: unknown };
+}
+
+/** A verification call: its output schema asks for `scores` (src/review/verify-findings.ts). */
+export function isVerificationRequest(request: Record<string, unknown>): boolean {
+  const format = (request.output_config as { format?: { schema?: { properties?: Record<string, unknown> } } } | undefined)?.format;
+  return format?.schema?.properties?.scores !== undefined;
+}
+
+/** Every finding of a verification request scored 10, as the Messages API would answer it. */
+function passEveryFinding(request: Record<string, unknown>): { status?: number; body: unknown } {
+  const messages = request.messages as { content: unknown }[] | undefined;
+  const prompt = typeof messages?.[0]?.content === 'string' ? messages[0].content : '';
+  const scores = [...prompt.matchAll(/<finding id="(\d+)">/g)].map((match) => ({ id: Number(match[1]), reason: 'Shown by the diff.', score: 10 }));
+  return {
+    body: {
+      id: 'msg_verify',
+      type: 'message',
+      role: 'assistant',
+      model: String(request.model),
+      content: [{ type: 'text', text: JSON.stringify({ scores }) }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 400, output_tokens: 60, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    },
+  };
 }
 
 /** One answered Messages request: its kind, when it arrived and was answered, and the tokens the usage reports. */
@@ -39,12 +70,16 @@ export interface StandInCall {
 export interface AnthropicStandIn {
   url: string;
   requests: { at: number; body: Record<string, unknown> }[];
+  /** Verification calls (the pass that scores findings), apart from the review calls in `requests`. */
+  verifications: { at: number; body: Record<string, unknown> }[];
   /** Every answered Messages request, kept also when bodies are not (a few numbers each). */
   calls: StandInCall[];
   /** count_tokens request bodies. */
   counts: Record<string, unknown>[];
-  /** Requests received (also when bodies are not kept). */
+  /** Review requests received (also when bodies are not kept); verification calls are counted apart. */
   received: number;
+  /** Verification calls received. */
+  verificationsReceived: number;
   /** Most requests in flight at once. */
   peakConcurrency: number;
   /** With `cache`: requests that read the cached system prompt, the tokens they read, and requests that wrote it. */
@@ -64,18 +99,22 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
   const state: AnthropicStandIn = {
     url: '',
     requests: [],
+    verifications: [],
     calls: [],
     counts: [],
     received: 0,
+    verificationsReceived: 0,
     peakConcurrency: 0,
     cacheReads: 0,
     cacheReadTokens: 0,
     cacheWrites: 0,
     reset: () => {
       state.requests.length = 0;
+      state.verifications.length = 0;
       state.calls.length = 0;
       state.counts.length = 0;
       state.received = 0;
+      state.verificationsReceived = 0;
       state.peakConcurrency = 0;
       state.cacheReads = 0;
       state.cacheReadTokens = 0;
@@ -99,10 +138,12 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
       }
       inFlight += 1;
       state.peakConcurrency = Math.max(state.peakConcurrency, inFlight);
-      state.received += 1;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       const arrivedAt = performance.now();
-      if (options.keepBodies !== false) state.requests.push({ at: arrivedAt, body });
+      const verification = isVerificationRequest(body);
+      if (verification) state.verificationsReceived += 1;
+      else state.received += 1;
+      if (options.keepBodies !== false) (verification ? state.verifications : state.requests).push({ at: arrivedAt, body });
       const cacheKey = options.cache ? createHash('sha256').update(JSON.stringify([body.model, body.tools ?? null, body.system ?? null])).digest('hex') : '';
       const hit = options.cache ? cached.has(cacheKey) : false;
       if (options.cache === 'at-request') cached.add(cacheKey);
@@ -112,7 +153,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
           res.writeHead(404, { 'content-type': 'application/json' }).end('{"type":"error","error":{"type":"not_found_error","message":"no route"}}');
           return;
         }
-        const answer = options.respond(body);
+        const answer = verification ? (options.verify ?? passEveryFinding)(body) : options.respond(body);
         const status = answer.status ?? 200;
         if (options.cache && status === 200) {
           const prefix = tokensOf(JSON.stringify([body.tools ?? null, body.system ?? null]));
@@ -133,7 +174,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
         }
         const reported = (answer.body as { usage?: Record<string, number> } | undefined)?.usage ?? {};
         state.calls.push({
-          kind: options.kindOf?.(body) ?? 'review',
+          kind: options.kindOf?.(body) ?? (verification ? 'verification' : 'review'),
           at: arrivedAt,
           answeredAt: performance.now(),
           inputTokens: reported.input_tokens ?? 0,

@@ -1,0 +1,141 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from '../helpers/test-app.js';
+import { assertNockDone, createTestApp, GITHUB, mockInstallationToken, setupNock } from '../helpers/test-app.js';
+import { file, mockCreateCheck, mockFiles, mockNoRepoConfig, mockPullRequest, mockRepoConfig, mockRepoFiles, openedPayload, PR, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { apiError, findingsToVerify, modelReplies, userTurn, verificationAnswer, verificationReplies } from '../helpers/fake-model.js';
+import { finding, messageResponse } from '../helpers/model-stand-in.js';
+
+type Body = Record<string, unknown>;
+
+let app: TestApp;
+
+beforeEach(async () => {
+  setupNock();
+  app = await createTestApp();
+});
+
+afterEach(() => {
+  assertNockDone();
+});
+
+/** A real finding (USERS_PATCH line 12) and a planted wrong one, whose premise is not in the code. */
+const REAL = finding({ title: 'User id is interpolated into SQL' });
+const PLANTED = finding({
+  line: 13,
+  severity: 'medium',
+  category: 'reliability',
+  rule: 'BE-REL-1',
+  title: 'Planted: rows[0] is read from a cursor that is already closed',
+  existing_code: '    res.json(rows[0]);',
+  failure: 'The cursor closes before the read.',
+});
+
+function mockReviewRun(config?: string) {
+  mockInstallationToken();
+  if (config === undefined) mockNoRepoConfig();
+  else mockRepoConfig(config);
+  mockCreateCheck();
+  mockPullRequest();
+  mockRepoFiles();
+  mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+}
+
+function captureReview(): Body[] {
+  const reviews: Body[] = [];
+  nock(GITHUB)
+    .post(`${REPO_PATH}/pulls/${PR}/reviews`, (body: Body) => {
+      reviews.push(body);
+      return true;
+    })
+    .reply(200, { id: 99 });
+  return reviews;
+}
+
+function captureCheck(): Body[] {
+  const updates: Body[] = [];
+  nock(GITHUB)
+    .persist()
+    .patch(`${REPO_PATH}/check-runs/7`, (body: Body | string) => {
+      if (typeof body === 'object') updates.push(body);
+      return true;
+    })
+    .reply(200, { id: 7 });
+  return updates;
+}
+
+async function receiveOpened() {
+  await app.probot.receive({ id: 'delivery-1', name: 'pull_request', payload: openedPayload() as never });
+  await app.queue.onIdle();
+}
+
+describe('the verification pass', () => {
+  it('drops a planted wrong finding before anything is posted, and lists it collapsed in the check run details only', async () => {
+    mockReviewRun();
+    const verifier = verificationReplies((titles) => ({
+      body: verificationAnswer(titles.map((title) => (title.startsWith('Planted') ? { score: 1, reason: 'rows[0] is an array element; no cursor is involved.' } : { score: 9 }))),
+    }));
+    const model = modelReplies({ body: messageResponse({ findings: [REAL, PLANTED] }) });
+    const reviews = captureReview();
+    const updates = captureCheck();
+
+    await receiveOpened();
+
+    expect(model.requests).toHaveLength(1);
+    expect(verifier.requests).toHaveLength(1);
+    // The verification call reads the review's cached system prompt and shows each finding with its evidence.
+    expect(verifier.requests[0]!.system).toEqual(model.requests[0]!.system);
+    expect(findingsToVerify(verifier.requests[0]!)).toEqual([REAL.title, PLANTED.title]);
+    expect(userTurn(verifier.requests[0]!)).toContain('failure: The cursor closes before the read.');
+
+    expect(reviews).toHaveLength(1);
+    expect(JSON.stringify(reviews[0])).not.toContain('Planted');
+    expect(reviews[0]!.comments).toEqual([expect.objectContaining({ line: 12, body: expect.stringContaining('User id is interpolated into SQL') })]);
+    const output = updates.at(-1)!.output as Body;
+    expect(output.summary).toContain('1 finding dropped by verification (scored below 6 of 10); listed in the details.');
+    expect(output.summary).toContain('| Verification | 2 scored, 1 dropped |');
+    expect(output.text).toContain('<details><summary>1 finding dropped by verification (not posted)</summary>');
+    // The reason is model text: sanitized like any (its brackets escaped).
+    expect(output.text).toMatch(/1\/10 · .* — Planted: .*: rows\\?\[0\\?\] is an array element; no cursor is involved\./);
+  });
+
+  it('posts the findings unverified when the verification call fails, and the check run says so', async () => {
+    mockReviewRun();
+    verificationReplies({ status: 500, body: apiError('api_error', 'Internal server error') });
+    modelReplies({ body: messageResponse({ findings: [REAL, PLANTED] }) });
+    const reviews = captureReview();
+    const updates = captureCheck();
+
+    await receiveOpened();
+
+    expect(reviews).toHaveLength(1);
+    expect(JSON.stringify(reviews[0])).toContain('Planted');
+    expect(JSON.stringify(reviews[0])).toContain('User id is interpolated into SQL');
+    const output = updates.at(-1)!.output as Body;
+    expect(updates.at(-1)).toMatchObject({ status: 'completed' });
+    expect(output.summary).toMatch(/Verification failed \(.*\): the findings are posted unverified\./);
+  });
+
+  it('makes no verification call when the repository turns it off', async () => {
+    mockReviewRun('review:\n  verify: false\n');
+    const model = modelReplies({ body: messageResponse({ findings: [REAL, PLANTED] }) });
+    const reviews = captureReview();
+    captureCheck();
+
+    await receiveOpened();
+
+    expect(model.requests).toHaveLength(1);
+    expect(JSON.stringify(reviews[0])).toContain('Planted');
+  });
+
+  it('moves a finding whose line is off by two to the line it quotes', async () => {
+    mockReviewRun();
+    modelReplies({ body: messageResponse({ findings: [finding({ line: 14 })] }) });
+    const reviews = captureReview();
+    captureCheck();
+
+    await receiveOpened();
+
+    expect(reviews[0]!.comments).toEqual([expect.objectContaining({ path: 'src/server/routes/users.ts', line: 12, side: 'RIGHT' })]);
+  });
+});
