@@ -69,7 +69,7 @@ afterAll(async () => {
 beforeEach(() => {
   model.reset();
   answer = () => [
-    finding({ path: ROUTE, line: 4, severity: 'high', category: 'security', rule: 'SEC-SQL-1', title: 'The id is interpolated into SQL', existing_code: '  return db.query(`SELECT * FROM users WHERE id = ${id}`).get();' }),
+    finding({ path: ROUTE, line: 4, severity: 'high', category: 'security', rule: 'SEC-INPUT-1', title: 'The id is interpolated into SQL', existing_code: '  return db.query(`SELECT * FROM users WHERE id = ${id}`).get();' }),
   ];
 });
 
@@ -122,7 +122,7 @@ describe('bulwark review', () => {
     expect(output.head).toBe(git('rev-parse', 'feature'));
     expect(output.base).toBe(git('rev-parse', 'main'));
     expect(output.findings).toEqual([
-      expect.objectContaining({ path: ROUTE, line: 4, side: 'RIGHT', severity: 'high', category: 'security', rule: 'SEC-SQL-1', title: 'The id is interpolated into SQL', onDiff: true }),
+      expect.objectContaining({ path: ROUTE, line: 4, side: 'RIGHT', severity: 'high', category: 'security', rule: 'SEC-INPUT-1', title: 'The id is interpolated into SQL', onDiff: true }),
     ]);
   });
 
@@ -140,7 +140,7 @@ describe('bulwark review', () => {
     expect(ajv.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
     expect(sarif.runs[0]?.results[0]).toMatchObject({
-      ruleId: 'security/SEC-SQL-1',
+      ruleId: 'security/SEC-INPUT-1',
       level: 'error',
       locations: [{ physicalLocation: { artifactLocation: { uri: ROUTE }, region: { startLine: 4, endLine: 4 } } }],
     });

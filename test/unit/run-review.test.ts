@@ -108,7 +108,7 @@ describe('createReviewRunner over the memory host', () => {
 
   it('posts a partial review when one chunk fails: the check says how many files were reviewed and never passes', async () => {
     const model = fakeReviewModel((request) =>
-      request.user.includes('orders.ts') ? { throws: new ServiceError('anthropic', 'the answer ran out of output tokens', { retryable: false }) } : { findings: [finding()] },
+      request.user.includes('<file path="src/server/routes/orders.ts"') ? { throws: new ServiceError('anthropic', 'the answer ran out of output tokens', { retryable: false }) } : { findings: [finding()] },
     );
     const { run, host } = buildRunner({
       model,
