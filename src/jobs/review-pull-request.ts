@@ -15,6 +15,7 @@ import { maskModelText } from '../secrets/mask-model-text.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
 import { answerChunks } from './answer-chunks.js';
 import { spendLimitReached } from './daily-budget.js';
+import { verifyForPipeline, withVerification } from './verify-findings-step.js';
 import { publishReview } from './publish.js';
 import { findReviewScope } from './review-scope.js';
 
@@ -86,12 +87,16 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
   const { findings, invalid } = validateFindings(merged.findings);
   // Defence in depth (SECURITY.md): what the model wrote is masked again before anything is rendered or posted.
   const written = await maskModelText({ summary: merged.summary, checklist: merged.checklist, findings });
+  // A second look before anything is decided or posted (rule ids checked, low verification scores left out).
+  const verified = await verifyForPipeline({ deps, job, config, agent, files: selection.files, findings: written.findings, log });
   const threads = await threadsLoading;
   const durationMs = deps.clock.now() - input.started;
   const { snapshotMaxCompressedBytes } = deps.settings.tools;
   const secrets = { findings: redacted.findings, count: redacted.count };
-  const facts = { headSha: job.headSha, config, scope: scope.basis, changedFiles: pr.changedFiles, listed, selection, plan, countNote, answered, merged, written, invalid, secrets };
-  const { outcome, fingerprints, stale } = assembleReview({ ...facts, agent, threads, durationMs, prices: deps.settings.prices, snapshotMaxCompressedBytes });
+  const facts = { headSha: job.headSha, config, scope: scope.basis, changedFiles: pr.changedFiles, listed, selection, plan, countNote, answered, merged, written: { ...written, findings: verified.findings }, invalid, secrets };
+  const assembled = assembleReview({ ...facts, agent, threads, durationMs, prices: deps.settings.prices, snapshotMaxCompressedBytes });
+  const { fingerprints, stale } = assembled;
+  const outcome = withVerification(assembled.outcome, verified);
   if (!job.command && (await input.control.isSuperseded())) {
     log.info({}, 'superseded before publishing');
     return { kind: 'skipped', why: { kind: 'superseded' } };
