@@ -1,6 +1,6 @@
 import { readSettings } from '../config/env.js';
 import type { Settings } from '../config/env.js';
-import type { PipelineSettings } from '../jobs/review-pull-request.js';
+import type { PipelineSettings } from '../review/pipeline-settings.js';
 
 /**
  * Operator settings for a review run from the command line: the App's own variables (BULWARK_*, ANTHROPIC_*),

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { createLocalGitHost } from '../adapters/git/local-git-host.js';
 import type { LocalCapture } from '../adapters/git/local-git-host.js';
-import type { PipelineSettings } from '../jobs/review-pull-request.js';
+import type { PipelineSettings } from '../review/pipeline-settings.js';
 import { createReviewRunner } from '../jobs/run-review.js';
 import type { AgentProvider } from '../ports/agent-provider.js';
 import type { JobControl, ReviewJob } from '../ports/job-queue.js';

@@ -5,26 +5,14 @@ import { otherRunsOfHead } from '../review/other-runs-of-head.js';
 import { queuedIdsOf } from '../review/queued-ids-of.js';
 import { completeCheck } from './complete-check.js';
 
-export interface StaleCheckInput {
-  host: PullRequestHost;
-  ref: PullRequestRef;
-  /** The job starting now, its head resolved. */
-  job: ReviewJob;
-  checkName: string;
-  /** The check runs of the job's head, as listed when it started. */
-  runs: ExistingCheckRun[];
-  control: Pick<JobControl, 'isLive'>;
-  log: Logger;
-}
-
 /**
  * After a restart, no queue holds the jobs a stopped process was running (the in-process queue keeps nothing; a
  * BullMQ job removed or finished without its check), and their check runs would stay "in progress" forever.
  * GitHub cannot list an App's in-progress check runs across repositories, so they are found lazily: when a job
- * starts, the other open Bulwark runs of the same pull request and head that no queue holds are completed. Costs
- * nothing when there are none (the listing is the one the job already made). Never throws.
+ * starts, the other open Bulwark runs of the same pull request and head (`runs`, as listed when it started; `job`,
+ * its head resolved) that no queue holds are completed. Costs nothing when there are none. Never throws.
  */
-export async function completeStaleChecks({ host, ref, job, checkName, runs, control, log }: StaleCheckInput): Promise<void> {
+export async function completeStaleChecks(host: PullRequestHost, ref: PullRequestRef, job: ReviewJob, runs: ExistingCheckRun[], checkName: string, control: Pick<JobControl, 'isLive'>, log: Logger): Promise<void> {
   const open = otherRunsOfHead(runs, job).filter((run) => run.status !== 'completed');
   if (open.length === 0) return;
   try {

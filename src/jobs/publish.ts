@@ -4,21 +4,13 @@ import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host
 import { ServiceError } from '../ports/service-error.js';
 import { renderReview } from '../render/render-review.js';
 import { publishedByRun } from '../review/published-by-run.js';
-import type { AnchoredFinding, Conclusion, ReviewResult } from '../review/types.js';
+import type { ReviewOutcome } from '../review/review-outcome.js';
+import type { AnchoredFinding } from '../review/types.js';
 
-export interface PublishInput {
-  host: PullRequestHost;
-  ref: PullRequestRef;
-  job: ReviewJob;
-  result: ReviewResult;
-  conclusion: Exclude<Conclusion, 'skipped'>;
-  fingerprints: Map<AnchoredFinding, string>;
-  /** Bodies of Bulwark's reviews already on the PR (read at the start of this attempt; listed again before posting). */
-  earlierReviews: string[];
-  requestChanges: boolean;
-  partial: boolean;
-  log: Logger;
-}
+/** The review to post (`earlierReviews`: Bulwark's reviews listed at the start of this attempt). */
+export type PublishInput = Pick<Extract<ReviewOutcome, { kind: 'reviewed' }>, 'result' | 'conclusion' | 'partial'> & {
+  host: PullRequestHost; ref: PullRequestRef; job: ReviewJob; log: Logger; fingerprints: Map<AnchoredFinding, string>; earlierReviews: string[]; requestChanges: boolean;
+};
 
 /**
  * One review per run, only when there is something to say. Exactly once: a job run again after a crash or a

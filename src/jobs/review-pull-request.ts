@@ -19,21 +19,9 @@ import { verifyForPipeline, withVerification } from './verify-findings-step.js';
 import { publishReview } from './publish.js';
 import { findReviewScope } from './review-scope.js';
 
-export type { PipelineDeps } from '../ports/pipeline-deps.js';
-export type { PipelineSettings } from '../review/pipeline-settings.js';
-
+/** One review's I/O and facts; `resumed`: the check run was created by an earlier attempt of this run (a retry, or a worker that died). */
 export interface PipelineInput {
-  deps: PipelineDeps;
-  host: PullRequestHost;
-  ref: PullRequestRef;
-  job: ReviewJob;
-  pr: PullRequestInfo;
-  config: RepoConfig;
-  started: number;
-  log: Logger;
-  control: JobControl;
-  /** The check run was created by an earlier attempt of this run (a retry, or a worker that died). */
-  resumed?: boolean;
+  deps: PipelineDeps; host: PullRequestHost; ref: PullRequestRef; job: ReviewJob; pr: PullRequestInfo; config: RepoConfig; started: number; log: Logger; control: JobControl; resumed?: boolean;
 }
 
 /** Files parsed between two turns of the event loop (~5 ms of work). */

@@ -1,6 +1,6 @@
 import { parseRepoConfig, REPO_CONFIG_FILE } from '../config/repo-config.js';
 import type { RepoConfig } from '../config/repo-config.js';
-import type { JobControl, JobHandler, RetryLaterError, ReviewJob } from '../ports/job-queue.js';
+import type { JobControl, JobHandler, RetryLaterError } from '../ports/job-queue.js';
 import { reviewJobId } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { PipelineDeps } from '../ports/pipeline-deps.js';
@@ -17,8 +17,7 @@ import { settledRunOfHead } from '../review/settled-run-of-head.js';
 import { triggerEnabled } from '../review/trigger-enabled.js';
 import { completeCheck } from './complete-check.js';
 import { completeStaleChecks } from './complete-stale-checks.js';
-import { handleCommand } from './handle-command.js';
-import { mayRequestReview } from './may-request-review.js';
+import { resolveJob } from './resolve-job.js';
 import { reviewPullRequest } from './review-pull-request.js';
 import type { PipelineInput } from './review-pull-request.js';
 
@@ -65,7 +64,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       checked = { host, checkRunId: existing?.id ?? (await host.createCheckRun(ref, start)).id };
       if (existing) host.learnOwnIdentity(existing.appSlug);
       // Other runs of this head that a stopped process left in progress (README: every review job ends in a completed check run).
-      await completeStaleChecks({ host, ref, job, checkName: deps.settings.checkName, runs, control, log });
+      await completeStaleChecks(host, ref, job, runs, deps.settings.checkName, control, log);
       log.info({ checkRunId: checked.checkRunId, trigger: job.trigger, resumed: existing !== undefined }, 'review started');
       const pipeline = { deps, host, ref, job, resumed: existing !== undefined, started, log, control };
       const outcome: ReviewOutcome = config.ok ? await review(pipeline, await prLoading, config.config) : { kind: 'config-invalid', file: REPO_CONFIG_FILE, problems: config.problems };
@@ -98,19 +97,6 @@ async function retryOrFail(error: unknown, retry: RetryLaterError | undefined, h
   }
   log.error({ err: error, service: failed.service, retryable: isRetryable(error) }, 'review failed');
   await completeCheck(host, ref, checkRunId, failed).catch((completionError: unknown) => log.error({ err: completionError }, 'could not complete the check run after a failure'));
-}
-
-/**
- * A command job learns its head sha only now, after the commenter's permission is checked (no model call,
- * no check run and at most one reply for anyone else). A Re-run or Re-review job goes on only when its sender has
- * write permission: nothing is created or posted for anyone else.
- */
-async function resolveJob(host: PullRequestHost, ref: PullRequestRef, job: ReviewJob, log: Logger): Promise<ReviewJob | undefined> {
-  if (job.trigger === 'rerequested') return (await mayRequestReview(host, ref, job.requestedBy, log)) ? job : undefined;
-  if (!job.command) return job;
-  if (!(await handleCommand(host, ref, job, log))) return undefined;
-  const pr = await host.getPullRequest(ref);
-  return { ...job, headSha: pr.headSha };
 }
 
 type ConfigLoad = { ok: true; config: RepoConfig } | { ok: false; problems: string[] };
