@@ -19,20 +19,16 @@ type BudgetDeps = Pick<PipelineDeps, 'settings' | 'budget' | 'clock'>;
  * is retried before any money is spent.
  */
 export async function spendLimitReached(deps: BudgetDeps, job: ReviewJob, scope: Pick<ReviewScope, 'mode'>): Promise<SpendLimit | undefined> {
-  const { tokens, usd, autoReviewsPerPullRequest } = deps.settings.dailyBudget;
+  const { tokens, usd, autoReviewsPerPullRequest: perPullRequest } = deps.settings.dailyBudget;
   if (!deps.budget) return undefined;
   const now = deps.clock.now();
   const resetsAt = nextUtcMidnight(now);
-  if (tokens !== undefined || usd !== undefined) {
-    const spent = await deps.budget.spent(job.installationId, now);
-    if (tokens !== undefined && spent.tokens >= tokens) return { kind: 'installation-tokens', limit: tokens, resetsAt };
-    if (usd !== undefined && spent.usd >= usd) return { kind: 'installation-usd', limit: usd, resetsAt };
-  }
-  if (autoReviewsPerPullRequest !== undefined && scope.mode === 'full' && !isRequestedByWriter(job)) {
-    const claim = await deps.budget.claimReview(job, reviewJobId(job), autoReviewsPerPullRequest, now);
-    if (!claim.allowed) return { kind: 'pull-request-reviews', limit: autoReviewsPerPullRequest, resetsAt };
-  }
-  return undefined;
+  const spent = tokens !== undefined || usd !== undefined ? await deps.budget.spent(job.installationId, now) : { tokens: 0, usd: 0 };
+  if (tokens !== undefined && spent.tokens >= tokens) return { kind: 'installation-tokens', limit: tokens, resetsAt };
+  if (usd !== undefined && spent.usd >= usd) return { kind: 'installation-usd', limit: usd, resetsAt };
+  if (perPullRequest === undefined || scope.mode !== 'full' || isRequestedByWriter(job)) return undefined;
+  const claim = await deps.budget.claimReview(job, reviewJobId(job), perPullRequest, now);
+  return claim.allowed ? undefined : { kind: 'pull-request-reviews', limit: perPullRequest, resetsAt };
 }
 
 /**
