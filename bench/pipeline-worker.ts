@@ -58,6 +58,10 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
     BULWARK_MODEL_MAX_RETRIES: '0',
     BULWARK_JOB_ATTEMPTS: '1',
     BULWARK_MAX_INPUT_TOKENS: '50000000',
+    // The same pull request is reviewed again on every run: neither daily limit may refuse the later runs
+    // (a run spends ~5.7 million tokens; the daily budget's default is 20 million, three automatic reviews a day).
+    BULWARK_DAILY_TOKEN_BUDGET: '0',
+    BULWARK_PR_DAILY_AUTO_REVIEWS: '0',
   });
   // Logs are written (at info, as in production), to nowhere.
   const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));

@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 import { createModelTools } from '../context/model-tools.js';
 import type { AgentChoice } from '../ports/agent-provider.js';
 import { isRetryable, ServiceError } from '../ports/service-error.js';
-import { buildSystem, buildUser } from '../review/build-prompt.js';
+import { buildSystem, buildUser, listPullRequestFiles } from '../review/build-prompt.js';
 import { planKey, readCheckpoint, retryableChunks, settleAttempt, toChunkCalls, toCheckpoint } from '../review/chunk-checkpoint.js';
 import type { SettledAttempt } from '../review/chunk-checkpoint.js';
 import { estimateTotalCost } from '../review/estimate-cost.js';
@@ -34,8 +34,8 @@ export async function answerChunks(input: PipelineInput, agent: AgentChoice, chu
   const system = buildSystem(agent.agent);
   const limit = pLimit(deps.settings.modelConcurrency);
   // Every chunk lists the files of every chunk: a test reviewed in another chunk is not "missing" (build-prompt.ts).
-  const allFiles = chunks.flat();
-  const ask = (chunk: DiffFile[]) => deps.model.review({ model: agent.model, system, user: buildUser(pr, chunk, instructions, allFiles), maxOutputTokens: deps.settings.maxOutputTokens, ...tools });
+  const listing = listPullRequestFiles(chunks.flat());
+  const ask = (chunk: DiffFile[]) => deps.model.review({ model: agent.model, system, user: buildUser(pr, chunk, instructions, listing), maxOutputTokens: deps.settings.maxOutputTokens, ...tools });
   const settled = await Promise.allSettled(pending.map((index) => limit(() => ask(chunks[index] ?? []))));
   // The job's tool worker ends with its model calls (allSettled never throws, so this always runs).
   await context.close();

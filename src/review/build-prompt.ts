@@ -53,7 +53,7 @@ const DATA_TAG = 'pull_request_data';
  * user turn, inside one data element, with its closing tag neutralised so PR text cannot end the frame.
  */
 export function buildPrompt(agent: PromptAgent, pr: PromptPullRequest, files: DiffFile[], instructions: PathInstruction[] = [], allFiles?: readonly PromptFileEntry[]): Prompt {
-  return { system: buildSystem(agent), user: buildUser(pr, files, instructions, allFiles) };
+  return { system: buildSystem(agent), user: buildUser(pr, files, instructions, allFiles && listPullRequestFiles(allFiles)) };
 }
 
 export function buildSystem(agent: PromptAgent): string {
@@ -94,7 +94,7 @@ export function buildSystem(agent: PromptAgent): string {
 }
 
 /** The user turn alone: buildPrompt's `user`, for a caller that builds the (shared) system prompt once. */
-export function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions: PathInstruction[], allFiles?: readonly PromptFileEntry[]): string {
+export function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions: PathInstruction[], listing?: FileListing): string {
   const guidance = instructions
     .filter((instruction) => files.some((file) => instruction.matches(file.path)))
     .map((instruction) => `- For files matching \`${instruction.path}\`: ${instruction.text}`);
@@ -104,7 +104,7 @@ export function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions
   let text = 'Review the pull request below.';
   if (guidance.length) text += `\nThe repository's maintainers ask for this in the files it covers:\n${guidance.join('\n')}`;
   text += `\n<${DATA_TAG}>\n<title>${neutralise(pr.title)}</title>\n<description>\n${neutralise(pr.body)}\n</description>`;
-  if (allFiles !== undefined && allFiles.length > 0) text += `\n${renderFileList(allFiles, files)}`;
+  if (listing !== undefined && listing.total > 0) text += `\n${renderFileList(listing, files)}`;
   for (const file of files) {
     text += '\n';
     text += renderFile(file);
@@ -112,24 +112,42 @@ export function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions
   return text + `\n</${DATA_TAG}>`;
 }
 
+/** The pull request's files as every chunk lists them: built once per review, marked per chunk by renderFileList. */
+export interface FileListing {
+  total: number;
+  /** The first MAX_LISTED_FILES files, each line without the chunk's own mark. */
+  entries: { path: string; line: string; test: boolean }[];
+  /** The line that counts the files left out of the list, or ''. */
+  tail: string;
+}
+
 /**
- * Every file of the pull request (path, status, lines added and deleted, test files marked), the ones of this
- * call marked too: a chunk sees only its own diff, and without the list it claims "no tests" for tests that are
- * reviewed in another chunk.
+ * Every file of the pull request (path, status, lines added and deleted, test files marked), so a chunk that sees
+ * only its own diff does not claim "no tests" for tests reviewed in another chunk. Built once per review: telling
+ * a test file from its path runs the risk-order globs, about 17 µs a file, which for 3,000 files in each of 88
+ * chunks was 4.6 s of CPU.
  */
-export function renderFileList(allFiles: readonly PromptFileEntry[], chunk: readonly DiffFile[]): string {
-  const here = new Set(chunk.map((file) => file.path));
-  const listed = allFiles.slice(0, MAX_LISTED_FILES);
-  let text = `<pull_request_files count="${allFiles.length}">`;
-  for (const file of listed) {
-    const marks = [riskRank(file.path).label === 'tests' ? 'test' : '', here.has(file.path) ? 'in this review call' : ''].filter(Boolean);
-    text += `\n${neutralise(file.path)} (${file.status}, +${file.additions}/-${file.deletions})${marks.length ? ` [${marks.join(', ')}]` : ''}`;
-  }
+export function listPullRequestFiles(allFiles: readonly PromptFileEntry[]): FileListing {
+  const isTest = (path: string) => riskRank(path).label === 'tests';
+  const entries = allFiles.slice(0, MAX_LISTED_FILES).map((file) => ({
+    path: file.path,
+    line: `${neutralise(file.path)} (${file.status}, +${file.additions}/-${file.deletions})`,
+    test: isTest(file.path),
+  }));
   const rest = allFiles.slice(MAX_LISTED_FILES);
-  if (rest.length > 0) {
-    const tests = rest.filter((file) => riskRank(file.path).label === 'tests').length;
-    text += `\n… and ${rest.length} more files (${tests} of them tests)`;
+  const tail = rest.length > 0 ? `… and ${rest.length} more files (${rest.filter((file) => isTest(file.path)).length} of them tests)` : '';
+  return { total: allFiles.length, entries, tail };
+}
+
+/** The listing as one chunk's prompt shows it: the files of this call marked. */
+export function renderFileList(listing: FileListing, chunk: readonly DiffFile[]): string {
+  const here = new Set(chunk.map((file) => file.path));
+  let text = `<pull_request_files count="${listing.total}">`;
+  for (const entry of listing.entries) {
+    const marks = [entry.test ? 'test' : '', here.has(entry.path) ? 'in this review call' : ''].filter(Boolean);
+    text += `\n${entry.line}${marks.length > 0 ? ` [${marks.join(', ')}]` : ''}`;
   }
+  if (listing.tail) text += `\n${listing.tail}`;
   return `${text}\n</pull_request_files>`;
 }
 

@@ -59,3 +59,16 @@ describe('context every chunk gets', () => {
     expect(system).toContain('`failure`');
   });
 });
+
+describe('the file list of a large pull request', () => {
+  it('is built once per review and marked per chunk: 88 chunks of a 3,000-file pull request list their files in well under a second', async () => {
+    const { listPullRequestFiles, renderFileList } = await import('../../src/review/build-prompt.js');
+    const all = Array.from({ length: 3_000 }, (_, index) => entry(index % 3 ? `src/server/module${index % 50}/file${index}.ts` : `test/file${index}.test.ts`));
+    const started = performance.now();
+    const listing = listPullRequestFiles(all);
+    for (let chunk = 0; chunk < 88; chunk += 1) renderFileList(listing, [file(all[chunk]!.path)]);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(renderFileList(listing, [file('test/file0.test.ts')])).toContain('test/file0.test.ts (modified, +3/-1) [test, in this review call]');
+    expect(listing.tail).toBe('… and 2700 more files (900 of them tests)');
+  });
+});
