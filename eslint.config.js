@@ -21,7 +21,7 @@ const ioModules = [
 
 export default tseslint.config(
   // eval/ holds evaluation data (a sample service and changes that plant bugs on purpose), not Bulwark's code.
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'eval/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'eval/**', 'action/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,7 +15,8 @@ import { maskModelText } from '../secrets/mask-model-text.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
 import { answerChunks } from './answer-chunks.js';
 import { spendLimitReached } from './daily-budget.js';
-import { verifyForPipeline, withVerification } from './verify-findings-step.js';
+import { withVerification } from '../review/tally-verification.js';
+import { verifyForPipeline } from './verify-findings-step.js';
 import { publishReview } from './publish.js';
 import { findReviewScope } from './review-scope.js';
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getPrivateKey } from '@probot/get-private-key';
 import { describe, expect, it } from 'vitest';
-import { readSettings, SettingsError } from '../../src/config/env.js';
+import type { SettingsError } from '../../src/config/env.js';
+import { readSettings } from '../../src/config/env.js';
 
 const run = promisify(execFile);
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
