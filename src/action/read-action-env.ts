@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { z } from 'zod';
 
 /**
@@ -16,6 +17,8 @@ export interface ActionEnv {
   deliveryId: string;
   /** The model input, or undefined when left empty. */
   model: string | undefined;
+  /** The config input: a mapping shaped as `.github/bulwark.yml`, merged under it; undefined when left empty. */
+  config: Record<string, unknown> | undefined;
   /** The environment Bulwark's settings are read from: the App's variables, with the inputs in their place. */
   settingsEnv: Record<string, string | undefined>;
 }
@@ -28,6 +31,7 @@ const schema = z.object({
   INPUT_GITHUB_TOKEN: z.string().optional().transform(blankToUndefined),
   INPUT_ANTHROPIC_API_KEY: z.string().optional().transform(blankToUndefined),
   INPUT_MODEL: z.string().optional().transform(blankToUndefined),
+  INPUT_CONFIG: z.string().optional().transform(blankToUndefined),
   ANTHROPIC_API_KEY: z.string().optional().transform(blankToUndefined),
   BULWARK_PROVIDER: z.string().optional(),
   GITHUB_EVENT_NAME: z.string().min(1, 'is not set: run Bulwark as a step of a GitHub Actions workflow'),
@@ -53,6 +57,8 @@ export function readActionEnv(env: Record<string, string | undefined>): ActionEn
         'workflows started by pull requests from forks get no secrets: use the pull_request_target recipe in the README',
     );
   }
+  const config = readConfigInput(e.INPUT_CONFIG);
+  if (typeof config === 'string') problems.push(config);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -64,6 +70,7 @@ export function readActionEnv(env: Record<string, string | undefined>): ActionEn
       repository: e.GITHUB_REPOSITORY,
       deliveryId: `${e.GITHUB_RUN_ID}-${e.GITHUB_RUN_ATTEMPT}`,
       model: e.INPUT_MODEL,
+      config: typeof config === 'string' ? undefined : config,
       settingsEnv: {
         ...env,
         ...(apiKey ? { ANTHROPIC_API_KEY: apiKey } : {}),
@@ -75,4 +82,21 @@ export function readActionEnv(env: Record<string, string | undefined>): ActionEn
       },
     },
   };
+}
+
+/** The config input as a mapping, undefined when empty, or the one-line problem that stops the Action. */
+function readConfigInput(text: string | undefined): Record<string, unknown> | undefined | string {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/:\s*$/, '');
+    return `config: is not valid YAML (${reason}); give a mapping shaped as .github/bulwark.yml, e.g. "review: { min_severity: medium }"`;
+  }
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return `config: is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a mapping; give a mapping shaped as .github/bulwark.yml, e.g. "review: { min_severity: medium }"`;
+  }
+  return value as Record<string, unknown>;
 }

@@ -10,7 +10,7 @@ import type { CheckOutcome, ChecksOptionalHost } from './checks-optional-host.js
 import { eventToJob } from './event-to-job.js';
 import { oneShotControl } from './one-shot-control.js';
 import { readActionEnv } from './read-action-env.js';
-import { withModelInput } from './with-model-input.js';
+import { withConfigInputs } from './with-config-inputs.js';
 
 export interface RunActionOptions {
   /** The step's environment (process.env in a workflow). */
@@ -81,7 +81,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
   const deps = runnerDeps(app, runtime);
   let host: ChecksOptionalHost | undefined;
   const hostFor = async (installationId: number): Promise<PullRequestHost> => {
-    host ??= checksOptionalHost(withModelInput(await deps.hostFor(installationId), env.model), log);
+    host ??= checksOptionalHost(withConfigInputs(await deps.hostFor(installationId), { config: env.config, model: env.model }), log);
     return host;
   };
 

@@ -125,6 +125,47 @@ describe('the Action on pull_request', () => {
     expect(model.requests[0]!.body.model).toBe('claude-haiku-5-5');
   });
 
+  it('applies the config input as .github/bulwark.yml would: findings below its min_severity are not posted', async () => {
+    const result = await run(await actionEnv('pull_request', fixture('pull_request.opened.json'), github.url, { INPUT_CONFIG: 'review:\n  min_severity: critical\n' }));
+
+    expect(result.exitCode).toBe(0);
+    expect(model.requests).toHaveLength(1);
+    // The high finding is held back: no review, and the check says so.
+    expect(github.reviews).toHaveLength(0);
+    const checks = github.checkRunStates();
+    expect(checks).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'success' })]);
+    expect(JSON.stringify(checks[0]!.output)).toContain('1 finding below the configured minimum severity not posted');
+  });
+
+  it('lets .github/bulwark.yml win over the config input on a key both set, and keeps the input elsewhere', async () => {
+    const withFile = await startGitHubStandIn({ ...STAND_IN, config: 'review:\n  min_severity: low\n' });
+    try {
+      const input = 'model: haiku\nreview:\n  min_severity: critical\n';
+      const result = await run(await actionEnv('pull_request', fixture('pull_request.opened.json'), withFile.url, { INPUT_CONFIG: input }));
+
+      expect(result.exitCode).toBe(0);
+      expect(model.requests).toHaveLength(1);
+      expect(model.requests[0]!.body.model).toBe('claude-haiku-5-5');
+      expect(withFile.reviews).toHaveLength(1);
+      // The file's min_severity: low wins over the input's critical; the input's model, which the file leaves out, holds.
+      expect(withFile.reviews[0]!.comments).toEqual([expect.objectContaining({ path: 'src/server/routes/users.ts', line: 12 })]);
+    } finally {
+      await withFile.close();
+    }
+  });
+
+  it('stops with a one-line message naming the config input when it is not valid YAML: no review, no check run', async () => {
+    const result = await run(await actionEnv('pull_request', fixture('pull_request.opened.json'), github.url, { INPUT_CONFIG: 'review: [min_severity: high' }));
+
+    expect(result.exitCode).toBe(1);
+    expect(github.requests).toHaveLength(0);
+    expect(model.requests).toHaveLength(0);
+    expect(github.reviews).toHaveLength(0);
+    const problem = result.lines.find((line) => line.includes('config: is not valid YAML'));
+    expect(problem).toBeDefined();
+    expect(problem).not.toContain('\n');
+  });
+
   it('does nothing for a pull request action that starts no review, and says why', async () => {
     const closed = fixture('pull_request.closed.json');
     const result = await run(await actionEnv('pull_request', closed));
