@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import picomatch from 'picomatch';
-import { createModelTools } from '../context/model-tools.js';
+import type { JobModelTools } from '../context/model-tools.js';
 import type { AgentChoice } from '../ports/agent-provider.js';
 import { isRetryable, ServiceError } from '../ports/service-error.js';
 import { buildSystem, buildUser, listPullRequestFiles } from '../review/build-prompt.js';
@@ -18,15 +18,14 @@ export type Answered = SettledAttempt & { asked: number; contextTooLarge: boolea
 /**
  * The model's answer to each chunk, in parallel under a bound. A retry keeps what the model already answered (the
  * job's checkpoint, src/review/chunk-checkpoint.ts decides what to ask again and when to stop). What is spent is
- * counted once, when spent. `turnTokens`: each chunk's share of the review's budget for tool turns; none, no tools.
+ * counted once, when spent. `turnTokens`: each chunk's share of the review's budget for tool turns. `context`: the
+ * job's repository tools (none without them); its worker is the caller's to close, after verification.
  */
-export async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }, turnTokens: number): Promise<Answered> {
-  const { deps, host, ref, job, config, control, log } = input;
+export async function answerChunks(input: PipelineInput, agent: AgentChoice, chunks: DiffFile[][], pr: { title: string; body: string }, turnTokens: number, context: JobModelTools): Promise<Answered> {
+  const { deps, job, config, control, log } = input;
   const key = planKey(chunks);
   const saved = readCheckpoint(await control.loadCheckpoint(), job.headSha, key, chunks.length);
   const pending = saved ? retryableChunks(saved) : chunks.map((_, index) => index);
-  const download = () => host.downloadTarball(ref, job.headSha, deps.settings.tools.snapshotMaxCompressedBytes);
-  const context = createModelTools(turnTokens > 0 ? agent.tools : [], download, deps.settings.tools, config.paths.exclude);
   const tools = context.tools && { tools: { ...context.tools, maxTurnInputTokens: turnTokens } };
   const instructions = config.instructions.map((instruction) => ({ ...instruction, matches: picomatch(instruction.path, { dot: true }) }));
   // buildPrompt's two halves: the system prompt is the same for every chunk, so it is built once; each chunk's
@@ -37,8 +36,6 @@ export async function answerChunks(input: PipelineInput, agent: AgentChoice, chu
   const listing = listPullRequestFiles(chunks.flat());
   const ask = (chunk: DiffFile[]) => deps.model.review({ model: agent.model, system, user: buildUser(pr, chunk, instructions, listing), maxOutputTokens: deps.settings.maxOutputTokens, ...tools });
   const settled = await Promise.allSettled(pending.map((index) => limit(() => ask(chunks[index] ?? []))));
-  // The job's tool worker ends with its model calls (allSettled never throws, so this always runs).
-  await context.close();
   const attempt = settleAttempt(saved, pending, toChunkCalls(settled), chunks.length, {
     isPassing: isRetryable,
     attemptsLeft: control.attempt < control.maxAttempts,

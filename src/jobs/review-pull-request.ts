@@ -3,6 +3,7 @@ import type { JobControl, ReviewJob } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { PipelineDeps } from '../ports/pipeline-deps.js';
 import type { PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
+import { createModelTools } from '../context/model-tools.js';
 import { assembleReview } from '../review/assemble-review.js';
 import { planWithCounting } from '../review/calibrate-plan.js';
 import { validateFindings } from '../review/findings-schema.js';
@@ -71,13 +72,26 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
   );
   // Tool turns spend the review's budget too (budget.max_input_tokens): what the planned diff leaves, shared by the chunks.
   const turnTokens = Math.floor(Math.max(0, budgetTokens - plan.estimatedTokens) / Math.max(1, plan.chunks.length));
-  const answered = await answerChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body }, turnTokens);
-  const merged = mergeChunkReviews(answered.answers);
-  const { findings, invalid } = validateFindings(merged.findings);
-  // Defence in depth (SECURITY.md): what the model wrote is masked again before anything is rendered or posted.
-  const written = await maskModelText({ summary: merged.summary, checklist: merged.checklist, findings });
-  // A second look before anything is decided or posted (rule ids checked, low verification scores left out).
-  const verified = await verifyForPipeline({ deps, job, config, agent, files: selection.files, findings: written.findings, log });
+  // The job's repository tools: one worker for the chunks and the verification pass (the same cached prefix),
+  // ended once both are done, whichever way they end.
+  const download = () => host.downloadTarball(ref, job.headSha, deps.settings.tools.snapshotMaxCompressedBytes);
+  const context = createModelTools(turnTokens > 0 ? agent.tools : [], download, deps.settings.tools, config.paths.exclude);
+  const looked = await (async () => {
+    try {
+      const chunkAnswers = await answerChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body }, turnTokens, context);
+      const mergedAnswers = mergeChunkReviews(chunkAnswers.answers);
+      const validated = validateFindings(mergedAnswers.findings);
+      // Defence in depth (SECURITY.md): what the model wrote is masked again before anything is rendered or posted.
+      const masked = await maskModelText({ summary: mergedAnswers.summary, checklist: mergedAnswers.checklist, findings: validated.findings });
+      // A second look before anything is decided or posted (rule ids checked, low verification scores left out).
+      const tools = context.tools && { ...context.tools, maxTurnInputTokens: turnTokens };
+      const checked = await verifyForPipeline({ deps, job, config, agent, files: selection.files, findings: masked.findings, tools, log });
+      return { answered: { ...chunkAnswers, contextTooLarge: context.contextTooLarge(), toolSecretsMasked: context.secretsMasked() }, merged: mergedAnswers, invalid: validated.invalid, written: masked, verified: checked };
+    } finally {
+      await context.close();
+    }
+  })();
+  const { answered, merged, invalid, written, verified } = looked;
   const threads = await threadsLoading;
   const durationMs = deps.clock.now() - input.started;
   const { snapshotMaxCompressedBytes } = deps.settings.tools;

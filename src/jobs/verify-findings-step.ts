@@ -24,6 +24,7 @@ export interface VerifyStepInput {
   findings: Finding[];
   minScore: number;
   maxOutputTokens: number;
+  /** The chunks' repository tools, when the agent has them: the same tools → system prefix, and Read. */
   tools?: ModelTools | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -40,7 +41,8 @@ export async function verifyFindingsStep(input: VerifyStepInput): Promise<Verifi
     system: input.system,
     user: buildVerificationUser(batch, input.files, input.minScore),
     maxOutputTokens: input.maxOutputTokens,
-    ...(input.tools ? { tools: input.tools } : {}),
+    // The chunks' definitions and executor, under a small turn cap: a look at a file or two, then the scores.
+    ...(input.tools ? { tools: { ...input.tools, maxTurns: Math.min(input.tools.maxTurns, VERIFY_MAX_TURNS) } } : {}),
   });
   const settled = await Promise.allSettled(batches.map((batch) => verify(request(batch), input.signal)));
   return tallyVerification(batches, settled, input.minScore, input.modelId);
@@ -50,7 +52,7 @@ export async function verifyFindingsStep(input: VerifyStepInput): Promise<Verifi
  * Between the merged answers and the decisions: rule ids checked against the loaded skills, then (review.verify)
  * the findings scored by a second model call, its spend counted like the chunks' (metrics, daily budget).
  */
-export async function verifyForPipeline(input: { deps: PipelineDeps; job: ReviewJob; config: RepoConfig; agent: AgentChoice; files: DiffFile[]; findings: Finding[]; log: Logger }): Promise<VerifiedFindings> {
+export async function verifyForPipeline(input: { deps: PipelineDeps; job: ReviewJob; config: RepoConfig; agent: AgentChoice; files: DiffFile[]; findings: Finding[]; tools?: ModelTools | undefined; log: Logger }): Promise<VerifiedFindings> {
   const { deps, job, config, agent, log } = input;
   const ruled = dropUnknownRules(input.findings, knownRuleIds(agent.agent));
   if (ruled.dropped > 0) log.info({ dropped: ruled.dropped }, 'rule ids no loaded skill defines were dropped from findings');
@@ -64,6 +66,7 @@ export async function verifyForPipeline(input: { deps: PipelineDeps; job: Review
     findings: scored,
     minScore: config.review.min_score,
     maxOutputTokens: Math.min(deps.settings.maxOutputTokens, VERIFY_MAX_OUTPUT_TOKENS),
+    tools: input.tools,
   });
   if (verified.calls === 0 || verified.summary === undefined) return { findings: ruled.findings, summary: undefined, ledger: undefined };
   const usd = estimateTotalCost([verified.usage], verified.model, deps.settings.prices).usd;
@@ -75,6 +78,9 @@ export async function verifyForPipeline(input: { deps: PipelineDeps; job: Review
   const { summary } = verified;
   return { findings: [...verified.kept, ...unscored], summary, ledger: { usage: verified.usage, usd, calls: verified.calls, scored: summary.scored, dropped: summary.dropped.length, failed: summary.failed !== undefined } };
 }
+
+/** Model calls per verification batch when the agent has tools: two rounds of tool calls, then the answer. */
+export const VERIFY_MAX_TURNS = 3;
 
 /** One line of reason per finding and a number: 15 findings answer in well under this. */
 const VERIFY_MAX_OUTPUT_TOKENS = 4_000;

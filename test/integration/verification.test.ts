@@ -2,9 +2,11 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/test-app.js';
 import { assertNockDone, createTestApp, GITHUB, mockInstallationToken, setupNock } from '../helpers/test-app.js';
-import { file, mockCreateCheck, mockFiles, mockNoRepoConfig, mockPullRequest, mockRepoConfig, mockRepoFiles, openedPayload, PR, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { file, HEAD, mockCreateCheck, mockFiles, mockNoRepoConfig, mockPullRequest, mockRepoConfig, mockRepoFiles, openedPayload, PR, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { apiError, findingsToVerify, modelReplies, userTurn, verificationAnswer, verificationReplies } from '../helpers/fake-model.js';
-import { finding, messageResponse } from '../helpers/model-stand-in.js';
+import { finding, messageResponse, toolUseResponse } from '../helpers/model-stand-in.js';
+import { mockTarball } from '../helpers/pipeline-mocks.js';
+import { buildTarball, hostileEntries } from '../unit/context-fixtures.js';
 
 type Body = Record<string, unknown>;
 
@@ -137,5 +139,45 @@ describe('the verification pass', () => {
     await receiveOpened();
 
     expect(reviews[0]!.comments).toEqual([expect.objectContaining({ path: 'src/server/routes/users.ts', line: 12, side: 'RIGHT' })]);
+  });
+
+  it('sends the chunks\' tools and system block with the verification call, which can Read the head through the same worker', async () => {
+    mockInstallationToken();
+    mockNoRepoConfig();
+    mockCreateCheck();
+    mockPullRequest();
+    const agent = ['---', 'name: backend-specialist', 'description: Our reviewer.', 'tools: Read, Grep, Glob', 'model: sonnet', '---', 'You review our API. REPO-AGENT-BODY.'].join('\n');
+    mockRepoFiles({ '.claude/agents/backend-specialist.md': agent });
+    mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
+    const tarball = mockTarball(HEAD, await buildTarball(hostileEntries()));
+    const verifier = verificationReplies(
+      { body: toolUseResponse([{ name: 'Read', input: { path: 'src/db/users.ts' } }]) },
+      (titles) => ({ body: verificationAnswer(titles.map((title) => ({ score: title.startsWith('Planted') ? 1 : 9 }))) }),
+    );
+    const model = modelReplies({ body: toolUseResponse([{ name: 'Read', input: { path: 'src/a.ts' } }]) }, { body: messageResponse({ findings: [REAL, PLANTED] }) });
+    const reviews = captureReview();
+    captureCheck();
+
+    await receiveOpened();
+
+    expect(model.requests).toHaveLength(2);
+    expect(verifier.requests).toHaveLength(2);
+    const [chunk] = model.requests as [Body];
+    expect((chunk.tools as Body[]).map((tool) => tool.name)).toEqual(['Read', 'Grep', 'Glob']);
+    expect(JSON.stringify(chunk.system)).toContain('REPO-AGENT-BODY');
+    for (const request of verifier.requests) {
+      // The same tools → system prefix as the chunks: their cache entry is read, not written again.
+      expect(request.tools).toEqual(chunk.tools);
+      expect(request.system).toEqual(chunk.system);
+      expect(request.tool_choice).toEqual({ type: 'auto' });
+    }
+    // The verifier's Read ran against the job's snapshot, downloaded once for the chunks and the verification.
+    const results = (verifier.requests[1]!.messages as { content: unknown }[])[2]!.content as Body[];
+    expect(results).toEqual([expect.objectContaining({ type: 'tool_result' })]);
+    expect(results[0]!.is_error).toBeUndefined();
+    expect(results[0]!.content).toMatch(/^1\timport \{ pool \} from "\.\/pool";/);
+    expect(tarball.downloads).toBe(1);
+    expect(JSON.stringify(reviews[0])).not.toContain('Planted');
+    expect(JSON.stringify(reviews[0])).toContain('User id is interpolated into SQL');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { verifyFindingsStep } from '../../src/jobs/verify-findings-step.js';
-import type { ModelRequest, ReviewModel } from '../../src/ports/review-model.js';
+import { VERIFY_MAX_TURNS, verifyFindingsStep } from '../../src/jobs/verify-findings-step.js';
+import type { ModelRequest, ModelTools, ReviewModel } from '../../src/ports/review-model.js';
 import { ServiceError } from '../../src/ports/service-error.js';
 import type { Finding } from '../../src/review/types.js';
 
@@ -69,5 +69,19 @@ describe('the verification step', () => {
     const result = await verifyFindingsStep({ ...base, model: scripted(() => 0, calls), findings: [] });
     expect(calls).toHaveLength(0);
     expect(result.summary).toBeUndefined();
+  });
+
+  it('passes the chunks\' tool definitions and executor on, under the verification turn cap, and no tools when the agent has none', async () => {
+    const execute: ModelTools['execute'] = () => ({ content: '1\tx();', isError: false });
+    const tools: ModelTools = { definitions: [{ name: 'Read', description: 'Reads a file.', input_schema: { type: 'object' } }], execute, maxTurns: 8, maxInputTokens: 400_000, maxTurnInputTokens: 5_000 };
+    const calls: ModelRequest[] = [];
+    await verifyFindingsStep({ ...base, model: scripted(() => 8, calls), findings: [finding('Real', 1)], tools });
+    await verifyFindingsStep({ ...base, model: scripted(() => 8, calls), findings: [finding('Real', 1)] });
+
+    expect(calls[0]?.tools).toEqual({ ...tools, maxTurns: VERIFY_MAX_TURNS });
+    expect(calls[0]?.tools?.definitions).toBe(tools.definitions);
+    expect(calls[0]?.tools?.execute).toBe(execute);
+    expect(VERIFY_MAX_TURNS).toBeLessThan(tools.maxTurns);
+    expect(calls[1]).not.toHaveProperty('tools');
   });
 });
