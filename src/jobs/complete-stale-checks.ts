@@ -1,8 +1,8 @@
 import type { JobControl, ReviewJob } from '../ports/job-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { ExistingCheckRun, PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
-import { otherRunsOfHead } from '../review/other-runs-of-head.js';
-import { queuedIdsOf } from '../review/queued-ids-of.js';
+import { openRunsOfHead } from '../review/open-runs-of-head.js';
+import { staleRunsIn } from '../review/stale-runs-in.js';
 import { completeCheck } from './complete-check.js';
 
 /**
@@ -13,20 +13,19 @@ import { completeCheck } from './complete-check.js';
  * its head resolved) that no queue holds are completed. Costs nothing when there are none. Never throws.
  */
 export async function completeStaleChecks(host: PullRequestHost, ref: PullRequestRef, job: ReviewJob, runs: ExistingCheckRun[], checkName: string, control: Pick<JobControl, 'isLive'>, log: Logger): Promise<void> {
-  const open = otherRunsOfHead(runs, job).filter((run) => run.status !== 'completed');
+  const open = openRunsOfHead(runs, job);
   if (open.length === 0) return;
   try {
     const stale = new Set<string>();
-    for (const { externalId } of open) {
+    for (const { externalId, queuedIds } of open) {
       let held = false;
-      for (const id of queuedIdsOf(externalId!, job)) held ||= await control.isLive(id);
-      if (!held) stale.add(externalId!);
+      for (const id of queuedIds) held ||= await control.isLive(id);
+      if (!held) stale.add(externalId);
     }
     if (stale.size === 0) return;
     // Listed again: a job that finished between the first listing and `isLive` completed its own check run first.
     const current = await host.listCheckRuns(ref, job.headSha, checkName);
-    for (const run of current) {
-      if (run.status === 'completed' || run.externalId === null || !stale.has(run.externalId)) continue;
+    for (const run of staleRunsIn(current, stale)) {
       await completeCheck(host, ref, run.id, { kind: 'gave-up', reason: { kind: 'lost' } });
       log.warn({ checkRunId: run.id, staleJobId: run.externalId }, 'completed a check run left in progress by a job no queue holds');
     }

@@ -4,6 +4,7 @@ import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host
 import { ServiceError } from '../ports/service-error.js';
 import { renderReview } from '../render/render-review.js';
 import { publishedByRun } from '../review/published-by-run.js';
+import { reviewEvent } from '../review/review-event.js';
 import type { ReviewOutcome } from '../review/review-outcome.js';
 import type { AnchoredFinding } from '../review/types.js';
 
@@ -34,7 +35,7 @@ export async function publishReview(input: PublishInput): Promise<void> {
  * post the same findings once more with none inline, so nothing is lost.
  */
 async function postReview({ host, ref, job, result, fingerprints, conclusion, requestChanges, partial, log }: PublishInput): Promise<void> {
-  const event = requestChanges && conclusion === 'failure' ? 'REQUEST_CHANGES' : 'COMMENT';
+  const event = reviewEvent(requestChanges, conclusion);
   const options = { fingerprints, runId: job.run, partial };
   const rendered = renderReview(result, options);
   try {

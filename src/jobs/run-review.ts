@@ -1,4 +1,5 @@
-import { parseRepoConfig, REPO_CONFIG_FILE } from '../config/repo-config.js';
+import { classifyRepoConfig } from '../config/classify-repo-config.js';
+import { REPO_CONFIG_FILE } from '../config/repo-config.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { JobControl, JobHandler, RetryLaterError } from '../ports/job-queue.js';
 import { reviewJobId } from '../ports/job-queue.js';
@@ -8,12 +9,11 @@ import type { PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/
 import { isRetryable } from '../ports/service-error.js';
 import { renderInProgress } from '../render/render-in-progress.js';
 import { renderRetrying } from '../render/render-retrying.js';
-import { configProblemOf } from '../review/config-problem-of.js';
 import { failedOutcome } from '../review/failed-outcome.js';
 import { gateReview } from '../review/gate-review.js';
 import { retryOf } from '../review/retry-of.js';
 import type { ReviewOutcome } from '../review/review-outcome.js';
-import { settledRunOfHead } from '../review/settled-run-of-head.js';
+import { runToResume } from '../review/run-to-resume.js';
 import { triggerEnabled } from '../review/trigger-enabled.js';
 import { completeCheck } from './complete-check.js';
 import { completeStaleChecks } from './complete-stale-checks.js';
@@ -42,19 +42,15 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       if (!job) return;
       const jobId = reviewJobId(job);
       log = log.child({ jobId, attempt: control.attempt });
-      const config = await loadConfig(host, ref);
+      // The repository config (default branch); a broken file is reported on the check like any invalid field.
+      const config = classifyRepoConfig(await (async () => ({ raw: await host.readConfig(ref, REPO_CONFIG_FILE) }))().catch((error: unknown) => ({ error })));
       // Not a review the repo asked for (e.g. a push without `synchronize` in review.on): no check run, no noise.
       if (config.ok && !triggerEnabled(job, config.config)) return log.debug({ trigger: job.trigger }, 'trigger not enabled by repo config');
-      // Exactly once: a redelivered or retried job finds the check run an earlier attempt created.
       const runs = await host.listCheckRuns(ref, job.headSha, deps.settings.checkName);
-      const existing = runs.find((run) => run.externalId === jobId);
-      if (existing?.status === 'completed') return log.info({ checkRunId: existing.id }, 'run already completed; nothing to do');
-      // Marked ready or reopened: a head an earlier run reviewed is not reviewed again. One that was only skipped (a
-      // draft) is, in a check run of its own: GitHub shows, and branch protection uses, the newest run of a name on a
-      // commit (https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference, `filter: latest`),
-      // and a completed run cannot be set back in progress, so the new run supersedes the skipped one.
-      const settled = existing ? undefined : settledRunOfHead(runs, job);
-      if (settled) return log.info({ checkRunId: settled.id, settledBy: settled.externalId }, 'head already reviewed by an earlier run; nothing to do');
+      const found = runToResume(runs, job);
+      if (found.kind === 'done') return log.info({ checkRunId: found.run.id }, 'run already completed; nothing to do');
+      if (found.kind === 'settled') return log.info({ checkRunId: found.run.id, settledBy: found.run.externalId }, 'head already reviewed by an earlier run; nothing to do');
+      const existing = found.run;
       const started = deps.clock.now();
       // The pull request is read while the check run is created (one round trip instead of two); a failure to read
       // it is observed now and thrown below, where the check run exists to report it.
@@ -97,20 +93,4 @@ async function retryOrFail(error: unknown, retry: RetryLaterError | undefined, h
   }
   log.error({ err: error, service: failed.service, retryable: isRetryable(error) }, 'review failed');
   await completeCheck(host, ref, checkRunId, failed).catch((completionError: unknown) => log.error({ err: completionError }, 'could not complete the check run after a failure'));
-}
-
-type ConfigLoad = { ok: true; config: RepoConfig } | { ok: false; problems: string[] };
-
-/** The repository config (default branch); a broken file is reported on the check like any invalid field. */
-async function loadConfig(host: PullRequestHost, ref: PullRequestRef): Promise<ConfigLoad> {
-  let raw: unknown;
-  try {
-    raw = await host.readConfig(ref, REPO_CONFIG_FILE);
-  } catch (error) {
-    const problem = configProblemOf(error);
-    if (problem === undefined) throw error;
-    return { ok: false, problems: [problem] };
-  }
-  const parsed = parseRepoConfig(raw);
-  return parsed.ok ? { ok: true, config: parsed.config } : { ok: false, problems: parsed.problems };
 }
