@@ -1,10 +1,6 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { pino } from 'pino';
-import { Probot, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulwark } from '../../src/index.js';
-import type { Runtime } from '../../src/composition.js';
 import { HEAD, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { fakeSecret, leakedPieces } from '../helpers/fake-secrets.js';
 import { finding, messageResponse, toolUseResponse } from '../helpers/model-stand-in.js';
@@ -12,9 +8,9 @@ import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js'
 import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import { startGitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import type { GitHubStandIn } from '../helpers/stand-ins/github-server.js';
-import { TEST_PRIVATE_KEY, testSettings } from '../helpers/test-app.js';
-import { freePort } from '../helpers/replicas.js';
 import { buildTarball, TOP } from '../unit/context-fixtures.js';
+import { serveApp } from '../helpers/serve-app.js';
+import type { ServedApp } from '../helpers/serve-app.js';
 
 const WEBHOOK_SECRET = 'e2e-context-secrets';
 
@@ -78,8 +74,7 @@ const CALLS = [
 describe('secrets in the head commit and the context tools', () => {
   let github: GitHubStandIn;
   let model: AnthropicStandIn;
-  let server: Server;
-  let runtime: Runtime | undefined;
+  let app: ServedApp;
   let appUrl: string;
 
   beforeAll(async () => {
@@ -128,27 +123,12 @@ describe('secrets in the head commit and the context tools', () => {
         };
       },
     });
-    const log = pino({ level: 'silent' });
-    server = new Server({
-      host: '127.0.0.1',
-      port: await freePort(),
-      log,
-      Probot: Probot.defaults({ appId: 1, privateKey: TEST_PRIVATE_KEY, secret: WEBHOOK_SECRET, baseUrl: github.url, log }),
-    });
-    await server.load(
-      bulwark({
-        settings: testSettings({ ANTHROPIC_BASE_URL: model.url }),
-        onStarted: (started) => (runtime = started),
-      }),
-    );
-    const http = await server.start();
-    const address = http.address();
-    appUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    app = await serveApp({ secret: WEBHOOK_SECRET, githubUrl: github.url, env: { ANTHROPIC_BASE_URL: model.url } });
+    appUrl = app.url;
   });
 
   afterAll(async () => {
-    await server.stop();
-    await runtime?.queue.close(1000);
+    await app.stop();
     await github.close();
     await model.close();
     nock.disableNetConnect();
@@ -167,7 +147,7 @@ describe('secrets in the head commit and the context tools', () => {
       body,
     });
     expect(response.status).toBeLessThan(300);
-    await runtime!.queue.onIdle();
+    await app.runtime().queue.onIdle();
 
     // The model was asked twice: the PR, then the PR with the tool results.
     expect(model.requests).toHaveLength(2);

@@ -1,18 +1,14 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { pino } from 'pino';
-import { Probot, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulwark } from '../../src/index.js';
-import type { Runtime } from '../../src/composition.js';
 import { HEAD, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import { startGitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import type { GitHubStandIn } from '../helpers/stand-ins/github-server.js';
-import { TEST_PRIVATE_KEY, testSettings } from '../helpers/test-app.js';
-import { freePort } from '../helpers/replicas.js';
+import { serveApp } from '../helpers/serve-app.js';
+import type { ServedApp } from '../helpers/serve-app.js';
 
 const SECRET = 'e2e-secret';
 
@@ -23,8 +19,7 @@ const SECRET = 'e2e-secret';
 describe('signed webhook over HTTP', () => {
   let github: GitHubStandIn;
   let model: AnthropicStandIn;
-  let server: Server;
-  let runtime: Runtime | undefined;
+  let app: ServedApp;
   let appUrl: string;
 
   beforeAll(async () => {
@@ -44,28 +39,12 @@ describe('signed webhook over HTTP', () => {
       latencyMs: 50,
       respond: () => ({ body: messageResponse({ summary: 'Adds a lookup route.', findings: [finding(), finding({ line: 999, existing_code: 'cache.clear();', title: 'Far away' })] }) }),
     });
-    const log = pino({ level: 'silent' });
-    server = new Server({
-      host: '127.0.0.1',
-      // Probot's Server turns port 0 into 3000: ask the OS for a free port instead.
-      port: await freePort(),
-      log,
-      Probot: Probot.defaults({ appId: 1, privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: github.url, log }),
-    });
-    await server.load(
-      bulwark({
-        settings: testSettings({ ANTHROPIC_BASE_URL: model.url }),
-        onStarted: (started) => (runtime = started),
-      }),
-    );
-    const http = await server.start();
-    const address = http.address();
-    appUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    app = await serveApp({ secret: SECRET, githubUrl: github.url, env: { ANTHROPIC_BASE_URL: model.url } });
+    appUrl = app.url;
   });
 
   afterAll(async () => {
-    await server.stop();
-    await runtime?.queue.close(1000);
+    await app.stop();
     await github.close();
     await model.close();
     nock.disableNetConnect();
@@ -87,7 +66,7 @@ describe('signed webhook over HTTP', () => {
     const body = JSON.stringify(openedPayload());
 
     const response = await deliver(body, `sha256=${createHmac('sha256', 'wrong').update(body).digest('hex')}`);
-    await runtime!.queue.onIdle();
+    await app.runtime().queue.onIdle();
 
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(github.requests).toHaveLength(0);
@@ -99,7 +78,7 @@ describe('signed webhook over HTTP', () => {
 
     const response = await deliver(body, `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
     const acked = performance.now();
-    await runtime!.queue.onIdle();
+    await app.runtime().queue.onIdle();
 
     expect(response.status).toBeLessThan(300);
     expect(github.reviews).toHaveLength(1);

@@ -1,19 +1,15 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { pino } from 'pino';
-import { Probot, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulwark } from '../../src/index.js';
-import type { Runtime } from '../../src/composition.js';
 import { HEAD, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse, toolUseResponse } from '../helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import { startGitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import type { GitHubStandIn } from '../helpers/stand-ins/github-server.js';
-import { TEST_PRIVATE_KEY, testSettings } from '../helpers/test-app.js';
-import { freePort } from '../helpers/replicas.js';
 import { buildTarball, TOP } from '../unit/context-fixtures.js';
+import { serveApp } from '../helpers/serve-app.js';
+import type { ServedApp } from '../helpers/serve-app.js';
 
 const SECRET = 'e2e-deadline-secret';
 /** The tool-call deadline the App runs with here (BULWARK_TOOL_TIMEOUT_MS). */
@@ -40,8 +36,7 @@ type Body = Record<string, any>;
 describe('tool calls that would freeze the process', () => {
   let github: GitHubStandIn;
   let model: AnthropicStandIn;
-  let server: Server;
-  let runtime: Runtime | undefined;
+  let app: ServedApp;
   let appUrl: string;
   let toolsAskedAt = 0;
 
@@ -69,27 +64,12 @@ describe('tool calls that would freeze the process', () => {
         return { body: messageResponse({ summary: 'Adds a lookup route.', findings: [finding()] }) };
       },
     });
-    const log = pino({ level: 'silent' });
-    server = new Server({
-      host: '127.0.0.1',
-      port: await freePort(),
-      log,
-      Probot: Probot.defaults({ appId: 1, privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: github.url, log }),
-    });
-    await server.load(
-      bulwark({
-        settings: testSettings({ ANTHROPIC_BASE_URL: model.url, BULWARK_TOOL_TIMEOUT_MS: String(DEADLINE_MS) }),
-        onStarted: (started) => (runtime = started),
-      }),
-    );
-    const http = await server.start();
-    const address = http.address();
-    appUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    app = await serveApp({ secret: SECRET, githubUrl: github.url, env: { ANTHROPIC_BASE_URL: model.url, BULWARK_TOOL_TIMEOUT_MS: String(DEADLINE_MS) } });
+    appUrl = app.url;
   });
 
   afterAll(async () => {
-    await server.stop();
-    await runtime?.queue.close(1000);
+    await app.stop();
     await github.close();
     await model.close();
     nock.disableNetConnect();
@@ -116,7 +96,7 @@ describe('tool calls that would freeze the process', () => {
     // a tool running on it would spend the whole deadline there.
     const acks: { at: number; ms: number; cpuMs: number }[] = [];
     let done = false;
-    const idle = runtime!.queue.onIdle().finally(() => (done = true));
+    const idle = app.runtime().queue.onIdle().finally(() => (done = true));
     while (!done) {
       const sent = performance.now();
       const response = await deliver('ping', { zen: 'Keep it logically awesome.', hook_id: 1 });
