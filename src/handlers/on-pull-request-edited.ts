@@ -1,5 +1,6 @@
 import type { Context } from 'probot';
 import type { JobQueue } from '../ports/job-queue.js';
+import { pullRequestRun } from '../ports/pull-request-run.js';
 
 /**
  * A pull request retargeted to another base branch (`pull_request.edited` with `changes.base`) is reviewed again:
@@ -27,8 +28,7 @@ export function onPullRequestEdited(queue: JobQueue) {
       trigger: 'base_changed',
       full: true,
       deliveryId: context.id,
-      // Job ids are split on '/' (and BullMQ refuses ':'): a delivery id keeps to letters, digits and dashes.
-      run: `base-${context.id.replace(/[^A-Za-z0-9-]/g, '-')}`,
+      run: pullRequestRun('base_changed', context.id),
     });
     context.log.info({ jobId: result.jobId, queued: result.queued, from: payload.changes.base.ref.from }, 'base branch changed; review requested');
   };

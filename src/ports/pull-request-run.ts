@@ -1,6 +1,6 @@
 import type { ReviewTrigger } from './job-queue.js';
 
-type PullRequestAction = Extract<ReviewTrigger, 'opened' | 'reopened' | 'ready_for_review' | 'synchronize'>;
+type PullRequestAction = Extract<ReviewTrigger, 'opened' | 'reopened' | 'ready_for_review' | 'synchronize' | 'base_changed'>;
 
 const FOLLOW_UP_PREFIX = { ready_for_review: 'ready-', reopened: 'reopened-' } as const;
 
@@ -15,8 +15,11 @@ const FOLLOW_UP_PREFIX = { ready_for_review: 'ready-', reopened: 'reopened-' } a
  */
 export function pullRequestRun(action: PullRequestAction, deliveryId: string): string {
   if (action === 'opened' || action === 'synchronize') return 'auto';
+  // A retargeted pull request (`pull_request.edited` with `changes.base`) is reviewed again whatever earlier runs
+  // settled: the diff against the new base is another diff. It is a run of its own per delivery, like a follow-up.
+  const prefix = action === 'base_changed' ? 'base-' : FOLLOW_UP_PREFIX[action];
   // Job ids are split on '/' (and BullMQ refuses ':'): a delivery id keeps to letters, digits and dashes.
-  return `${FOLLOW_UP_PREFIX[action]}${deliveryId.replace(/[^A-Za-z0-9-]/g, '-')}`;
+  return `${prefix}${deliveryId.replace(/[^A-Za-z0-9-]/g, '-')}`;
 }
 
 /** Whether a run came back to a head (ready_for_review, reopened): it reviews only a head no earlier run settled. */
