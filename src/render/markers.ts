@@ -17,45 +17,107 @@ const reviewMarkerSchema = z.looseObject({
 
 const findingMarkerSchema = z.looseObject({
   fp: z.string().min(1).max(200),
+  /** The rule id the finding breaks; absent on findings without one and on markers written before it was added. */
+  rule: z.string().min(1).max(80).optional(),
 });
 
 const deniedMarkerSchema = z.looseObject({
   user: z.string().min(1).max(100),
 });
 
+/** On the one comment that keeps a pull request's automatic reviews paused (edited away on `/review resume`). */
+const pauseMarkerSchema = z.looseObject({
+  by: z.string().min(1).max(100),
+});
+
+/**
+ * On Bulwark's answer to a reply in one of its review threads: the reply it answers (exactly one answer per reply),
+ * the fingerprint of the thread's finding, and whether the answer conceded it (a learning signal).
+ */
+const answerMarkerSchema = z.looseObject({
+  reply: z.number().int().positive(),
+  fp: z.string().max(200),
+  conceded: z.boolean(),
+});
+
+/** On Bulwark's answer to `/review ask`: the command's comment (exactly one answer per command). */
+const askMarkerSchema = z.looseObject({
+  comment: z.number().int().positive(),
+});
+
+export type PauseMarkerData = z.infer<typeof pauseMarkerSchema>;
+export type AnswerMarkerData = z.infer<typeof answerMarkerSchema>;
+export type AskMarkerData = z.infer<typeof askMarkerSchema>;
 export type ReviewMarkerData = z.infer<typeof reviewMarkerSchema>;
 export type FindingMarkerData = z.infer<typeof findingMarkerSchema>;
 export type DeniedMarkerData = z.infer<typeof deniedMarkerSchema>;
+
+/** Longest learning a team can teach (`/review learn <text>`): short enough to be read, and to fit its marker. */
+export const LEARNING_TEXT_MAX = 300;
+
+const learningMarkerSchema = z.looseObject({
+  id: z.string().regex(/^L\d{1,20}$/),
+  /** The `/review learn` comment it came from: deleting that comment removes the learning. */
+  source: z.number().int().positive(),
+  text: z.string().min(1).max(LEARNING_TEXT_MAX).optional(),
+  by: z.string().min(1).max(100).optional(),
+  /** Set by `/review forget`: the learning is no longer applied (the comment stays, as a record). */
+  forgotten: z.boolean().optional(),
+});
+
+export type LearningMarkerData = z.infer<typeof learningMarkerSchema>;
 
 export type ParsedMarker =
   | { kind: 'review'; data: ReviewMarkerData }
   | { kind: 'finding'; data: FindingMarkerData }
   /** On the one reply to a user whose `/review` was refused, so they get no second one. */
-  | { kind: 'denied'; data: DeniedMarkerData };
+  | { kind: 'denied'; data: DeniedMarkerData }
+  | { kind: 'pause'; data: PauseMarkerData }
+  | { kind: 'answer'; data: AnswerMarkerData }
+  | { kind: 'ask'; data: AskMarkerData }
+  /** On Bulwark's reply to `/review learn`: the learning, kept on GitHub (src/learning). */
+  | { kind: 'learning'; data: LearningMarkerData };
 
 export function reviewMarker({ headSha, runId }: { headSha: string; runId?: string | undefined }): string {
   return marker('review', runId === undefined ? { head: headSha } : { head: headSha, run: runId });
 }
 
-export function findingMarker({ fingerprint }: { fingerprint: string }): string {
-  return marker('finding', { fp: fingerprint });
+export function findingMarker({ fingerprint, rule }: { fingerprint: string; rule?: string | undefined }): string {
+  return marker('finding', rule === undefined ? { fp: fingerprint } : { fp: fingerprint, rule: rule.slice(0, 80) });
 }
 
 export function deniedMarker({ user }: { user: string }): string {
   return marker('denied', { user });
 }
 
+export function pauseMarker({ by }: { by: string }): string {
+  return marker('pause', { by });
+}
+
+/** `<!-- bulwark:answer {"reply":<reply id>,"fp":"<finding fingerprint>","conceded":true|false} -->` */
+export function answerMarker({ reply, fingerprint, conceded }: { reply: number; fingerprint: string; conceded: boolean }): string {
+  return marker('answer', { reply, fp: fingerprint, conceded });
+}
+
+export function askMarker({ comment }: { comment: number }): string {
+  return marker('ask', { comment });
+}
+
+export function learningMarker(data: LearningMarkerData): string {
+  return marker('learning', data);
+}
+
 /**
  * `<` and `>` are written as JSON escapes, so no value can contain `-->` and end the comment early; the same
  * property lets the parser stop at the first `>`.
  */
-function marker(kind: ParsedMarker['kind'], data: Record<string, string>): string {
+function marker(kind: ParsedMarker['kind'], data: Record<string, unknown>): string {
   const json = JSON.stringify(data).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e');
   return `<!-- ${MARKER_PREFIX}${kind} ${json} -->`;
 }
 
 // Bounded payload and no `<`/`>` inside: cheap to scan even on a hostile 64 KB body.
-const MARKER_PATTERN = /<!--\s*bulwark:(review|finding|denied)\s+(\{[^<>]{0,2000}\})\s*-->/g;
+const MARKER_PATTERN = /<!--\s*bulwark:(review|finding|denied|learning|pause|answer|ask)\s+(\{[^<>]{0,2000}\})\s*-->/g;
 
 /** Every well-formed Bulwark marker in `body`, in order; anything malformed is ignored. */
 export function parseMarkers(body: string): ParsedMarker[] {
@@ -97,6 +159,22 @@ function parseMarker(kind: string | undefined, json: string | undefined): Parsed
   }
   if (kind === 'denied') {
     const result = deniedMarkerSchema.safeParse(data);
+    return result.success ? { kind, data: result.data } : undefined;
+  }
+  if (kind === 'pause') {
+    const result = pauseMarkerSchema.safeParse(data);
+    return result.success ? { kind, data: result.data } : undefined;
+  }
+  if (kind === 'answer') {
+    const result = answerMarkerSchema.safeParse(data);
+    return result.success ? { kind, data: result.data } : undefined;
+  }
+  if (kind === 'ask') {
+    const result = askMarkerSchema.safeParse(data);
+    return result.success ? { kind, data: result.data } : undefined;
+  }
+  if (kind === 'learning') {
+    const result = learningMarkerSchema.safeParse(data);
     return result.success ? { kind, data: result.data } : undefined;
   }
   return undefined;

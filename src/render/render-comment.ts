@@ -39,7 +39,7 @@ export function renderInlineComment(finding: AnchoredFinding, fingerprint: strin
 export function renderCommentBody(finding: AnchoredFinding, fingerprint: string, maxLength = COMMENT_BODY_MAX): string {
   const head = [findingHeadline(finding), `**${sanitizeInline(finding.title, TITLE_MAX)}**`];
   const options = renderOptions(finding.options);
-  const marker = findingMarker({ fingerprint });
+  const marker = findingMarker({ fingerprint, rule: finding.rule });
   const fixed = (suggestion: string) => [...head, options, suggestion, marker].filter(Boolean).join('\n\n').length;
 
   let suggestion = renderSuggestion(finding);

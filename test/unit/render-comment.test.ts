@@ -57,7 +57,7 @@ describe('renderInlineComment', () => {
       }
       \`\`\`
 
-      <!-- bulwark:finding {"fp":"fp123"} -->",
+      <!-- bulwark:finding {"fp":"fp123","rule":"SEC-AUTH-2"} -->",
         "line": 42,
         "path": "src/auth/session.ts",
         "side": "RIGHT",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsMarker, findingMarker, parseMarkers, reviewMarker, stripMarkers } from '../../src/render/markers.js';
+import { containsMarker, findingMarker, LEARNING_TEXT_MAX, learningMarker, parseMarkers, reviewMarker, stripMarkers } from '../../src/render/markers.js';
 
 describe('markers', () => {
   it('round-trips a review marker and a finding marker', () => {
@@ -46,5 +46,30 @@ describe('markers', () => {
     expect(parseMarkers(stripped)).toEqual([]);
     expect(stripped).toContain('a ');
     expect(stripped).toContain(' b ');
+  });
+
+  it('writes the rule id into a finding marker when there is one, and still reads markers without it', () => {
+    expect(findingMarker({ fingerprint: 'f0', rule: 'SEC-INPUT-1' })).toBe('<!-- bulwark:finding {"fp":"f0","rule":"SEC-INPUT-1"} -->');
+    expect(parseMarkers(findingMarker({ fingerprint: 'f0', rule: 'SEC-INPUT-1' }))).toEqual([{ kind: 'finding', data: { fp: 'f0', rule: 'SEC-INPUT-1' } }]);
+    expect(parseMarkers('<!-- bulwark:finding {"fp":"f0"} -->')).toEqual([{ kind: 'finding', data: { fp: 'f0' } }]);
+  });
+
+  it('round-trips a learning marker whose text is as long and as hostile as allowed', () => {
+    const text = '<'.repeat(LEARNING_TEXT_MAX);
+    const data = { id: 'L12345678901234567890', source: 12345678901234, text, by: 'a'.repeat(39) };
+
+    const parsed = parseMarkers(`ack\n\n${learningMarker(data)}`);
+
+    expect(parsed).toEqual([{ kind: 'learning', data }]);
+  });
+
+  it('refuses learning markers with a malformed id, source or text', () => {
+    const body = [
+      '<!-- bulwark:learning {"id":"X1","source":1,"text":"t"} -->',
+      '<!-- bulwark:learning {"id":"L1","source":-1,"text":"t"} -->',
+      `<!-- bulwark:learning {"id":"L1","source":1,"text":"${'x'.repeat(LEARNING_TEXT_MAX + 1)}"} -->`,
+    ].join('\n');
+
+    expect(parseMarkers(body)).toEqual([]);
   });
 });
