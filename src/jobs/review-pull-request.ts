@@ -5,14 +5,12 @@ import type { PipelineDeps } from '../ports/pipeline-deps.js';
 import type { PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
 import { createModelTools } from '../context/model-tools.js';
 import { assembleReview } from '../review/assemble-review.js';
-import { planWithCounting } from '../review/calibrate-plan.js';
-import { validateFindings } from '../review/findings-schema.js';
-import { mergeChunkReviews } from '../review/merge-chunk-reviews.js';
-import { publishedByRun } from '../review/published-by-run.js';
+import { planWithCounting, toolTurnTokens } from '../review/calibrate-plan.js';
+import { priorReviewsOf } from '../review/published-by-run.js';
 import type { ReviewOutcome } from '../review/review-outcome.js';
 import { selectFilesInSlices } from '../review/select-files.js';
-import { unreviewedFiles } from '../review/unreviewed-files.js';
-import { maskModelText } from '../secrets/mask-model-text.js';
+import { nothingSelectedOutcome } from '../review/unreviewed-files.js';
+import { settleAnswers } from '../review/settle-answers.js';
 import { scanSecrets } from '../secrets/scan-secrets.js';
 import { answerChunks } from './answer-chunks.js';
 import { spendLimitReached } from './daily-budget.js';
@@ -40,10 +38,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
   if (selection === undefined) return { kind: 'skipped', why: { kind: 'unchanged', basis: scope.basis } };
   if (selection.files.length === 0) {
     log.info({ skipped: selection.skipped.length }, 'nothing to review');
-    // Changed code that could not be read is not "nothing to review": a skipped check would pass.
-    return unreviewedFiles(selection.skipped).length > 0
-      ? { kind: 'unread', skipped: selection.skipped, blocking: config.check.blocking }
-      : { kind: 'skipped', why: { kind: 'nothing-reviewable', skipped: selection.skipped.length } };
+    return nothingSelectedOutcome(selection.skipped, config.check.blocking);
   }
   const limit = await spendLimitReached(deps, job, scope);
   if (limit) {
@@ -70,8 +65,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
     counter && ((text) => counter({ model: agent.model, text })),
     (error) => log.warn({ err: error }, 'could not count tokens exactly; the plan stays as estimated'),
   );
-  // Tool turns spend the review's budget too (budget.max_input_tokens): what the planned diff leaves, shared by the chunks.
-  const turnTokens = Math.floor(Math.max(0, budgetTokens - plan.estimatedTokens) / Math.max(1, plan.chunks.length));
+  const turnTokens = toolTurnTokens(budgetTokens, plan);
   // The job's repository tools: one worker for the chunks and the verification pass (the same cached prefix),
   // ended once both are done, whichever way they end.
   const download = () => host.downloadTarball(ref, job.headSha, deps.settings.tools.snapshotMaxCompressedBytes);
@@ -79,14 +73,11 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
   const looked = await (async () => {
     try {
       const chunkAnswers = await answerChunks(input, agent, plan.chunks, { title: redacted.title, body: redacted.body }, turnTokens, context);
-      const mergedAnswers = mergeChunkReviews(chunkAnswers.answers);
-      const validated = validateFindings(mergedAnswers.findings);
-      // Defence in depth (SECURITY.md): what the model wrote is masked again before anything is rendered or posted.
-      const masked = await maskModelText({ summary: mergedAnswers.summary, checklist: mergedAnswers.checklist, findings: validated.findings });
+      const { merged: mergedAnswers, invalid, written: masked } = await settleAnswers(chunkAnswers.answers);
       // A second look before anything is decided or posted (rule ids checked, low verification scores left out).
       const tools = context.tools && { ...context.tools, maxTurnInputTokens: turnTokens };
       const checked = await verifyForPipeline({ deps, job, config, agent, files: selection.files, findings: masked.findings, tools, log });
-      return { answered: { ...chunkAnswers, contextTooLarge: context.contextTooLarge(), toolSecretsMasked: context.secretsMasked() }, merged: mergedAnswers, invalid: validated.invalid, written: masked, verified: checked };
+      return { answered: { ...chunkAnswers, contextTooLarge: context.contextTooLarge(), toolSecretsMasked: context.secretsMasked() }, merged: mergedAnswers, invalid, written: masked, verified: checked };
     } finally {
       await context.close();
     }
@@ -121,12 +112,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
 async function collect({ deps, host, ref, job, config, resumed }: PipelineInput) {
   // Two reads that do not depend on each other: one round trip, not two.
   const [files, earlierReviews] = await Promise.all([host.listFiles(ref), host.listOwnReviews(ref)]);
-  // On a resumed run, a review of this head and run was posted by an earlier attempt of this very run, so it is
-  // no earlier review: scoping against it would call the head "unchanged" (a skipped check), and its threads would
-  // turn its findings into repeats left out of the conclusion (a green check). publishReview still finds it in
-  // `earlierReviews` and does not post again.
-  const postedByThisRun = resumed === true && earlierReviews.some((body) => publishedByRun(body, job));
-  const priorReviews = postedByThisRun ? earlierReviews.filter((body) => !publishedByRun(body, job)) : earlierReviews;
+  const { postedByThisRun, priorReviews } = priorReviewsOf(earlierReviews, job, resumed === true);
   const scope = await findReviewScope(host, ref, job, files, priorReviews);
   const collected = { listed: files.length, earlierReviews, postedByThisRun, priorReviews, scope };
   if (scope.mode === 'unchanged') return { ...collected, selection: undefined };

@@ -5,46 +5,22 @@ import type { Logger } from '../ports/logger.js';
 import type { PipelineDeps } from '../ports/pipeline-deps.js';
 import type { ModelTools, ReviewModel } from '../ports/review-model.js';
 import { buildSystem } from '../review/build-prompt.js';
-import { estimateTotalCost } from '../review/estimate-cost.js';
 import { dropUnknownRules, knownRuleIds } from '../review/known-rule-ids.js';
-import { spentOf } from '../review/spent-of.js';
 import { NO_USAGE, splitForVerification, tallyVerification } from '../review/tally-verification.js';
 import type { VerificationTally, VerifiedFindings } from '../review/tally-verification.js';
 import type { DiffFile, Finding } from '../review/types.js';
-import { buildVerificationUser, verificationBatches } from '../review/verify-findings.js';
-import { recordSpend } from './daily-budget.js';
-
-export interface VerifyStepInput {
-  model: ReviewModel;
-  modelId: string;
-  /** The review's system prompt: the cached prefix the chunks wrote. */
-  system: string;
-  files: DiffFile[];
-  /** The model's merged findings; Bulwark's own (secrets) are not sent. */
-  findings: Finding[];
-  minScore: number;
-  maxOutputTokens: number;
-  /** The chunks' repository tools, when the agent has them: the same tools → system prefix, and Read. */
-  tools?: ModelTools | undefined;
-  signal?: AbortSignal | undefined;
-}
+import { verificationBatches, verificationRequest } from '../review/verify-findings.js';
+import type { VerificationCall } from '../review/verify-findings.js';
+import { chargeUsage } from './daily-budget.js';
 
 /** The verification pass: every batch's call at once, so it adds one model round to the review's wall time. */
-export async function verifyFindingsStep(input: VerifyStepInput): Promise<VerificationTally> {
+export async function verifyFindingsStep(input: VerificationCall & { model: ReviewModel; findings: Finding[]; signal?: AbortSignal | undefined }): Promise<VerificationTally> {
   const { model, findings } = input;
   // A model without the call (a stand-in of the port) posts its findings as they are, like review.verify: false.
   if (findings.length === 0 || model.verify === undefined) return { kept: [...findings], summary: undefined, usage: NO_USAGE, calls: 0, model: input.modelId };
   const verify = model.verify.bind(model);
   const batches = verificationBatches(findings);
-  const request = (batch: Finding[]) => ({
-    model: input.modelId,
-    system: input.system,
-    user: buildVerificationUser(batch, input.files, input.minScore),
-    maxOutputTokens: input.maxOutputTokens,
-    // The chunks' definitions and executor, under a small turn cap: a look at a file or two, then the scores.
-    ...(input.tools ? { tools: { ...input.tools, maxTurns: Math.min(input.tools.maxTurns, VERIFY_MAX_TURNS) } } : {}),
-  });
-  const settled = await Promise.allSettled(batches.map((batch) => verify(request(batch), input.signal)));
+  const settled = await Promise.allSettled(batches.map((batch) => verify(verificationRequest(batch, input), input.signal)));
   return tallyVerification(batches, settled, input.minScore, input.modelId);
 }
 
@@ -58,29 +34,13 @@ export async function verifyForPipeline(input: { deps: PipelineDeps; job: Review
   if (ruled.dropped > 0) log.info({ dropped: ruled.dropped }, 'rule ids no loaded skill defines were dropped from findings');
   if (!config.review.verify) return { findings: ruled.findings, summary: undefined, ledger: undefined };
   const { scored, unscored } = splitForVerification(ruled.findings, config.review.min_severity);
-  const verified = await verifyFindingsStep({
-    model: deps.model,
-    modelId: agent.model,
-    system: buildSystem(agent.agent), // the same text the chunks sent: the cached prefix
-    files: input.files,
-    findings: scored,
-    minScore: config.review.min_score,
-    maxOutputTokens: Math.min(deps.settings.maxOutputTokens, VERIFY_MAX_OUTPUT_TOKENS),
-    tools: input.tools,
-  });
+  // The same system prompt the chunks sent: the cached prefix.
+  const call = { modelId: agent.model, system: buildSystem(agent.agent), files: input.files, minScore: config.review.min_score, maxOutputTokens: deps.settings.maxOutputTokens, tools: input.tools };
+  const verified = await verifyFindingsStep({ ...call, model: deps.model, findings: scored });
   if (verified.calls === 0 || verified.summary === undefined) return { findings: ruled.findings, summary: undefined, ledger: undefined };
-  const usd = estimateTotalCost([verified.usage], verified.model, deps.settings.prices).usd;
-  if (verified.usage.inputTokens + verified.usage.outputTokens > 0) {
-    deps.onUsage?.({ model: verified.model, ...verified.usage, usd });
-    await recordSpend(deps, job, spentOf(verified.usage, usd), log);
-  }
+  const spent = verified.usage.inputTokens + verified.usage.outputTokens > 0;
+  const usd = spent ? await chargeUsage(deps, job, verified.model, [verified.usage], log) : 0;
   if (verified.summary.failed !== undefined) log.warn({ failure: verified.summary.failed }, 'verification failed; the findings are posted unverified');
   const { summary } = verified;
   return { findings: [...verified.kept, ...unscored], summary, ledger: { usage: verified.usage, usd, calls: verified.calls, scored: summary.scored, dropped: summary.dropped.length, failed: summary.failed !== undefined } };
 }
-
-/** Model calls per verification batch when the agent has tools: two rounds of tool calls, then the answer. */
-export const VERIFY_MAX_TURNS = 3;
-
-/** One line of reason per finding and a number: 15 findings answer in well under this. */
-const VERIFY_MAX_OUTPUT_TOKENS = 4_000;

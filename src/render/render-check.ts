@@ -18,7 +18,6 @@ export const CHECK_TEXT_MAX = 65_535;
 export const ANNOTATION_TITLE_MAX = 255;
 /** Far below the 64 KB limit: an annotation is read in a small box next to the code. */
 export const ANNOTATION_MESSAGE_MAX = 4_000;
-export const ANNOTATIONS_PER_REQUEST = 50;
 
 const SKIPPED_ROWS_MAX = 100;
 const MISSING_ANNOTATIONS_MAX = 200;
@@ -275,18 +274,6 @@ function renderUnannotated(result: ReviewResult): string {
   const more = missing.length > MISSING_ANNOTATIONS_MAX ? [`… and ${missing.length - MISSING_ANNOTATIONS_MAX} more.`] : [];
   const text = ['### Findings without annotations', '', 'These findings are in the review but cannot be shown as annotations on the head commit.', '', ...lines, ...more].join('\n');
   return truncateMarkdown(text, CHECK_TEXT_MAX);
-}
-
-/**
- * Annotations in requests of at most `size`: GitHub accepts 50 per create or update call and appends the
- * annotations of each further update (https://docs.github.com/en/rest/checks/runs#update-a-check-run).
- * No annotations give no batches.
- */
-export function batchAnnotations<T>(annotations: readonly T[], size = ANNOTATIONS_PER_REQUEST): T[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`Batch size must be a positive integer, got ${size}`);
-  const batches: T[][] = [];
-  for (let start = 0; start < annotations.length; start += size) batches.push(annotations.slice(start, start + size));
-  return batches;
 }
 
 export type FailedService = 'github' | 'anthropic' | 'config' | 'internal';

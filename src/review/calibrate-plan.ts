@@ -123,3 +123,11 @@ function describe(estimated: ChunkPlan, counted: ChunkPlan, ratio: number, sampl
         : 'The same files fit the budget, clipped differently.';
   return `Token estimate checked with the count_tokens endpoint: ${sampled} sampled file(s) count ${ratio.toFixed(2)}× the estimate. ${effect}`;
 }
+
+/**
+ * Each chunk's share of the review's budget for tool turns: tool turns spend `budget.max_input_tokens` too, so
+ * what the planned diff leaves is shared by the chunks. Zero leaves the agent without its tools.
+ */
+export function toolTurnTokens(budgetTokens: number, plan: Pick<ChunkPlan, 'estimatedTokens' | 'chunks'>): number {
+  return Math.floor(Math.max(0, budgetTokens - plan.estimatedTokens) / Math.max(1, plan.chunks.length));
+}

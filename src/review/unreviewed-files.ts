@@ -1,3 +1,4 @@
+import type { ReviewOutcome } from './review-outcome.js';
 import type { SkippedFile, SkipReason } from './types.js';
 
 /**
@@ -11,4 +12,12 @@ const NOT_REVIEWED = new Set<SkipReason>(['over-budget', 'over-file-limit', 'rev
 /** The skipped files that make a review partial, in the order given. */
 export function unreviewedFiles(skipped: readonly SkippedFile[]): SkippedFile[] {
   return skipped.filter((file) => NOT_REVIEWED.has(file.reason));
+}
+
+/**
+ * How a run ends when nothing was selected for the model: changed code that could not be read is not "nothing to
+ * review" (a skipped check would pass), so it is `unread`; otherwise the review is skipped.
+ */
+export function nothingSelectedOutcome(skipped: SkippedFile[], blocking: boolean): Extract<ReviewOutcome, { kind: 'unread' | 'skipped' }> {
+  return unreviewedFiles(skipped).length > 0 ? { kind: 'unread', skipped, blocking } : { kind: 'skipped', why: { kind: 'nothing-reviewable', skipped: skipped.length } };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { neutralise as neutraliseDiff, renderDiffLine } from './build-prompt.js';
+import type { ModelRequest, ModelTools } from '../ports/review-model.js';
 import type { DiffFile, Finding, Side } from './types.js';
 
 /**
@@ -43,6 +44,37 @@ export interface VerificationOutcome<T extends Finding = Finding> {
   dropped: ScoredFinding<T>[];
   /** Findings the verifier gave no score: posted, unverified. */
   unscored: number;
+}
+
+/** Model calls per verification batch when the agent has tools: two rounds of tool calls, then the answer. */
+export const VERIFY_MAX_TURNS = 3;
+
+/** One line of reason per finding and a number: 15 findings answer in well under this. */
+export const VERIFY_MAX_OUTPUT_TOKENS = 4_000;
+
+export interface VerificationCall {
+  modelId: string;
+  /** The review's system prompt: the cached prefix the chunks wrote. */
+  system: string;
+  files: readonly DiffFile[];
+  minScore: number;
+  maxOutputTokens: number;
+  /** The chunks' repository tools, when the agent has them: the same tools → system prefix, and Read. */
+  tools?: ModelTools | undefined;
+}
+
+/**
+ * One batch's request: the chunks' definitions and executor, under a small turn cap (a look at a file or two, then
+ * the scores), so the call reads the chunks' cached prefix.
+ */
+export function verificationRequest(batch: readonly Finding[], call: VerificationCall): ModelRequest {
+  return {
+    model: call.modelId,
+    system: call.system,
+    user: buildVerificationUser(batch, call.files, call.minScore),
+    maxOutputTokens: Math.min(call.maxOutputTokens, VERIFY_MAX_OUTPUT_TOKENS),
+    ...(call.tools ? { tools: { ...call.tools, maxTurns: Math.min(call.tools.maxTurns, VERIFY_MAX_TURNS) } } : {}),
+  };
 }
 
 /** Model-written text must not close the frame or open a fake finding: its tags are broken like build-prompt's. */

@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { completeCheck } from '../../src/jobs/complete-check.js';
 import type { CheckRunCompletion, PullRequestHost } from '../../src/ports/pull-request-host.js';
-import { ServiceError } from '../../src/ports/service-error.js';
 import type { ReviewOutcome } from '../../src/review/review-outcome.js';
 import type { AnchoredFinding, ReviewResult } from '../../src/review/types.js';
 
@@ -18,16 +17,14 @@ function sources(dir = ''): { path: string; text: string }[] {
   });
 }
 
-function recordingHost(fail?: { status: number; times: number }) {
+function recordingHost() {
   const calls: { kind: 'update' | 'complete'; body: unknown }[] = [];
-  let failures = fail?.times ?? 0;
   const host = {
     updateCheckRun: async (_ref: unknown, _id: number, body: unknown) => {
       calls.push({ kind: 'update', body });
     },
     completeCheckRun: async (_ref: unknown, _id: number, body: CheckRunCompletion) => {
       calls.push({ kind: 'complete', body });
-      if (fail && failures-- > 0) throw new ServiceError('github', 'Unprocessable', { retryable: false, status: fail.status });
     },
   } as unknown as PullRequestHost;
   return { host, calls };
@@ -72,21 +69,10 @@ describe('completeCheck: the one place a check run is completed', () => {
     expect(calls[0]).toMatchObject({ kind: 'complete', body: { conclusion: 'skipped', output: { title: 'Review skipped: Draft pull request' }, actions: [{ identifier: 'rereview' }] } });
   });
 
-  it('sends a review\'s annotations 50 per request, the last batch with the completion', async () => {
+  it('hands the host the whole completion, every annotation included (the host sends them as GitHub takes them)', async () => {
     const { host, calls } = recordingHost();
     await completeCheck(host, ref, 7, reviewed(Array.from({ length: 120 }, (_, index) => finding(index + 1))));
-    const sizes = calls.map((call) => ((call.body as { annotations?: unknown[]; output?: { annotations?: unknown[] } }).annotations ?? (call.body as { output: { annotations: unknown[] } }).output.annotations).length);
-    expect(calls.map((call) => call.kind)).toEqual(['update', 'update', 'complete']);
-    expect(sizes).toEqual([50, 50, 20]);
-  });
-
-  it('completes without annotations when GitHub rejects them (422), and rethrows any other failure', async () => {
-    const rejected = recordingHost({ status: 422, times: 1 });
-    await completeCheck(rejected.host, ref, 7, reviewed([finding(1)]));
-    expect(rejected.calls).toHaveLength(2);
-    expect((rejected.calls[1]!.body as CheckRunCompletion).output.annotations).toBeUndefined();
-
-    const down = recordingHost({ status: 502, times: 1 });
-    await expect(completeCheck(down.host, ref, 7, reviewed([finding(1)]))).rejects.toThrow('Unprocessable');
+    expect(calls.map((call) => call.kind)).toEqual(['complete']);
+    expect((calls[0]!.body as CheckRunCompletion).output.annotations).toHaveLength(120);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  batchAnnotations,
   renderCheckOutput,
   renderFailureOutput,
   renderSkippedOutput,
@@ -168,21 +167,6 @@ describe('renderCheckOutput title and summary', () => {
   it('escapes pipes and mentions in model text placed in tables', () => {
     const output = renderCheckOutput(result({ checklist: [{ item: 'a|b', status: 'ok', note: 'ask @lead <b>now</b>' }] }), 'success');
     expect(output.summary).toContain('| a\\|b | ✅ | ask @\u200Dlead &lt;b&gt;now&lt;/b&gt; |');
-  });
-});
-
-describe('batchAnnotations', () => {
-  it('splits 120 annotations into 50, 50 and 20, in order', () => {
-    const annotations = Array.from({ length: 120 }, (_, index) => index);
-    const batches = batchAnnotations(annotations);
-    expect(batches.map((batch) => batch.length)).toEqual([50, 50, 20]);
-    expect(batches.flat()).toEqual(annotations);
-  });
-
-  it('gives no batches for no annotations and rejects a nonsensical size', () => {
-    expect(batchAnnotations([])).toEqual([]);
-    expect(batchAnnotations([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
-    expect(() => batchAnnotations([1], 0)).toThrow(RangeError);
   });
 });
 

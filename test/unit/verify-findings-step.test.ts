@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VERIFY_MAX_TURNS, verifyFindingsStep } from '../../src/jobs/verify-findings-step.js';
+import { verifyFindingsStep } from '../../src/jobs/verify-findings-step.js';
+import { VERIFY_MAX_TURNS } from '../../src/review/verify-findings.js';
 import type { ModelRequest, ModelTools, ReviewModel } from '../../src/ports/review-model.js';
 import { ServiceError } from '../../src/ports/service-error.js';
 import type { Finding } from '../../src/review/types.js';

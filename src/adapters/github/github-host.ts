@@ -4,6 +4,7 @@ import type { ProbotOctokit } from 'probot';
 import type { CheckOutput, Comparison, DirectoryEntry, PullRequestHost, PullRequestInfo, ReviewThread } from '../../ports/pull-request-host.js';
 import type { ChangedFile } from '../../review/types.js';
 import { ServiceError } from '../../ports/service-error.js';
+import { batchAnnotations } from './batch-annotations.js';
 import { readCapped } from './read-capped.js';
 import { toServiceError } from './to-service-error.js';
 
@@ -166,16 +167,29 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
 
     completeCheckRun: (ref, checkRunId, completion) =>
       call('completing the check run', async () => {
-        await octokit.rest.checks.update({
-          owner: ref.owner,
-          repo: ref.repo,
-          check_run_id: checkRunId,
-          status: 'completed',
-          conclusion: completion.conclusion,
-          completed_at: new Date().toISOString(),
-          output: toOctokitOutput(completion.output),
-          ...(completion.actions?.length ? { actions: completion.actions } : {}),
-        });
+        const { annotations, ...base } = completion.output;
+        const check = { owner: ref.owner, repo: ref.repo, check_run_id: checkRunId };
+        const complete = (output: CheckOutput) =>
+          octokit.rest.checks.update({
+            ...check,
+            status: 'completed',
+            conclusion: completion.conclusion,
+            completed_at: new Date().toISOString(),
+            output: toOctokitOutput(output),
+            ...(completion.actions?.length ? { actions: completion.actions } : {}),
+          });
+        // GitHub takes at most 50 annotations per request and appends those of each further update
+        // (https://docs.github.com/en/rest/checks/runs#update-a-check-run): all but the last batch first, the last
+        // with the completion. A rejected annotation must not leave the check in progress: on a 422 it is completed
+        // without them (the review has them all).
+        const batches = batchAnnotations(annotations ?? []);
+        try {
+          for (const batch of batches.slice(0, -1)) await octokit.rest.checks.update({ ...check, output: toOctokitOutput({ ...base, annotations: batch }) });
+          await complete(annotations ? { ...base, annotations: batches.at(-1) ?? [] } : base);
+        } catch (error) {
+          if (!annotations || statusOf(error) !== 422) throw error;
+          await complete(base);
+        }
       }),
 
     getPermission: (ref, login) =>
