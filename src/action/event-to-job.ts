@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAY_HAVE_WRITE } from '../handlers/on-issue-comment.js';
 import { parseCommand } from '../handlers/parse-command.js';
-import type { ReviewJob } from '../ports/job-queue.js';
+import type { CommandKind, ReviewJob } from '../ports/job-queue.js';
 import { pullRequestRun } from '../ports/pull-request-run.js';
 
 /**
@@ -9,6 +9,9 @@ import { pullRequestRun } from '../ports/pull-request-run.js';
  * id, and every run of the Action uses this one, so its runs find each other's check runs and reviews.
  */
 export const ACTION_INSTALLATION_ID = 0;
+
+/** Commands the Action runs: the reviews (the conversation's commands need the App's conversation runner). */
+const ACTION_COMMANDS: ReadonlySet<CommandKind> = new Set(['review', 'full', 'help', 'describe']);
 
 /** The `pull_request` actions that start a review, as the App's handler takes them (review.on decides in the job). */
 const PULL_REQUEST_ACTIONS = ['opened', 'reopened', 'ready_for_review', 'synchronize'] as const;
@@ -90,8 +93,9 @@ function fromIssueComment(run: ActionRun): EventMapping {
   if (action !== 'created') return { kind: 'ignored', reason: `comment action ${action} does not start a review` };
   if (issue.pull_request === undefined || issue.pull_request === null) return { kind: 'ignored', reason: `#${issue.number} is an issue, not a pull request` };
   if (comment.user?.type === 'Bot' || sender.type === 'Bot') return { kind: 'ignored', reason: 'comment by a bot' };
-  const kind = parseCommand(comment.body ?? '');
+  const kind = parseCommand(comment.body ?? '')?.kind;
   if (!kind) return { kind: 'ignored', reason: 'the comment holds no /review command' };
+  if (!ACTION_COMMANDS.has(kind)) return { kind: 'ignored', reason: `the ${kind} command is answered by the App, not the Action` };
   // As the App's handler: a commenter whose association cannot carry write permission is dropped from the payload
   // alone. Everyone else is checked by the job with the collaborator permission API before anything is spent.
   if (!MAY_HAVE_WRITE.has(comment.author_association)) {

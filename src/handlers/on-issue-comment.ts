@@ -10,7 +10,7 @@ import { parseCommand } from './parse-command.js';
 export const MAY_HAVE_WRITE: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
 /**
- * `/review` commands on PR conversations. Like PR events, the handler only queues: the job checks the
+ * `/review` commands on PR conversations (parse-command.ts lists them); no text of the comment goes into the job. Like PR events, the handler only queues: the job checks the
  * commenter's permission (write, maintain or admin) before any reaction, reply or model call. A commenter who
  * cannot have write permission is dropped here, from the payload alone: each of their commands would otherwise cost a
  * job, a permission lookup and a listing of the pull request's comments (the issue's item 7). Repeated commands
@@ -21,9 +21,10 @@ export function onIssueComment(queue: JobQueue) {
     const { payload } = context;
     if (!payload.issue.pull_request) return;
     if (payload.comment.user?.type === 'Bot' || payload.sender.type === 'Bot') return;
-    const kind = parseCommand(payload.comment.body);
+    const kind = parseCommand(payload.comment.body)?.kind;
     const installationId = payload.installation?.id;
-    if (!kind || installationId === undefined) return;
+    // `/ask` belongs in a review thread (on-review-comment.ts); on the conversation it is `/review ask`.
+    if (!kind || kind === 'answer' || installationId === undefined) return;
     if (!MAY_HAVE_WRITE.has(payload.comment.author_association)) {
       context.log.debug({ association: payload.comment.author_association }, 'command from a commenter without write access; ignored');
       return;

@@ -1,6 +1,12 @@
 export type ReviewTrigger = 'opened' | 'reopened' | 'ready_for_review' | 'synchronize' | 'command' | 'rerequested' | 'base_changed';
 
-export type CommandKind = 'review' | 'full' | 'help';
+/**
+ * What a comment asks for. Reviews: `review`, `full`, `describe` (a review that also asks for the walkthrough) and
+ * `help`, run by the review runner. Conversation: `ask` (a question about the whole pull request), `pause`,
+ * `resume`, `learn`, `learnings`, `forget`, and `answer` (a reply in one of Bulwark's review threads that mentions
+ * the App or starts with `/ask`), run by the conversation runner (src/conversation/dispatch-job.ts).
+ */
+export type CommandKind = 'review' | 'full' | 'help' | 'describe' | 'ask' | 'pause' | 'resume' | 'learn' | 'learnings' | 'forget' | 'answer';
 
 /** One review of one head sha. Carries no tokens or secrets: workers authenticate themselves. */
 export interface ReviewJob {
@@ -25,8 +31,12 @@ export interface ReviewJob {
    */
   run: string;
   requestedBy?: string;
-  /** Set for a PR comment command; the job checks the commenter's permission before anything else. */
-  command?: { kind: CommandKind; commentId: number };
+  /**
+   * Set for a command; the job checks the commenter's permission before anything else. `commentId` is the comment
+   * that asked (an issue comment; for `answer`, the reply: a review comment, and `inReplyTo` the thread's first
+   * comment). No text of the comment is kept here: a job that needs it reads the comment again by its id.
+   */
+  command?: { kind: CommandKind; commentId: number; inReplyTo?: number };
 }
 
 /** What a running job may ask of its queue. */
@@ -135,7 +145,7 @@ export function pullRequestKey(job: Pick<ReviewJob, 'installationId' | 'owner' |
  * more is kept for after it (the running one may have read an older head); undefined: the job never coalesces.
  */
 export function coalesceKey(job: Pick<ReviewJob, 'installationId' | 'owner' | 'repo' | 'pullNumber' | 'requestedBy' | 'command'>): string | undefined {
-  if (!job.command || !job.requestedBy) return undefined;
+  if (!job.command || !job.requestedBy || DISTINCT_COMMANDS.has(job.command.kind)) return undefined;
   return `command/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}/${job.requestedBy.toLowerCase()}/${job.command.kind}`;
 }
 
@@ -144,3 +154,6 @@ export function reviewJobId(job: Pick<ReviewJob, 'installationId' | 'owner' | 'r
   // BullMQ refuses ':' in custom job ids, so the parts are joined with '/'.
   return `review/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}/${job.headSha}/${job.run}`;
 }
+/** Commands whose comments each say something of their own (a question, a learning): two are two jobs. */
+const DISTINCT_COMMANDS: ReadonlySet<CommandKind> = new Set(['ask', 'answer', 'learn', 'forget']);
+

@@ -123,9 +123,19 @@ export interface PullRequestHost {
   resolveReviewThread(ref: PullRequestRef, threadId: string): Promise<void>;
   /** The user's permission on the repo (collaborator permission API). */
   getPermission(ref: PullRequestRef, login: string): Promise<RepoPermission>;
-  addReaction(ref: PullRequestRef, commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
+  /** A reaction on a conversation comment (`issue-comment`, the default) or on a review comment. */
+  addReaction(ref: PullRequestRef, commentId: number, content: 'eyes' | '+1' | 'confused', on?: 'issue-comment' | 'review-comment'): Promise<void>;
   /** Bodies of conversation comments written by bots and carrying a Bulwark marker. */
   listOwnComments(ref: PullRequestRef): Promise<string[]>;
+  /** The same comments with their ids, for the ones Bulwark keeps up to date (the pause marker). */
+  listOwnCommentEntries(ref: PullRequestRef): Promise<OwnComment[]>;
+  /** One conversation comment of the pull request, read again by id; undefined when it is gone. */
+  getComment(ref: PullRequestRef, commentId: number): Promise<CommentEntry | undefined>;
+  updateComment(ref: PullRequestRef, commentId: number, body: string): Promise<void>;
+  /** A review thread's comments: the first one (`rootCommentId`) and every reply to it, oldest first; [] when it is gone. */
+  listThreadComments(ref: PullRequestRef, rootCommentId: number): Promise<ThreadComment[]>;
+  /** Posts a reply at the end of the review thread that starts with `rootCommentId`. */
+  replyInThread(ref: PullRequestRef, rootCommentId: number, body: string): Promise<{ id: number }>;
   /** Bodies of reviews on the PR written by bots and carrying a Bulwark marker. */
   listOwnReviews(ref: PullRequestRef): Promise<string[]>;
   /** Check runs of this name on a commit. */
@@ -148,6 +158,33 @@ export interface ReviewThread {
   isOutdated: boolean;
   /** The first comment's body (carries the finding marker). */
   body: string;
+  /** The first comment's REST id (a reply in the thread names it as `in_reply_to_id`), when GitHub gave it. */
+  rootCommentId?: number;
+}
+
+export interface OwnComment {
+  id: number;
+  body: string;
+}
+
+export interface CommentEntry {
+  id: number;
+  body: string;
+  author: { login: string; isBot: boolean };
+}
+
+/** A comment of a review thread (REST pull request review comment). */
+export interface ThreadComment extends CommentEntry {
+  /** The thread's first comment this one replies to; undefined for the first comment itself. */
+  inReplyTo: number | undefined;
+  /** Written by this App (its login once known, else any bot: as for the other `Own` listings). */
+  own: boolean;
+  path: string;
+  /** The line it is on, in the head (RIGHT) or base (LEFT); undefined when GitHub no longer places it. */
+  line: number | undefined;
+  side: 'RIGHT' | 'LEFT' | undefined;
+  /** The diff hunk GitHub shows above the comment, ending at its line. */
+  diffHunk: string;
 }
 
 export interface ExistingCheckRun {

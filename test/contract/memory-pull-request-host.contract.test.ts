@@ -52,8 +52,12 @@ describe('createMemoryPullRequestHost', () => {
     expect(await host.compareCommits(REF, 'gone', HEAD)).toEqual({ status: 'missing', files: [], truncated: false });
     await host.createComment(REF, 'Only people with write access can ask. <!-- bulwark:reply -->');
     await host.addReaction(REF, 42, 'eyes');
+    await host.addReaction(REF, 43, 'eyes', 'review-comment');
     expect(await host.listOwnComments(REF)).toEqual(['Only people with write access can ask. <!-- bulwark:reply -->']);
-    expect(host.reactions).toEqual([{ commentId: 42, content: 'eyes' }]);
+    expect(host.reactions).toEqual([
+      { commentId: 42, content: 'eyes', on: 'issue-comment' },
+      { commentId: 43, content: 'eyes', on: 'review-comment' },
+    ]);
   });
 
   it('keeps a check run newest-wins: the completion replaces the output, and every output is kept in order', async () => {

@@ -138,6 +138,12 @@ export function createLocalGitHost(options: LocalGitHostOptions): { host: PullRe
     getPermission: async () => 'admin',
     addReaction: async () => undefined,
     listOwnComments: async () => [],
+    // No conversation on a local review: nothing to read, and nowhere to answer.
+    listOwnCommentEntries: async () => [],
+    getComment: async () => undefined,
+    updateComment: async () => undefined,
+    listThreadComments: async () => [],
+    replyInThread: async () => ({ id: 0 }),
     listOwnReviews: async () => capture.reviews.map((review) => review.body),
     listCheckRuns: async (_ref, sha, name) =>
       capture.checkRuns

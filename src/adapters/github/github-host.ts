@@ -205,9 +205,60 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         }
       }),
 
-    addReaction: (ref, commentId, content) =>
+    addReaction: (ref, commentId, content, on = 'issue-comment') =>
       call('reacting to the comment', async () => {
-        await octokit.rest.reactions.createForIssueComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId, content });
+        const params = { owner: ref.owner, repo: ref.repo, comment_id: commentId, content };
+        if (on === 'review-comment') await octokit.rest.reactions.createForPullRequestReviewComment(params);
+        else await octokit.rest.reactions.createForIssueComment(params);
+      }),
+
+    listOwnCommentEntries: (ref) =>
+      call('listing the pull request comments', async () => {
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, per_page: 100 });
+        return comments.filter((comment) => isOwn(comment.user) && comment.body?.includes(MARKER)).map((comment) => ({ id: comment.id, body: comment.body ?? '' }));
+      }),
+
+    getComment: (ref, commentId) =>
+      call('reading a comment', async () => {
+        try {
+          const { data } = await octokit.rest.issues.getComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId });
+          return { id: data.id, body: data.body ?? '', author: { login: data.user?.login ?? '', isBot: data.user?.type === 'Bot' } };
+        } catch (error) {
+          if (statusOf(error) === 404) return undefined;
+          throw error;
+        }
+      }),
+
+    updateComment: (ref, commentId, body) =>
+      call('updating a comment', async () => {
+        await octokit.rest.issues.updateComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId, body });
+      }),
+
+    listThreadComments: (ref, rootCommentId) =>
+      call('reading a review thread', async () => {
+        // REST has no listing of one thread: the pull request's review comments, the thread's picked out
+        // (https://docs.github.com/en/rest/pulls/comments#list-review-comments-on-a-pull-request).
+        const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 });
+        return comments
+          .filter((comment) => comment.id === rootCommentId || comment.in_reply_to_id === rootCommentId)
+          .map((comment) => ({
+            id: comment.id,
+            body: comment.body,
+            author: { login: comment.user?.login ?? '', isBot: comment.user?.type === 'Bot' },
+            inReplyTo: comment.in_reply_to_id ?? undefined,
+            own: isOwn(comment.user),
+            path: comment.path,
+            line: comment.line ?? undefined,
+            side: comment.side === 'LEFT' || comment.side === 'RIGHT' ? comment.side : undefined,
+            diffHunk: comment.diff_hunk,
+          }));
+      }),
+
+    replyInThread: (ref, rootCommentId, body) =>
+      call('replying in a review thread', async () => {
+        // https://docs.github.com/en/rest/pulls/comments#create-a-reply-for-a-review-comment
+        const { data } = await octokit.rest.pulls.createReplyForReviewComment({ owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, comment_id: rootCommentId, body });
+        return { id: data.id };
       }),
 
     listOwnComments: (ref) =>
@@ -273,7 +324,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
           for (const node of connection?.nodes ?? []) {
             const first = node.comments.nodes[0];
             if (!first || !isOwn(restUser(first.author)) || !first.body.includes(MARKER)) continue;
-            threads.push({ id: node.id, path: node.path, isResolved: node.isResolved, isOutdated: node.isOutdated, body: first.body });
+            threads.push({ id: node.id, path: node.path, isResolved: node.isResolved, isOutdated: node.isOutdated, body: first.body, ...(typeof first.databaseId === 'number' ? { rootCommentId: first.databaseId } : {}) });
           }
           cursor = connection?.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
         } while (cursor);
@@ -355,7 +406,7 @@ const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cu
     pullRequest(number: $number) {
       reviewThreads(first: 100, after: $cursor) {
         pageInfo { hasNextPage endCursor }
-        nodes { id path isResolved isOutdated comments(first: 1) { nodes { body author { __typename login } } } }
+        nodes { id path isResolved isOutdated comments(first: 1) { nodes { databaseId body author { __typename login } } } }
       }
     }
   }
@@ -366,7 +417,7 @@ interface ThreadsPage {
     pullRequest: {
       reviewThreads: {
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        nodes: { id: string; path: string; isResolved: boolean; isOutdated: boolean; comments: { nodes: { body: string; author: { __typename: string; login: string } | null }[] } }[];
+        nodes: { id: string; path: string; isResolved: boolean; isOutdated: boolean; comments: { nodes: { databaseId?: number | null; body: string; author: { __typename: string; login: string } | null }[] } }[];
       };
     } | null;
   } | null;

@@ -13,6 +13,7 @@ import type {
   ReviewDraft,
   ReviewThread,
   TarballDownload,
+  ThreadComment,
 } from '../../ports/pull-request-host.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { parsePatch } from '../../review/parse-patch.js';
@@ -46,6 +47,8 @@ export interface MemoryReview {
 }
 
 export interface MemoryComment {
+  /** Given by the host when absent (from 1000 up). */
+  id?: number;
   pullNumber: number;
   body: string;
   /** `bulwark[bot]` for comments the App posted. */
@@ -60,6 +63,12 @@ export interface MemoryThread extends ReviewThread {
 export interface MemoryReaction {
   commentId: number;
   content: 'eyes' | '+1' | 'confused';
+  on: 'issue-comment' | 'review-comment';
+}
+
+/** A review comment: a thread's first comment (no `inReplyTo`) or a reply in it. */
+export interface MemoryThreadComment extends Omit<ThreadComment, 'own'> {
+  pullNumber: number;
 }
 
 /** The host's methods, by name: what a fault may be injected into. */
@@ -79,6 +88,7 @@ export interface MemoryPullRequestHostOptions {
   reviews?: { pullNumber: number; body: string; author?: { login: string; isBot: boolean } }[];
   comments?: MemoryComment[];
   threads?: MemoryThread[];
+  threadComments?: MemoryThreadComment[];
   checkRuns?: (Omit<MemoryCheckRun, 'id' | 'outputs' | 'actions' | 'appSlug'> & { appSlug?: string })[];
   /** The App's slug (GitHub's `app.slug` on its check runs); default `bulwark`. */
   appSlug?: string;
@@ -97,6 +107,8 @@ export interface MemoryPullRequestHost extends PullRequestHost {
   readonly reviewAttempts: ReviewDraft[];
   readonly comments: MemoryComment[];
   readonly threads: MemoryThread[];
+  /** Review comments (threads' first comments and replies), for the conversation. */
+  readonly threadComments: MemoryThreadComment[];
   readonly reactions: MemoryReaction[];
   /** Every call, by method name, in order (what a test may count). */
   readonly calls: HostMethod[];
@@ -126,6 +138,7 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
   let knownLogin: string | undefined;
   let nextCheckRunId = 1;
   let nextReviewId = 1;
+  let nextCommentId = 1000;
 
   const pullRequests = new Map<number, MemoryPullRequest>((options.pullRequests ?? []).map((pr) => [pr.info.number, structuredClone(pr)]));
   const checkRuns: MemoryCheckRun[] = (options.checkRuns ?? []).map((run) => ({
@@ -168,8 +181,9 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
     checkRuns,
     reviews,
     reviewAttempts: [],
-    comments: [...(options.comments ?? [])],
+    comments: (options.comments ?? []).map((comment) => ({ ...comment, id: comment.id ?? nextCommentId++ })),
     threads: [...(options.threads ?? [])],
+    threadComments: [...(options.threadComments ?? [])],
     reactions: [],
     calls: [],
     ownLogin: () => knownLogin,
@@ -278,10 +292,41 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
       }),
 
     getPermission: (_ref, login) => act('getPermission', () => host.permissions[login] ?? 'none'),
-    addReaction: (_ref, commentId, content) => act('addReaction', () => void host.reactions.push({ commentId, content })),
-    createComment: (ref, body) => act('createComment', () => void host.comments.push({ pullNumber: ref.pullNumber, body, author: botAuthor })),
+    addReaction: (_ref, commentId, content, on = 'issue-comment') => act('addReaction', () => void host.reactions.push({ commentId, content, on })),
+    createComment: (ref, body) => act('createComment', () => void host.comments.push({ id: nextCommentId++, pullNumber: ref.pullNumber, body, author: botAuthor })),
     listOwnComments: (ref) =>
       act('listOwnComments', () => host.comments.filter((comment) => comment.pullNumber === ref.pullNumber && isOwn(comment.author) && comment.body.includes(MARKER)).map((comment) => comment.body)),
+    listOwnCommentEntries: (ref) =>
+      act('listOwnCommentEntries', () =>
+        host.comments
+          .filter((comment) => comment.pullNumber === ref.pullNumber && isOwn(comment.author) && comment.body.includes(MARKER))
+          .map((comment) => ({ id: comment.id ?? 0, body: comment.body })),
+      ),
+    getComment: (ref, commentId) =>
+      act('getComment', () => {
+        const found = host.comments.find((comment) => comment.id === commentId && comment.pullNumber === ref.pullNumber);
+        return found && { id: commentId, body: found.body, author: { ...found.author } };
+      }),
+    updateComment: (_ref, commentId, body) =>
+      act('updateComment', () => {
+        const found = host.comments.find((comment) => comment.id === commentId);
+        if (!found) throw new ServiceError('github', 'GitHub updating a comment failed: not found (404)', { retryable: false, status: 404 });
+        found.body = body;
+      }),
+    listThreadComments: (ref, rootCommentId) =>
+      act('listThreadComments', () =>
+        host.threadComments
+          .filter((comment) => comment.pullNumber === ref.pullNumber && (comment.id === rootCommentId || comment.inReplyTo === rootCommentId))
+          .map(({ pullNumber: _pullNumber, ...comment }) => ({ ...structuredClone(comment), own: isOwn(comment.author) })),
+      ),
+    replyInThread: (ref, rootCommentId, body) =>
+      act('replyInThread', () => {
+        const root = host.threadComments.find((comment) => comment.id === rootCommentId && comment.pullNumber === ref.pullNumber);
+        if (!root) throw new ServiceError('github', 'GitHub replying in a review thread failed: not found (404)', { retryable: false, status: 404 });
+        const id = nextCommentId++;
+        host.threadComments.push({ ...root, id, body, author: botAuthor, inReplyTo: rootCommentId });
+        return { id };
+      }),
 
     compareCommits: (_ref, base, head) =>
       act('compareCommits', () => {
