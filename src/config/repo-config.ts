@@ -16,6 +16,12 @@ export type AuthorAssociation = (typeof AUTHOR_ASSOCIATIONS)[number];
 /** `.github/bulwark.yml`, as documented in the README's configuration reference. */
 export const repoConfigSchema = z
   .object({
+    /**
+     * Another file this one extends (`repo`, `owner/repo` or `repo:path.yml`; README "Repository config"). The
+     * GitHub host follows it and removes it; one still here was not followed (its file does not exist, or the
+     * host cannot read others), and names the file: the review says so (src/render/render-config-problems.ts).
+     */
+    _extends: z.string().min(1).optional(),
     agent: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
     paths: z
@@ -66,7 +72,7 @@ export type RepoConfigResult =
   | { ok: true; config: RepoConfig; unknownKeys: string[] }
   | { ok: false; problems: string[] };
 
-const KNOWN_KEYS = new Set(Object.keys(repoConfigSchema.shape).concat('_extends'));
+const KNOWN_KEYS = new Set(Object.keys(repoConfigSchema.shape));
 
 /** Validates the raw YAML value; a problem names the field (`review.max_comments`) and what is wrong. */
 export function parseRepoConfig(raw: unknown): RepoConfigResult {

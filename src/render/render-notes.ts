@@ -3,6 +3,8 @@ import type { ScopeBasis } from '../review/review-scope.js';
 import { clippedNote } from './clipped-note.js';
 import { contextTooLargeNote } from './context-too-large-note.js';
 import { renderScopeNote } from './render-scope-note.js';
+import { unreadExtendsNote } from './render-config-problems.js';
+import { REPO_CONFIG_FILE } from '../config/repo-config.js';
 
 /** What a review did besides finding things, as facts; `renderNotes` words them for the check summary. */
 export interface ReviewNotes {
@@ -26,12 +28,15 @@ export interface ReviewNotes {
   secretsMasked: number;
   /** The agent's own notes (missing skills, ignored tools, model warnings). */
   agent: readonly string[];
+  /** The config's `_extends` target that could not be read (`owner/repo:path`): the review used the rest. */
+  unreadExtends?: string | undefined;
 }
 
 /** The notes under the ledger of a review's check summary, in the order a reader needs them. */
 export function renderNotes(notes: ReviewNotes): string[] {
   const unlisted = Math.max(0, notes.changedFiles - notes.listed);
   return [
+    notes.unreadExtends !== undefined ? unreadExtendsNote(REPO_CONFIG_FILE, notes.unreadExtends) : undefined,
     renderScopeNote(notes.scope),
     unlisted ? `Partial review: this pull request changes ${notes.changedFiles} files, but GitHub lists only the first ${notes.listed}; the other ${unlisted} file(s) were not reviewed.` : undefined,
     notes.failedFiles

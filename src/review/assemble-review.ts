@@ -16,7 +16,7 @@ import { unreviewedFiles } from './unreviewed-files.js';
 
 export interface AssembleInput {
   headSha: string;
-  config: Pick<RepoConfig, 'review' | 'check'>;
+  config: Pick<RepoConfig, 'review' | 'check' | '_extends'>;
   scope: ScopeBasis;
   /** Files the pull request changes (GitHub's count) and how many GitHub listed (at most 3,000). */
   changedFiles: number;
@@ -102,6 +102,7 @@ export function assembleReview(input: AssembleInput): AssembledReview {
       resolved: decided.stale.length,
       secretsMasked: input.secrets.count,
       agent: input.agent.notes,
+      unreadExtends: config._extends,
     },
   };
   return { outcome, fingerprints: decided.fingerprints, stale: decided.stale };

@@ -57,6 +57,11 @@ export interface FakeGitHubOptions {
   config?: string;
   /** Files of the repository at the base sha (agents, skills). */
   repoFiles?: Record<string, string>;
+  /**
+   * Config files of other repositories on their default branch, keyed `owner/repo:path`: the owner's `.github`
+   * repository and `_extends` targets, as Probot's config plugin reads them (no ref). Any other: 404.
+   */
+  otherConfigs?: Record<string, string>;
   /** Reviews already on the pull request. */
   reviews?: { body: string; user?: { login: string; type: string } }[];
 }
@@ -105,7 +110,11 @@ export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
     if (method === 'GET' && path === `${REPO_PATH}/contents/.github/bulwark.yml` && !query.has('ref')) {
       return options.config === undefined ? [404, { message: 'Not Found' }] : [200, options.config, { 'content-type': 'text/plain; charset=utf-8' }];
     }
-    if (method === 'GET' && path === `/repos/${OWNER}/.github/contents/.github/bulwark.yml`) return [404, { message: 'Not Found' }];
+    const elsewhere = path.match(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/);
+    if (method === 'GET' && elsewhere && !query.has('ref') && `/repos/${elsewhere[1]}/${elsewhere[2]}` !== REPO_PATH) {
+      const text = options.otherConfigs?.[`${elsewhere[1]}/${elsewhere[2]}:${elsewhere[3]}`];
+      return text === undefined ? [404, { message: 'Not Found' }] : [200, text, { 'content-type': 'text/plain; charset=utf-8' }];
+    }
     if (method === 'GET' && path.startsWith(`${REPO_PATH}/contents`) && query.has('ref')) return contents(path, query.get('ref') ?? '');
     const listing = path.match(new RegExp(`^${REPO_PATH}/commits/([^/]+)/check-runs$`));
     if (method === 'GET' && listing) {

@@ -1,10 +1,10 @@
-import merge from 'deepmerge';
 import pLimit from 'p-limit';
 import type { ProbotOctokit } from 'probot';
 import type { CheckOutput, Comparison, DirectoryEntry, PullRequestHost, PullRequestInfo, ReviewThread } from '../../ports/pull-request-host.js';
 import type { ChangedFile } from '../../review/types.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { batchAnnotations } from './batch-annotations.js';
+import { configFromFiles, mergeConfigs } from './merge-config-files.js';
 import { readCapped } from './read-capped.js';
 import { toServiceError } from './to-service-error.js';
 
@@ -106,14 +106,10 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
 
     readConfig: (ref, file) =>
       call(`reading .github/${file}`, async () => {
-        // Same lookup and merge as Probot's context.config: default branch only, org `.github` fallback, `_extends`.
-        const { config, files } = await octokit.config.get({
-          owner: ref.owner,
-          repo: ref.repo,
-          path: `.github/${file}`,
-          defaults: (configs) => merge.all([{}, ...configs]) as Record<string, unknown>,
-        });
-        return files.some((found) => found.config !== null) ? config : undefined;
+        // Same lookup as Probot's context.config: default branch only, org `.github` fallback, `_extends`; merged as
+        // merge-config-files.ts says (lists replaced), an `_extends` target that does not exist named in the result.
+        const { config, files } = await octokit.config.get({ owner: ref.owner, repo: ref.repo, path: `.github/${file}`, defaults: mergeConfigs });
+        return configFromFiles(files, config);
       }),
 
     readFile: (ref, path, at) =>
