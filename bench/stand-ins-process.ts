@@ -48,10 +48,12 @@ export interface StandInStats {
   /** Review calls (chunks) and the input tokens they carried (uncached + cache writes + reads). */
   reviewCalls: number;
   reviewInputTokens: number;
+  /** The review calls' input tokens weighted as billed: cache writes ×1.25 (5-minute TTL), cache reads ×0.1. */
+  reviewBilledInputTokens: number;
   /** Epoch ms of the last review call's answer. */
   lastReviewAnsweredAt: number;
   /** The verification pass: calls, their input and output tokens, when the first was sent and the last answered (epoch ms). */
-  verification: { calls: number; inputTokens: number; outputTokens: number; firstAt: number; lastAnsweredAt: number };
+  verification: { calls: number; inputTokens: number; billedInputTokens: number; outputTokens: number; firstAt: number; lastAnsweredAt: number };
   /** Epoch ms at which the stand-in answered each model call (it answers `modelLatencyMs` after the request). */
   modelAnsweredAt: number[];
   /** Epoch ms of each GitHub request (route) and, with `timeline`, of each model request. */
@@ -162,18 +164,22 @@ process.on('message', (message: ToStandIns) => {
 });
 
 /** Review and verification calls apart: the verification pass's added calls, tokens and time. */
-function callFigures(): Pick<StandInStats, 'reviewCalls' | 'reviewInputTokens' | 'lastReviewAnsweredAt' | 'verification'> {
+function callFigures(): Pick<StandInStats, 'reviewCalls' | 'reviewInputTokens' | 'reviewBilledInputTokens' | 'lastReviewAnsweredAt' | 'verification'> {
   const epoch = (at: number) => performance.timeOrigin + at;
   const input = (call: (typeof model.calls)[number]) => call.inputTokens + call.cacheReadTokens + call.cacheWriteTokens;
+  // Anthropic's prices for prompt caching (5-minute writes): a cache write costs 1.25 × an input token, a read 0.1 ×.
+  const billed = (call: (typeof model.calls)[number]) => call.inputTokens + 1.25 * call.cacheWriteTokens + 0.1 * call.cacheReadTokens;
   const reviews = model.calls.filter((call) => call.kind === 'review');
   const verifications = model.calls.filter((call) => call.kind === 'verification');
   return {
     reviewCalls: reviews.length,
     reviewInputTokens: reviews.reduce((sum, call) => sum + input(call), 0),
+    reviewBilledInputTokens: reviews.reduce((sum, call) => sum + billed(call), 0),
     lastReviewAnsweredAt: epoch(Math.max(0, ...reviews.map((call) => call.answeredAt))),
     verification: {
       calls: verifications.length,
       inputTokens: verifications.reduce((sum, call) => sum + input(call), 0),
+      billedInputTokens: verifications.reduce((sum, call) => sum + billed(call), 0),
       outputTokens: verifications.reduce((sum, call) => sum + call.outputTokens, 0),
       firstAt: verifications.length ? epoch(Math.min(...verifications.map((call) => call.at))) : 0,
       lastAnsweredAt: verifications.length ? epoch(Math.max(...verifications.map((call) => call.answeredAt))) : 0,
