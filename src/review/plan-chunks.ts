@@ -2,6 +2,7 @@ import { compressHunks } from './compress-hunks.js';
 import { estimateFileTokens } from './estimate-tokens.js';
 import { orderByRisk } from './risk-order.js';
 import type { DiffFile, SkippedFile } from './types.js';
+import { isWidened, narrowHunks } from './widen-hunks.js';
 
 export interface PlanChunksOptions {
   /** Tokens of diff one review may spend in all (repo config `budget.max_input_tokens`). */
@@ -12,7 +13,12 @@ export interface PlanChunksOptions {
   maxFileTokens?: number;
   /** The estimator; a caller that calibrated against the count_tokens endpoint can pass its own. */
   estimate?: (file: DiffFile) => number;
+  /** Share of `budgetTokens` the widened context of the files (widen-hunks.ts) may take at most. Default CONTEXT_SHARE. */
+  contextShare?: number;
 }
+
+/** The widened context around hunks takes at most this share of the review's budget. */
+export const CONTEXT_SHARE = 0.1;
 
 export interface ClippedFile {
   path: string;
@@ -30,6 +36,8 @@ export interface ChunkPlan {
   clipped: ClippedFile[];
   /** Sum of the estimates of every file in every chunk; never more than `budgetTokens`. */
   estimatedTokens: number;
+  /** Of `estimatedTokens`, what the widened context adds; absent when none is sent. */
+  contextTokens?: number;
 }
 
 interface Planned {
@@ -51,6 +59,11 @@ interface Planned {
  *    chunk that already holds a file of the same folder (the model then sees a route next to its service).
  *    First fit leaves at most one chunk less than half full, and each chunk's files stay in risk order.
  *
+ * Files may come widened (widen-hunks.ts: unchanged lines of the head around their hunks). Steps 1–3 plan them
+ * without the widened lines; then, riskiest first, a reviewed and unclipped file gets its widened lines back while
+ * they fit what the budget left, the per-file limit, and `contextShare` of the budget in all. So the context never
+ * costs a file its review or a hunk, and the estimate counts every line sent.
+ *
  * Estimates are summed per file, and each is rounded up, so a chunk's estimate is never below that of its
  * concatenated text. The output depends only on the input: no clocks, no randomness, no locale.
  *
@@ -70,8 +83,10 @@ export function planChunks(files: readonly DiffFile[], options: PlanChunksOption
   const clipped: ClippedFile[] = [];
   let remaining = budgetTokens;
 
+  const widenedOf = new Map<Planned, DiffFile>();
   for (const original of orderByRisk(files)) {
-    const compressed = compressHunks(original);
+    const widened = isWidened(original);
+    const compressed = compressHunks(widened ? narrowHunks(original) : original);
     let planned: Planned | undefined = { file: compressed, tokens: estimate(compressed) };
     const clip = planned.tokens > fileLimit;
     if (clip) planned = clipByHunks(compressed, fileLimit, estimate);
@@ -82,10 +97,25 @@ export function planChunks(files: readonly DiffFile[], options: PlanChunksOption
     remaining -= planned.tokens;
     accepted.push(planned);
     if (clip) clipped.push({ path: original.path, keptHunks: planned.file.hunks.length, totalHunks: original.hunks.length });
+    else if (widened) widenedOf.set(planned, original);
   }
 
-  const estimatedTokens = accepted.reduce((sum, planned) => sum + planned.tokens, 0);
-  return { chunks: pack(accepted, chunkTokens), skipped, clipped, estimatedTokens };
+  let contextLeft = Math.min(remaining, Math.floor(budgetTokens * (options.contextShare ?? CONTEXT_SHARE)));
+  let contextTokens = 0;
+  const sent = accepted.map((planned) => {
+    const widened = widenedOf.get(planned);
+    if (widened === undefined) return planned;
+    const file = compressHunks(widened);
+    const tokens = estimate(file);
+    const extra = tokens - planned.tokens;
+    if (extra > contextLeft || tokens > fileLimit) return planned;
+    contextLeft -= extra;
+    contextTokens += extra;
+    return { file, tokens };
+  });
+
+  const estimatedTokens = sent.reduce((sum, planned) => sum + planned.tokens, 0);
+  return { chunks: pack(sent, chunkTokens), skipped, clipped, estimatedTokens, ...(contextTokens > 0 ? { contextTokens } : {}) };
 }
 
 /**

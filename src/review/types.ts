@@ -1,3 +1,7 @@
+import type { WalkthroughUpdate } from './walkthrough.js';
+
+import type { LearningReport } from '../learning/applied-learning.js';
+
 /**
  * The vocabulary of the review core. Everything here is plain data: no I/O, no SDK or Octokit types.
  */
@@ -40,6 +44,11 @@ export interface DiffLine {
   newLine?: number;
   /** The line's text without the leading '+', '-' or ' ' and without a trailing '\r'. */
   text: string;
+  /**
+   * An unchanged line of the head file shown around a hunk for context (widen-hunks.ts): in the prompt copy only,
+   * never in GitHub's diff, so never an anchor.
+   */
+  widened?: true;
 }
 
 export interface Hunk {
@@ -172,6 +181,10 @@ export interface ReviewResult {
   invalidFindings: number;
   /** The verification pass; absent when it was off (review.verify: false) or there was nothing to verify. */
   verification?: VerificationSummary | undefined;
+  /** What the team's learnings did (src/learning): applied to the prompt, findings not posted; absent when nothing. */
+  learning?: LearningReport | undefined;
+  /** This run's part of the walkthrough; absent when none was asked for (review.walkthrough, `/review describe`). */
+  walkthrough?: WalkthroughUpdate | undefined;
   reviewedFiles: string[];
   skipped: SkippedFile[];
   agent: { name: string; source: string };
