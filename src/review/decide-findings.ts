@@ -14,6 +14,11 @@ export interface DecidedFindings {
   unanchored: ReviewResult['unanchored'];
   below: number;
   repeats: number;
+  /**
+   * Found again while the open thread that reported them stands: not posted again, but still in the code, so the
+   * conclusion counts them (a re-review must not pass while an open thread names a high finding it found again).
+   */
+  repeated: AnchoredFinding[];
   fingerprints: Map<AnchoredFinding, string>;
   /** Threads of ours to resolve: their finding is gone. */
   stale: ReviewThread[];
@@ -33,14 +38,16 @@ export function decideFindings(found: Finding[], files: DiffFile[], config: Pick
   const { unanchored } = anchoredFindings;
   const fingerprints = new Map(anchored.map((finding) => [finding, fingerprint(finding, lineText(files, finding.path, finding.line, finding.side))]));
   const open = new Set(threads.filter((thread) => !thread.isResolved).flatMap(threadFingerprints));
-  const fresh = anchored.filter((finding) => !open.has(fingerprints.get(finding) ?? ''));
+  const isRepeat = (finding: AnchoredFinding) => open.has(fingerprints.get(finding) ?? '');
+  const fresh = anchored.filter((finding) => !isRepeat(finding));
+  const repeated = anchored.filter(isRepeat);
   const current = new Set(fingerprints.values());
   const reviewed = new Set(files.map((file) => file.path));
   const stale = threads.filter(
     (thread) => !thread.isResolved && thread.isOutdated && reviewed.has(thread.path) && !threadFingerprints(thread).some((fp) => current.has(fp)),
   );
   const { inline, overflow } = capComments(fresh, config.review.max_comments, config.review.inline_min_severity);
-  return { inline, overflow, unanchored, below, repeats: anchored.length - fresh.length, fingerprints, stale };
+  return { inline, overflow, unanchored, below, repeats: repeated.length, repeated, fingerprints, stale };
 }
 
 function threadFingerprints(thread: ReviewThread): string[] {

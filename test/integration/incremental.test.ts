@@ -147,7 +147,8 @@ describe('synchronize after a first review', () => {
     await receiveSynchronize();
 
     expect(reviews).toHaveLength(0);
-    expect(updates.at(-1)).toMatchObject({ status: 'completed' });
+    // The high finding is still in the code and its thread still open: the check must not pass as if it were fixed.
+    expect(updates.at(-1)).toMatchObject({ status: 'completed', conclusion: 'neutral' });
     expect(summaryOf(updates)).toContain('1 finding(s) already reported in open review threads were not repeated.');
   });
 

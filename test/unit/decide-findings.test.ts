@@ -33,6 +33,8 @@ describe('decideFindings', () => {
 
     expect(decided.inline.map((finding) => finding.title)).toEqual(['New']);
     expect(decided.repeats).toBe(1);
+    // Not posted again, but kept for the conclusion: the problem is still in the code.
+    expect(decided.repeated.map((finding) => finding.title)).toEqual(['Said before']);
     expect(decided.stale.map((stale) => stale.id)).toEqual(['gone']);
   });
 
