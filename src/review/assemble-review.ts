@@ -76,7 +76,7 @@ export function assembleReview(input: AssembleInput): AssembledReview {
   // Files left out (budget, file limit, failed calls, no usable diff) or never listed: the check must not pass.
   const partial = unreviewedFiles(result.skipped).length > 0 || unlisted > 0;
   const { blocking, fail_on: failOn } = config.check;
-  const conclusion = decideConclusion([...result.inline, ...result.overflow, ...result.unanchored], { blocking, failOn, partial });
+  const conclusion = decideConclusion([...result.inline, ...result.overflow, ...result.unanchored, ...decided.repeated], { blocking, failOn, partial });
   const usd = estimateTotalCost(answered.answers.map((answer) => answer.usage), model, input.prices).usd;
   const { durationMs } = input;
   const outcome: AssembledReview['outcome'] = {
