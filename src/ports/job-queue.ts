@@ -121,8 +121,32 @@ export interface EnqueueResult {
   queued: boolean;
 }
 
+/**
+ * Who is waiting for a job: a person (a command, Re-run or Re-review), whose jobs run before automatic reviews
+ * already waiting, or nobody in particular (a pull request event).
+ */
+export type JobKind = 'command' | 'automatic';
+
+export function jobKind(job: Pick<ReviewJob, 'trigger' | 'command'>): JobKind {
+  return job.command !== undefined || job.trigger === 'command' || job.trigger === 'rerequested' ? 'command' : 'automatic';
+}
+
+/** What a queue tells `/metrics` as it works (instrumentQueue); every member is optional to call. */
+export interface QueueObserver {
+  /** A job starts its first run, `waitedMs` after it was queued (a cap's hold included). */
+  started(kind: JobKind, waitedMs: number): void;
+  /** A waiting job was dropped: a newer head of its pull request was queued. */
+  superseded(kind: JobKind): void;
+  /** A job could have run but was held back: its repository or installation had as many reviews running as allowed. */
+  heldBack(kind: JobKind, cap: 'repository' | 'installation'): void;
+}
+
 export interface JobQueue {
   enqueue(job: ReviewJob): Promise<EnqueueResult>;
+  /** Jobs waiting to run, by kind (with Redis: in the queue every replica shares), for `/metrics`. */
+  waiting?(): Promise<Record<JobKind, number>>;
+  /** Hands the queue what to tell as it works; called once, before `start`. */
+  observe?(observer: QueueObserver): void;
   /** Starts consuming jobs with the handler; `onGiveUp` hears of every job the queue gives up on. */
   start(handler: JobHandler, onGiveUp?: GiveUpHandler): void;
   /** Stops taking jobs and waits for running ones, at most `timeoutMs`. */
@@ -149,11 +173,11 @@ export function coalesceKey(job: Pick<ReviewJob, 'installationId' | 'owner' | 'r
   return `command/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}/${job.requestedBy.toLowerCase()}/${job.command.kind}`;
 }
 
+/** Commands whose comments each say something of their own (a question, a learning): two are two jobs. */
+const DISTINCT_COMMANDS: ReadonlySet<CommandKind> = new Set(['ask', 'answer', 'learn', 'forget']);
+
 /** The semantic key: redeliveries and duplicate events of the same head and run collapse into one job. */
 export function reviewJobId(job: Pick<ReviewJob, 'installationId' | 'owner' | 'repo' | 'pullNumber' | 'headSha' | 'run'>): string {
   // BullMQ refuses ':' in custom job ids, so the parts are joined with '/'.
   return `review/${job.installationId}/${job.owner}/${job.repo}/${job.pullNumber}/${job.headSha}/${job.run}`;
 }
-/** Commands whose comments each say something of their own (a question, a learning): two are two jobs. */
-const DISTINCT_COMMANDS: ReadonlySet<CommandKind> = new Set(['ask', 'answer', 'learn', 'forget']);
-

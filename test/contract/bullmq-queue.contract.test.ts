@@ -41,6 +41,7 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
       backoffMs: options.backoffMs ?? 50,
       log,
       ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+      ...(options.caps ? { caps: options.caps } : {}),
     });
     open.push(queue);
     return queue;

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { GiveUpReason, JobQueue, ReviewJob } from '../../src/ports/job-queue.js';
+import type { GiveUpReason, JobKind, JobQueue, QueueObserver, ReviewJob } from '../../src/ports/job-queue.js';
 import { RetryLaterError, reviewJobId } from '../../src/ports/job-queue.js';
+import type { RunningCaps } from '../../src/review/running-caps.js';
 
 /** The options every queue adapter takes; each test file maps them onto its adapter (and cleans up after). */
 export interface ContractQueueOptions {
   concurrency?: number;
   backoffMs?: number;
   maxAttempts?: number;
+  /** Default: no caps. */
+  caps?: RunningCaps;
 }
 
 export const queueJob = (headSha: string, pullNumber = 1): ReviewJob => ({
@@ -20,6 +23,31 @@ export const queueJob = (headSha: string, pullNumber = 1): ReviewJob => ({
   deliveryId: 'd',
   run: 'auto',
 });
+
+/** An automatic review of `repo` (pull request events), in `installationId`. */
+export const repoJob = (repo: string, pullNumber: number, installationId = 1): ReviewJob => ({ ...queueJob(`head-${repo}-${pullNumber}`, pullNumber), repo, installationId });
+
+/** A person's `/review` on a pull request: no head yet, as the comment event carries none. */
+export const commandJob = (pullNumber: number, commentId: number, repo = 'r'): ReviewJob => ({
+  ...queueJob('', pullNumber),
+  repo,
+  trigger: 'command',
+  full: false,
+  run: `comment-${commentId}`,
+  requestedBy: 'maintainer',
+  command: { kind: 'review', commentId },
+});
+
+/** What a queue told its observer, in order. */
+export const recordObserver = () => {
+  const told: { started: { kind: JobKind; waitedMs: number }[]; superseded: JobKind[]; heldBack: string[] } = { started: [], superseded: [], heldBack: [] };
+  const observer: QueueObserver = {
+    started: (kind, waitedMs) => told.started.push({ kind, waitedMs }),
+    superseded: (kind) => told.superseded.push(kind),
+    heldBack: (kind, cap) => told.heldBack.push(`${kind}:${cap}`),
+  };
+  return { told, observer };
+};
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -202,6 +230,176 @@ export function jobQueueContract(name: string, make: (options: ContractQueueOpti
       await sleep(50);
 
       expect(runs).toBe(1);
+    });
+
+    it("people first: a /review queued after 40 automatic reviews of one repository starts before at least 35 of them", async () => {
+      const queue = make({ concurrency: 2 });
+      const started: string[] = [];
+      queue.start(async (received) => {
+        started.push(received.command ? 'command' : `auto-${received.pullNumber}`);
+        await sleep(received.command ? 1 : 40);
+      });
+
+      for (let pull = 1; pull <= 40; pull += 1) await queue.enqueue(repoJob('monorepo', pull));
+      // The backlog is being worked on when the person asks.
+      for (let tries = 0; started.length === 0 && tries < 200; tries += 1) await sleep(5);
+      await queue.enqueue(commandJob(41, 9001, 'monorepo'));
+      await queue.onIdle();
+
+      const position = started.indexOf('command');
+      console.info(`command started after ${position} of 40 automatic reviews`);
+      expect(started).toHaveLength(41);
+      expect(started.length - position - 1).toBeGreaterThanOrEqual(35);
+    });
+
+    it('a Re-run (rerequested) counts as a person: it starts before automatic reviews already waiting', async () => {
+      const queue = make({ concurrency: 1 });
+      const started: string[] = [];
+      const release = gate();
+      queue.start(async (received) => {
+        started.push(`${received.trigger}-${received.pullNumber}`);
+        if (received.pullNumber === 1) await release.promise;
+      });
+
+      await queue.enqueue(repoJob('r', 1));
+      for (let tries = 0; started.length === 0 && tries < 200; tries += 1) await sleep(10);
+      for (let pull = 2; pull <= 5; pull += 1) await queue.enqueue(repoJob('r', pull));
+      await queue.enqueue({ ...repoJob('r', 6), trigger: 'rerequested', run: 'rerun-delivery-6', requestedBy: 'maintainer' });
+      release.open();
+      await queue.onIdle();
+
+      expect(started.slice(0, 2)).toEqual(['opened-1', 'rerequested-6']);
+    });
+
+    it('per-repository cap: at most the cap of one repository runs at once, and the jobs behind its waiting ones start meanwhile', async () => {
+      const queue = make({ concurrency: 4, caps: { perRepository: 2, perInstallation: 0 } });
+      const { told, observer } = recordObserver();
+      queue.observe?.(observer);
+      const running = new Map<string, number>();
+      const peak = new Map<string, number>();
+      const started: string[] = [];
+      queue.start(async (received) => {
+        started.push(`${received.repo}-${received.pullNumber}`);
+        running.set(received.repo, (running.get(received.repo) ?? 0) + 1);
+        peak.set(received.repo, Math.max(peak.get(received.repo) ?? 0, running.get(received.repo)!));
+        await sleep(60);
+        running.set(received.repo, running.get(received.repo)! - 1);
+      });
+
+      for (let pull = 1; pull <= 6; pull += 1) await queue.enqueue(repoJob('big', pull));
+      for (let pull = 1; pull <= 2; pull += 1) await queue.enqueue(repoJob('small', pull));
+      await queue.onIdle();
+
+      expect(started).toHaveLength(8);
+      expect(peak.get('big')).toBe(2);
+      // Both of the small repository's jobs, queued after all six of the big one's, start before its third.
+      const third = started.filter((name) => name.startsWith('big-'))[2]!;
+      expect(started.indexOf('small-1')).toBeLessThan(started.indexOf(third));
+      expect(started.indexOf('small-2')).toBeLessThan(started.indexOf(third));
+      expect(told.heldBack.length).toBeGreaterThanOrEqual(1);
+      expect(told.heldBack.every((entry) => entry === 'automatic:repository')).toBe(true);
+    });
+
+    it('per-repository cap: a person waits for a slot of the repository, first in its line', async () => {
+      const queue = make({ concurrency: 4, caps: { perRepository: 1, perInstallation: 0 } });
+      const started: string[] = [];
+      queue.start(async (received) => {
+        started.push(received.command ? 'command' : `auto-${received.pullNumber}`);
+        await sleep(40);
+      });
+
+      for (let pull = 1; pull <= 5; pull += 1) await queue.enqueue(repoJob('r', pull));
+      await queue.enqueue(commandJob(6, 9002));
+      await queue.onIdle();
+
+      expect(started).toHaveLength(6);
+      expect(started.indexOf('command')).toBeLessThanOrEqual(2);
+    });
+
+    it('per-installation cap: one installation runs at most its cap, across its repositories; another installation is not held behind it', async () => {
+      const queue = make({ concurrency: 4, caps: { perRepository: 0, perInstallation: 2 } });
+      const { told, observer } = recordObserver();
+      queue.observe?.(observer);
+      let runningFirst = 0;
+      let peakFirst = 0;
+      const started: string[] = [];
+      queue.start(async (received) => {
+        started.push(`${received.installationId}/${received.repo}-${received.pullNumber}`);
+        if (received.installationId === 1) peakFirst = Math.max(peakFirst, (runningFirst += 1));
+        await sleep(60);
+        if (received.installationId === 1) runningFirst -= 1;
+      });
+
+      for (const repo of ['a', 'b', 'c']) for (const pull of [1, 2]) await queue.enqueue(repoJob(repo, pull, 1));
+      await queue.enqueue(repoJob('other', 1, 2));
+      await queue.onIdle();
+
+      expect(started).toHaveLength(7);
+      expect(peakFirst).toBe(2);
+      const third = started.filter((name) => name.startsWith('1/'))[2]!;
+      expect(started.indexOf('2/other-1')).toBeLessThan(started.indexOf(third));
+      expect(told.heldBack.length).toBeGreaterThanOrEqual(1);
+      expect(told.heldBack.every((entry) => entry === 'automatic:installation')).toBe(true);
+    });
+
+    it('drops a superseded waiting job: a job that ran (waiting for its retry) is handed to the give-up hook, one that never ran is not; both are told', async () => {
+      const queue = make({ concurrency: 1, backoffMs: 60_000, maxAttempts: 2 });
+      const { told, observer } = recordObserver();
+      queue.observe?.(observer);
+      const runs: string[] = [];
+      const gaveUp: { head: string; reason: GiveUpReason }[] = [];
+      const release = gate();
+      queue.start(
+        async (received) => {
+          runs.push(received.headSha);
+          if (received.headSha === 'retrying') throw new RetryLaterError('GitHub answered 502');
+          if (received.headSha === 'blocker') await release.promise;
+        },
+        async (received, reason) => {
+          gaveUp.push({ head: received.headSha, reason });
+        },
+      );
+
+      await queue.enqueue(queueJob('retrying', 1));
+      for (let tries = 0; !runs.includes('retrying') && tries < 200; tries += 1) await sleep(10);
+      await sleep(100);
+      await queue.enqueue(queueJob('blocker', 3));
+      for (let tries = 0; !runs.includes('blocker') && tries < 200; tries += 1) await sleep(10);
+      await queue.enqueue(queueJob('never-ran', 2));
+      await queue.enqueue(queueJob('newer-1', 1));
+      await queue.enqueue(queueJob('newer-2', 2));
+      release.open();
+      await queue.onIdle();
+      await sleep(50);
+
+      expect(runs.sort()).toEqual(['blocker', 'newer-1', 'newer-2', 'retrying']);
+      expect(gaveUp).toEqual([{ head: 'retrying', reason: { kind: 'superseded' } }]);
+      expect(told.superseded).toEqual(['automatic', 'automatic']);
+    });
+
+    it('tells how many jobs wait, by kind, and how long each waited before its first run', async () => {
+      const queue = make({ concurrency: 1 });
+      const { told, observer } = recordObserver();
+      queue.observe?.(observer);
+      const release = gate();
+      queue.start(async (received) => {
+        if (received.pullNumber === 1) await release.promise;
+      });
+
+      await queue.enqueue(repoJob('r', 1));
+      for (let tries = 0; told.started.length === 0 && tries < 200; tries += 1) await sleep(10);
+      for (let pull = 2; pull <= 4; pull += 1) await queue.enqueue(repoJob('r', pull));
+      await queue.enqueue(commandJob(5, 9003));
+      const waiting = await queue.waiting?.();
+      await sleep(100);
+      release.open();
+      await queue.onIdle();
+
+      expect(waiting).toEqual({ command: 1, automatic: 3 });
+      expect(await queue.waiting?.()).toEqual({ command: 0, automatic: 0 });
+      expect(told.started.map((entry) => entry.kind)).toEqual(['automatic', 'command', 'automatic', 'automatic', 'automatic']);
+      // Every job queued behind the first waited at least the 100 ms it was held.
+      expect(told.started.slice(1).every((entry) => entry.waitedMs >= 90)).toBe(true);
     });
 
     it('answers healthy while open, and refuses jobs once closed', async () => {

@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 jobQueueContract('in-process queue', (options) => {
-  const queue = createMemoryQueue({ concurrency: options.concurrency ?? 2, log, ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }), ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }) });
+  const queue = createMemoryQueue({ concurrency: options.concurrency ?? 2, log, ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }), ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }), ...(options.caps ? { caps: options.caps } : {}) });
   open.push(queue);
   return queue;
 });

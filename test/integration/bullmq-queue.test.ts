@@ -108,7 +108,9 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
 
     const inspector = inspect(queueName);
     expect(await inspector.getJob(old.jobId)).toBeUndefined();
-    expect(await inspector.getJobState(fresh.jobId)).toBe('waiting');
+    // Every job carries a priority (people's before automatic ones), so a waiting job is in BullMQ's prioritized set.
+    expect(await inspector.getJobState(fresh.jobId)).toBe('prioritized');
+    expect((await inspector.getJob(fresh.jobId))?.priority).toBe(10);
 
     queue.start(async (received, control) => {
       seen.push(`${received.headSha}:${String(await control.isSuperseded())}`);
@@ -327,6 +329,67 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     expect(await done?.getState()).toBe('completed');
     expect(done?.stalledCounter).toBe(1);
   }, 20_000);
+
+  it("caps hold across a killed worker: its job's slot stays taken until the lease runs out, then frees (never leaked)", async () => {
+    const caps = { perRepository: 1, perInstallation: 0 };
+    const { queue, queueName } = make({ concurrency: 2, caps, slotLeaseMs: 900, holdMs: 150, stalledIntervalMs: 500 });
+    await queue.enqueue(job('a', 1));
+
+    // Its job's lock (3 s) outlives its slot's lease (0.9 s): the slot must free before the job itself runs again.
+    const child = spawnChildWorker(queueName, { caps, slotLeaseMs: 900, lockDurationMs: 3000 });
+    const taken = await child.taken;
+    expect(taken).toEqual({ started: 'a', attempt: 1 });
+    child.process.kill('SIGKILL');
+    await child.exited;
+    const killedAt = Date.now();
+
+    const starts: { head: string; at: number }[] = [];
+    let running = 0;
+    let peak = 0;
+    await queue.enqueue(job('b', 2));
+    queue.start(async (received) => {
+      starts.push({ head: received.headSha, at: Date.now() - killedAt });
+      peak = Math.max(peak, (running += 1));
+      await sleep(20);
+      running -= 1;
+    });
+    for (let tries = 0; starts.length < 2 && tries < 500; tries += 1) await sleep(20);
+    await queue.onIdle();
+    console.info(`after the kill: ${starts.map(({ head, at }) => `${head} started at +${at} ms`).join(', ')} (lease 900 ms, renewed every 300 ms)`);
+
+    // The dead worker's lease was renewed at most 300 ms before the kill: the repository stays full for 600 ms at least.
+    const b = starts.find(({ head }) => head === 'b');
+    expect(b?.at).toBeGreaterThanOrEqual(550);
+    expect(b?.at).toBeLessThan(2500);
+    expect(starts.map(({ head }) => head)).toEqual(['b', 'a']);
+    expect(peak).toBe(1);
+    const client = new Redis(redisUrl);
+    const left = await client.zcard(`${prefix}:${queueName}:bulwark:running:repo:1/o/r`);
+    await client.quit();
+    expect(left).toBe(0);
+  }, 20_000);
+
+  /** A second replica in its own process (CHILD_WORKER) that takes one job and hangs until killed. */
+  const spawnChildWorker = (queueName: string, options: object) => {
+    const adapter = pathToFileURL(fileURLToPath(new URL('../../src/adapters/redis/bullmq-queue.ts', import.meta.url))).href;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_WORKER], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, REDIS_URL: redisUrl, BULWARK_ADAPTER: adapter, BULWARK_QUEUE: queueName, BULWARK_PREFIX: prefix, BULWARK_CHILD_OPTIONS: JSON.stringify(options) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const taken = new Promise<{ started: string; attempt: number }>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
+        if (line) resolve(JSON.parse(line) as { started: string; attempt: number });
+      });
+      child.on('exit', (code) => reject(new Error(`the child worker exited (${String(code)}) before taking the job:\n${output}`)));
+    });
+    return { process: child, taken, exited };
+  };
 });
 
 /** A second replica in its own process: takes one job, says so on stdout, then hangs until killed. */
@@ -342,6 +405,7 @@ const queue = createBullmqQueue({
   lockDurationMs: 1000,
   stalledIntervalMs: 500,
   log,
+  ...JSON.parse(process.env.BULWARK_CHILD_OPTIONS ?? '{}'),
 });
 queue.start(async (job, control) => {
   console.log(JSON.stringify({ started: job.headSha, attempt: control.attempt }));

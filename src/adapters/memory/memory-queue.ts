@@ -1,6 +1,8 @@
-import type { EnqueueResult, GiveUpHandler, GiveUpReason, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { coalesceKey, isRetryLater, pullRequestKey, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
+import type { EnqueueResult, GiveUpHandler, GiveUpReason, JobHandler, JobKind, JobQueue, QueueObserver, ReviewJob } from '../../ports/job-queue.js';
+import { coalesceKey, isRetryLater, jobKind, pullRequestKey, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
+import { capReached, installationKey, NO_CAPS, repositoryKey } from '../../review/running-caps.js';
+import type { RunningCaps } from '../../review/running-caps.js';
 
 export interface MemoryQueueOptions {
   concurrency: number;
@@ -11,17 +13,29 @@ export interface MemoryQueueOptions {
   backoffMs?: number;
   /** How long `close` waits, after its own bound, for the give-up hook to complete check runs. Default 5000. */
   giveUpTimeoutMs?: number;
+  /** Reviews running at once per repository and per installation; default none. */
+  caps?: RunningCaps;
 }
+
+/** People first: a lane is looked at only when the one before it has nothing that may run. */
+const LANES: readonly JobKind[] = ['command', 'automatic'];
 
 interface Entry {
   id: string;
   job: ReviewJob;
   /** The run this entry will be: 1 for the first. */
   attempt: number;
-  /** pullRequestKey(job), computed once. */
+  /** pullRequestKey(job), jobKind(job), repositoryKey(job) and installationKey(job), computed once. */
   pr: string;
-  /** Superseded while waiting: `waiting` still holds it, `pump` skips it. */
-  dropped?: boolean;
+  kind: JobKind;
+  repo: string;
+  installation: string;
+  /** Order of arrival in its lane (a retry arrives again, behind the jobs waiting then). */
+  seq: number;
+  /** When the job was queued (epoch ms): its wait before its first run is measured from here. */
+  queuedAt: number;
+  /** Already reported as held back by a cap (once per run). */
+  heldBack?: boolean;
   /** Saved by an attempt for the next ones (JSON, copied so no attempt shares objects with another). */
   checkpoint?: string;
 }
@@ -31,6 +45,10 @@ interface Entry {
  * collapse while the first job is waiting, running or waiting for a retry. A handler's `RetryLaterError` runs
  * the job again after an exponential backoff, up to `maxAttempts` runs. Jobs do not survive a restart; use
  * REDIS_URL for that.
+ *
+ * Fair: a person's job (command, Re-run, Re-review) starts before every automatic review waiting; otherwise jobs
+ * start in the order they arrived, except that a job whose repository or installation already runs as many
+ * reviews as `caps` allow waits, and the jobs behind it start instead.
  */
 export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
@@ -38,8 +56,13 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   const giveUpTimeoutMs = Math.max(0, options.giveUpTimeoutMs ?? 5000);
   // Every webhook looks up its job id and its PR's waiting jobs: indexed, so a backlog of thousands of waiting jobs
   // costs an enqueue nothing (scanning `waiting` made each ack O(backlog), ~1 ms with 5,000 jobs waiting).
-  /** FIFO of waiting entries, superseded ones included until `pump` reaches them. */
-  const waiting: Entry[] = [];
+  /** Waiting entries by lane, then repository, each in order of arrival: `pump` looks only at each repository's first. */
+  const lanes: Record<JobKind, Map<string, Entry[]>> = { command: new Map(), automatic: new Map() };
+  let arrivals = 0;
+  const caps = options.caps ?? NO_CAPS;
+  /** Reviews running per repository and per installation. */
+  const runningIn = { repository: new Map<string, number>(), installation: new Map<string, number>() };
+  let observer: QueueObserver | undefined;
   const waitingById = new Map<string, Entry>();
   const waitingByPr = new Map<string, Set<Entry>>();
   /** The waiting entry of each coalesce key (repeated commands join it). */
@@ -58,7 +81,11 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   let closed = false;
 
   const addWaiting = (entry: Entry) => {
-    waiting.push(entry);
+    entry.seq = arrivals += 1;
+    const lane = lanes[entry.kind];
+    const sameRepo = lane.get(entry.repo);
+    if (sameRepo) sameRepo.push(entry);
+    else lane.set(entry.repo, [entry]);
     waitingById.set(entry.id, entry);
     const samePr = waitingByPr.get(entry.pr);
     if (samePr) samePr.add(entry);
@@ -67,6 +94,11 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     if (coalesce && !waitingByCoalesceKey.has(coalesce)) waitingByCoalesceKey.set(coalesce, entry);
   };
   const removeWaiting = (entry: Entry) => {
+    const lane = lanes[entry.kind];
+    const sameRepo = lane.get(entry.repo);
+    const at = sameRepo?.indexOf(entry) ?? -1;
+    if (sameRepo && at >= 0) sameRepo.splice(at, 1);
+    if (sameRepo?.length === 0) lane.delete(entry.repo);
     waitingById.delete(entry.id);
     const samePr = waitingByPr.get(entry.pr);
     samePr?.delete(entry);
@@ -81,12 +113,42 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
+  const countRunning = (entry: Entry, by: 1 | -1) => {
+    for (const [map, key] of [[runningIn.repository, entry.repo], [runningIn.installation, entry.installation]] as const) {
+      const count = (map.get(key) ?? 0) + by;
+      if (count > 0) map.set(key, count);
+      else map.delete(key);
+    }
+  };
+
+  /** The job to start next: the earliest of the first lane that has one its caps let run. */
+  const pickNext = (): Entry | undefined => {
+    for (const kind of LANES) {
+      let best: Entry | undefined;
+      for (const sameRepo of lanes[kind].values()) {
+        const first = sameRepo[0];
+        if (!first) continue;
+        const cap = capReached({ repository: runningIn.repository.get(first.repo) ?? 0, installation: runningIn.installation.get(first.installation) ?? 0 }, caps);
+        if (cap) {
+          if (!first.heldBack) observer?.heldBack(kind, cap);
+          first.heldBack = true;
+          continue;
+        }
+        if (!best || first.seq < best.seq) best = first;
+      }
+      if (best) return best;
+    }
+    return undefined;
+  };
+
   const pump = () => {
-    while (handler && !closed && running.size < options.concurrency && waiting.length > 0) {
-      const next = waiting.shift()!;
-      if (next.dropped) continue;
+    while (handler && !closed && running.size < options.concurrency) {
+      const next = pickNext();
+      if (!next) break;
       removeWaiting(next);
       running.set(next.id, next);
+      countRunning(next, 1);
+      if (next.attempt === 1) observer?.started(next.kind, Date.now() - next.queuedAt);
       void run(handler, next);
     }
     settleIdle();
@@ -115,7 +177,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
 
   const scheduleRetry = (entry: Entry, error: unknown) => {
     const delay = retryDelayMs(backoffMs, entry.attempt, error);
-    const next: Entry = { ...entry, attempt: entry.attempt + 1 };
+    const next: Entry = { ...entry, attempt: entry.attempt + 1, heldBack: false };
     const timer = setTimeout(() => {
       retrying.delete(entry.id);
       if (closed) return;
@@ -153,13 +215,14 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
       }
     } finally {
       running.delete(id);
+      countRunning(entry, -1);
       forget(entry.pr);
       pump();
     }
   };
 
   const push = (jobId: string, job: ReviewJob, pr: string): EnqueueResult => {
-    addWaiting({ id: jobId, job, attempt: 1, pr });
+    addWaiting({ id: jobId, job, attempt: 1, pr, kind: jobKind(job), repo: repositoryKey(job), installation: installationKey(job), seq: 0, queuedAt: Date.now() });
     // Start on the next turn so the webhook is acknowledged before any job work begins.
     setImmediate(pump);
     return { jobId, queued: true };
@@ -180,18 +243,29 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
       // A waiting job (or one waiting for its retry) for an older head of this PR will never be worth running.
       for (const entry of [...(waitingByPr.get(key) ?? [])]) {
         if (!entry.job.headSha || entry.job.headSha === job.headSha) continue;
-        entry.dropped = true;
         removeWaiting(entry);
-        // A retry whose wait is over has a check run saying "retrying": it will never run now.
+        observer?.superseded(entry.kind);
+        // A retry whose wait is over has a check run saying "retrying": it will never run now. A job that never ran
+        // has no check run, and nothing is asked of GitHub for it.
         void giveUp(entry, { kind: 'superseded' });
       }
       for (const [id, { entry, timer }] of retrying) {
         if (entry.pr !== key || !entry.job.headSha || entry.job.headSha === job.headSha) continue;
         clearTimeout(timer);
         retrying.delete(id);
+        observer?.superseded(entry.kind);
         void giveUp(entry, { kind: 'superseded' });
       }
       return push(jobId, job, key);
+    },
+    async waiting() {
+      const counts: Record<JobKind, number> = { command: 0, automatic: 0 };
+      for (const entry of waitingById.values()) counts[entry.kind] += 1;
+      for (const { entry } of retrying.values()) counts[entry.kind] += 1;
+      return counts;
+    },
+    observe(told: QueueObserver) {
+      observer = told;
     },
     start(jobHandler: JobHandler, giveUpHandler?: GiveUpHandler) {
       handler = jobHandler;

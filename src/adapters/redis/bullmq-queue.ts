@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { EnqueueResult, GiveUpHandler, GiveUpReason, JobControl, JobHandler, JobQueue, ReviewJob } from '../../ports/job-queue.js';
-import { coalesceKey, isRetryLater, pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
+import type { EnqueueResult, GiveUpHandler, GiveUpReason, JobControl, JobHandler, JobKind, JobQueue, QueueObserver, ReviewJob } from '../../ports/job-queue.js';
+import { coalesceKey, isRetryLater, jobKind, pullRequestKey, RetryLaterError, retryDelayMs, reviewJobId } from '../../ports/job-queue.js';
 import type { Logger } from '../../ports/logger.js';
+import { NO_CAPS } from '../../review/running-caps.js';
+import type { RunningCaps } from '../../review/running-caps.js';
+import { createRunningSlots, runScript, script } from './running-slots.js';
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -28,8 +31,35 @@ export interface BullmqQueueOptions {
   enqueueTimeoutMs?: number;
   /** How long `close` waits, after its own bound, for give-ups under way to complete check runs. Default 5000. */
   giveUpTimeoutMs?: number;
+  /** Reviews running at once per repository and per installation, across every replica; default none. */
+  caps?: RunningCaps;
+  /** How long a running job's slot lasts without renewal (renewed every third of it): a dead worker's slot is free after it. Default lockDurationMs, else 30 000. */
+  slotLeaseMs?: number;
+  /** How long a job held back by a cap is put aside at most (a slot freed sooner brings it back at once). Default 10 000. */
+  holdMs?: number;
   log: Logger;
 }
+
+/**
+ * BullMQ priorities (1 is the highest; https://docs.bullmq.io/guide/jobs/prioritized): a person's job is taken
+ * before every automatic review waiting, and jobs of one kind in order of arrival. Every job gets one, as a job
+ * without any would be taken before all of them.
+ */
+const PRIORITY: Record<JobKind, number> = { command: 1, automatic: 10 };
+
+/**
+ * KEYS: prioritized, delayed, wait. ARGV: BullMQ's job key prefix, the people's priority, the automatic one.
+ * Jobs waiting to run, people's then automatic: prioritized by priority, plus those put aside (held back by a cap, or
+ * waiting out a retry's backoff) by their job's priority. A job without one (queued before priorities) is automatic.
+ */
+const WAITING_SCRIPT = script(`
+local command = redis.call('ZCOUNT', KEYS[1], ARGV[2] * 0x100000000, (ARGV[2] + 1) * 0x100000000 - 1)
+local automatic = redis.call('ZCARD', KEYS[1]) - command + redis.call('LLEN', KEYS[3])
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, 9999)) do
+  if redis.call('HGET', ARGV[1] .. id, 'priority') == ARGV[2] then command = command + 1 else automatic = automatic + 1 end
+end
+return {command, automatic}
+`);
 
 /** Latest head and pending jobs per PR live a day after the last enqueue of that PR. */
 const PR_STATE_TTL_SECONDS = 24 * 3600;
@@ -168,6 +198,44 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     }
   };
 
+  const slotLeaseMs = options.slotLeaseMs ?? options.lockDurationMs ?? 30_000;
+  const holdMs = options.holdMs ?? 10_000;
+  const slots = createRunningSlots({
+    client,
+    keyPrefix: `${prefix}:${queueName}:bulwark:`,
+    jobKeyPrefix: queue.toKey(''),
+    delayedKey: queue.keys.delayed ?? queue.toKey('delayed'),
+    caps: options.caps ?? NO_CAPS,
+    leaseMs: slotLeaseMs,
+  });
+  let observer: QueueObserver | undefined;
+
+  /** A job taken off the queue takes its repository's and installation's slot, or is put aside until one frees. */
+  const takeSlot = async (job: Job<ReviewJob, void, string>, jobId: string, kind: JobKind, token: string | undefined): Promise<boolean> => {
+    const claim = await slots.claim(job.data, jobId, kind).catch((error: unknown) => {
+      // Redis answered BullMQ a moment ago; without a slot the job still runs, as it would without caps.
+      log.warn({ err: error, jobId }, 'could not take a running slot; the job runs outside the caps');
+      return { ok: false as const, cap: undefined };
+    });
+    if (claim.ok || claim.cap === undefined || !token) return claim.ok;
+    if (claim.firstHold) observer?.heldBack(kind, claim.cap);
+    // Put aside (not a failed attempt: moveToDelayed keeps attemptsMade), so the jobs behind it are taken meanwhile.
+    await job.moveToDelayed(Date.now() + Math.round(holdMs * (0.8 + Math.random() * 0.4)), token);
+    log.debug({ jobId, cap: claim.cap }, 'review job held back: its repository or installation runs as many reviews as allowed');
+    throw new DelayedError();
+  };
+
+  /** Frees the job's slot and brings back the first held-back job that may run now. */
+  const freeSlot = async (job: ReviewJob, jobId: string) => {
+    try {
+      const next = await slots.release(job, jobId);
+      if (next !== undefined) await (await queue.getJob(next))?.promote();
+    } catch (error) {
+      // The lease runs out by itself, and a held-back job comes back when its hold does.
+      log.debug({ err: error, jobId }, 'could not free a running slot at once');
+    }
+  };
+
   // Checkpoints (the model's answers) stay in this replica's memory, never in Redis, which holds no code or model
   // output (SECURITY.md): a retry this replica takes reuses them; one another replica takes asks the model again.
   const checkpoints = createCheckpointMemory();
@@ -207,6 +275,20 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       log.info({ jobId }, 'handed a job back to the queue: shutting down');
       throw new DelayedError();
     }
+    const kind = jobKind(job.data);
+    const slotTaken = await takeSlot(job, jobId, kind, token);
+    if (job.attemptsMade === 0 && job.stalledCounter === 0) observer?.started(kind, Date.now() - job.timestamp);
+    const renewing = slotTaken ? setInterval(() => void slots.renew(job.data, jobId).catch((error: unknown) => log.debug({ err: error, jobId }, 'could not renew a running slot')), Math.max(100, Math.floor(slotLeaseMs / 3))) : undefined;
+    renewing?.unref();
+    try {
+      await runHandler(handler, job, jobId);
+    } finally {
+      clearInterval(renewing);
+      if (slotTaken) await freeSlot(job.data, jobId);
+    }
+  };
+
+  const runHandler = async (handler: JobHandler, job: Job<ReviewJob, void, string>, jobId: string) => {
     const attempt = job.attemptsMade + 1;
     const jobMaxAttempts = job.opts.attempts ?? 1;
     const control: JobControl = {
@@ -253,14 +335,20 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
           if (created !== 1) return { jobId, queued: false };
           const removals = stale.map(async (staleId) => {
             // Read first: a job waiting for its retry (it ran before) has a check run saying "retrying" to complete.
-            const staleJob = onGiveUp ? await queue.getJob(String(staleId)).catch(() => undefined) : undefined;
+            const staleJob = await queue.getJob(String(staleId)).catch(() => undefined);
             // 0 when the job is running (it will see isSuperseded) or already gone.
             const removed = await queue.remove(String(staleId)).catch((error: unknown) => {
               log.warn({ err: error, jobId: staleId }, 'could not remove a superseded job');
               return 0;
             });
-            if (removed === 1) log.info({ jobId: staleId, by: jobId }, 'removed a waiting job of an older head');
-            if (removed === 1 && staleJob && staleJob.attemptsMade > 0) giveUp(staleJob.data, String(staleId), { kind: 'superseded' });
+            if (removed !== 1) return;
+            log.info({ jobId: staleId, by: jobId }, 'removed a waiting job of an older head');
+            if (!staleJob) return;
+            observer?.superseded(jobKind(staleJob.data));
+            await slots.forget(staleJob.data, String(staleId)).catch(() => undefined);
+            // A job that ran (a retry's wait, or a worker that died under it) has a check run to complete; one that
+            // never ran has none, and nothing is asked of GitHub for it.
+            if (staleJob.attemptsMade > 0 || staleJob.stalledCounter > 0) giveUp(staleJob.data, String(staleId), { kind: 'superseded' });
           });
           const coalesce = coalesceKey(job);
           let added: Job<ReviewJob, void, string>;
@@ -268,7 +356,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
             // BullMQ's deduplication (https://docs.bullmq.io/guide/jobs/deduplication): while a job of the key waits,
             // `add` answers that job; while one runs, `keepLastIfActive` keeps the newest for after it, under its own id.
             const deduplication = coalesce ? { deduplication: { id: coalesce, keepLastIfActive: true } } : {};
-            [added] = await Promise.all([queue.add('review', job, { jobId, ...deduplication }), ...removals]);
+            [added] = await Promise.all([queue.add('review', job, { jobId, priority: PRIORITY[jobKind(job)], ...deduplication }), ...removals]);
           } catch (error) {
             await client.del(claimKey).catch(() => undefined);
             throw error;
@@ -281,6 +369,17 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
         enqueueTimeoutMs,
         'Redis did not accept the job in time.',
       );
+    },
+
+    async waiting() {
+      await queue.waitUntilReady();
+      const keys = [queue.keys.prioritized ?? queue.toKey('prioritized'), queue.keys.delayed ?? queue.toKey('delayed'), queue.keys.wait ?? queue.toKey('wait')];
+      const [command, automatic] = (await runScript(client, WAITING_SCRIPT, keys, [queue.toKey(''), PRIORITY.command, PRIORITY.automatic])) as [number, number];
+      return { command, automatic };
+    },
+
+    observe(told: QueueObserver) {
+      observer = told;
     },
 
     start(handler: JobHandler, giveUpHandler?: GiveUpHandler) {
