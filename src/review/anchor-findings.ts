@@ -41,16 +41,21 @@ import type {
  *   quotes the right code and miscounts its line. When the quote is not there but is found elsewhere in the
  *   file's diff, the finding moves to the quoted lines (the nearest match); when it is nowhere in the diff, the
  *   finding's premise cannot be shown on a line: 'quote-not-in-diff', listed in the body, never inline.
+ * - `shown`, the prompt copies the model read, may hold unchanged lines widened around the hunks (widen-hunks.ts).
+ *   They are not lines of GitHub's diff, so never an anchor: a finding on one whose quote is there (at the cited
+ *   lines, or elsewhere in that context when it is nowhere in the diff) is listed in the body as 'line-not-in-diff',
+ *   its quote found, rather than moved to some diff line that happens to read the same.
  */
-export function anchorFindings(findings: Finding[], files: DiffFile[]): AnchorResult {
+export function anchorFindings(findings: Finding[], files: DiffFile[], shown: readonly DiffFile[] = []): AnchorResult {
   // Only the files findings cite are indexed: a 3,000-file review with 50 findings indexes a few files, not all.
   const byPath = new Map(files.map((file) => [file.path, file] as const));
+  const shownByPath = new Map(shown.map((file) => [file.path, file] as const));
   const indexes = new Map<string, FileIndex>();
   const indexOf = (path: string): FileIndex | undefined => {
     let index = indexes.get(path);
     const file = byPath.get(path);
     if (index === undefined && file !== undefined) {
-      index = indexFile(file);
+      index = indexFile(file, shownByPath.get(path));
       indexes.set(path, index);
     }
     return index;
@@ -79,16 +84,31 @@ interface FileIndex {
   changed: Record<Side, Set<number>>;
   /** Each hunk's lines as a quote can be searched in: RIGHT (added and context) and LEFT (deleted) runs. */
   quoteLines: QuoteLines[];
+  /** The widened context the model was shown: its text by head line number, and its runs. */
+  context: { text: Map<number, string>; runs: QuoteLines[] };
 }
 
-function indexFile(file: DiffFile): FileIndex {
+function indexFile(file: DiffFile, shown: DiffFile | undefined): FileIndex {
   const index: FileIndex = {
     hunkOf: { RIGHT: new Map(), LEFT: new Map() },
     deleted: new Set(),
     text: { RIGHT: new Map(), LEFT: new Map() },
     changed: { RIGHT: new Set(), LEFT: new Set() },
     quoteLines: [],
+    context: { text: new Map(), runs: [] },
   };
+  for (const hunk of shown?.hunks ?? []) {
+    let run: QuoteLines | undefined;
+    for (const line of hunk.lines) {
+      if (line.widened !== true || line.newLine === undefined) {
+        run = undefined;
+        continue;
+      }
+      index.context.text.set(line.newLine, line.text);
+      if (run === undefined) index.context.runs.push((run = { side: 'RIGHT', lines: [] }));
+      run.lines.push({ number: line.newLine, text: line.text });
+    }
+  }
   file.hunks.forEach((hunk, position) => {
     const right: QuoteLines = { side: 'RIGHT', lines: [] };
     const left: QuoteLines = { side: 'LEFT', lines: [] };
@@ -128,11 +148,28 @@ function checkQuote(finding: Finding, index: FileIndex, outcome: AnchoredFinding
     const lines = range(first, outcome.line).map((number) => index.text[outcome.side].get(number) ?? '');
     if (quoteMatches(quote, lines)) return outcome;
   }
+  if (quotedInContext(quote, finding, index)) return 'line-not-in-diff';
   const found = findQuote(quote, index.quoteLines, finding.line, finding.side);
-  if (found === undefined) return typeof outcome === 'string' && outcome !== 'line-not-in-diff' ? outcome : 'quote-not-in-diff';
+  if (found === undefined) {
+    if (findQuote(quote, index.context.runs, finding.line, 'RIGHT') !== undefined) return 'line-not-in-diff';
+    return typeof outcome === 'string' && outcome !== 'line-not-in-diff' ? outcome : 'quote-not-in-diff';
+  }
   const moved: Finding = { ...finding, side: found.side, line: found.first, end_line: found.last === found.first ? undefined : found.last };
   const anchored = anchorFinding(moved, index);
   return typeof anchored === 'string' ? anchored : { ...anchored, reanchored: true };
+}
+
+const MAX_CONTEXT_RANGE = 200;
+
+/** The cited lines include widened context (RIGHT) and the quote is the code there. */
+function quotedInContext(quote: string, finding: Finding, index: FileIndex): boolean {
+  if (finding.side === 'LEFT' || index.context.text.size === 0) return false;
+  const end = finding.end_line;
+  // A range is read as written only when it is one a hunk could hold (the model's end_line is not trusted).
+  const last = end !== undefined && isLineNumber(end) && end >= finding.line && end - finding.line <= MAX_CONTEXT_RANGE ? end : finding.line;
+  const cited = range(finding.line, last);
+  if (!cited.some((number) => index.context.text.has(number))) return false;
+  return quoteMatches(quote, cited.map((number) => index.context.text.get(number) ?? index.text.RIGHT.get(number) ?? ''));
 }
 
 function range(first: number, last: number): number[] {

@@ -26,13 +26,14 @@ export interface DecidedFindings {
 
 /**
  * Threshold, anchor against the PR's own base...head diff, drop what open threads already say, cap. A thread of
- * ours on a reviewed file whose line changed and whose finding is gone is stale: it gets resolved.
+ * ours on a reviewed file whose line changed and whose finding is gone is stale: it gets resolved. `shown`: the
+ * prompt copies the model read (context widened around hunks is found there, never anchored).
  */
-export function decideFindings(found: Finding[], files: DiffFile[], config: Pick<RepoConfig, 'review'>, threads: ReviewThread[]): DecidedFindings {
+export function decideFindings(found: Finding[], files: DiffFile[], config: Pick<RepoConfig, 'review'>, threads: ReviewThread[], shown: readonly DiffFile[] = []): DecidedFindings {
   const textOf = (finding: Finding) => lineText(files, finding.path, finding.line, finding.side ?? 'RIGHT');
   const ranked = rankFindings(dedupeFindings(found, textOf));
   const { kept, below } = applyThreshold(ranked, config.review.min_severity);
-  const anchoredFindings = anchorFindings(kept, files);
+  const anchoredFindings = anchorFindings(kept, files, shown);
   // One comment per root cause: chunks report the same problem under different titles (merge-root-causes.ts).
   const anchored = mergeRootCauses(anchoredFindings.anchored).findings;
   const { unanchored } = anchoredFindings;
