@@ -193,6 +193,8 @@ export interface ExistingCheckRun {
   status: 'queued' | 'in_progress' | 'completed' | string;
   /** How a completed run ended (`success`, `skipped`…); null while it runs. */
   conclusion?: string | null;
+  /** Its output's title, when it has one: says whether a completed run reviewed the code (render/ended-without-review.ts). */
+  title?: string | null;
   /** The App that created the run. */
   appSlug: string | null;
 }

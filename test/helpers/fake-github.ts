@@ -120,7 +120,7 @@ export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
     if (method === 'GET' && listing) {
       const runs = state.checkRuns
         .filter((run) => run.headSha === listing[1] && (!query.has('check_name') || query.get('check_name') === run.name))
-        .map((run) => ({ id: run.id, name: run.name, head_sha: run.headSha, external_id: run.externalId, status: run.status, conclusion: run.conclusion ?? null, app: APP }));
+        .map((run) => ({ id: run.id, name: run.name, head_sha: run.headSha, external_id: run.externalId, status: run.status, conclusion: run.conclusion ?? null, output: { title: run.output?.title ?? null, summary: run.output?.summary ?? null }, app: APP }));
       return [200, { total_count: runs.length, check_runs: runs }];
     }
     if (method === 'POST' && path === `${REPO_PATH}/check-runs`) {

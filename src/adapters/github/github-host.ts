@@ -282,7 +282,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
     listCheckRuns: (ref, headSha, name) =>
       call('listing check runs', async () => {
         const { data } = await octokit.rest.checks.listForRef({ owner: ref.owner, repo: ref.repo, ref: headSha, check_name: name, filter: 'all', per_page: 100 });
-        return data.check_runs.map((run) => ({ id: run.id, externalId: run.external_id, status: run.status, conclusion: run.conclusion, appSlug: run.app?.slug ?? null }));
+        return data.check_runs.map((run) => ({ id: run.id, externalId: run.external_id, status: run.status, conclusion: run.conclusion, title: run.output?.title ?? null, appSlug: run.app?.slug ?? null }));
       }),
 
     createComment: (ref, body) =>

@@ -249,7 +249,7 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
       act('listCheckRuns', () =>
         checkRuns
           .filter((run) => run.headSha === headSha && run.name === name)
-          .map((run) => ({ id: run.id, externalId: run.externalId, status: run.status, conclusion: run.conclusion, appSlug: run.appSlug }) satisfies ExistingCheckRun),
+          .map((run) => ({ id: run.id, externalId: run.externalId, status: run.status, conclusion: run.conclusion, title: run.output?.title ?? null, appSlug: run.appSlug }) satisfies ExistingCheckRun),
       ),
 
     createReview: (ref, draft) => {
