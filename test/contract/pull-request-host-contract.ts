@@ -92,14 +92,14 @@ export function pullRequestHostContract(name: string, build: (world: HostWorld) 
       const host = await build(defaultWorld());
 
       const { id } = await host.createCheckRun(REF, { name: 'Bulwark', headSha: HEAD, externalId: 'review/1/x', output: { title: 'Review in progress', summary: 'Reviewing.' } });
-      expect(await host.listCheckRuns(REF, HEAD, 'Bulwark')).toEqual([{ id, externalId: 'review/1/x', status: 'in_progress', conclusion: null, appSlug: 'bulwark' }]);
+      expect(await host.listCheckRuns(REF, HEAD, 'Bulwark')).toEqual([{ id, externalId: 'review/1/x', status: 'in_progress', conclusion: null, title: 'Review in progress', appSlug: 'bulwark' }]);
       expect(await host.listCheckRuns(REF, HEAD, 'Other')).toEqual([]);
       expect(await host.listCheckRuns(REF, 'another-sha', 'Bulwark')).toEqual([]);
 
       await host.updateCheckRun(REF, id, { title: 'Review in progress', summary: 'Still reviewing.' });
       await host.completeCheckRun(REF, id, { conclusion: 'neutral', output: { title: 'Done', summary: 'Done.' } });
 
-      expect(await host.listCheckRuns(REF, HEAD, 'Bulwark')).toEqual([expect.objectContaining({ id, status: 'completed', conclusion: 'neutral' })]);
+      expect(await host.listCheckRuns(REF, HEAD, 'Bulwark')).toEqual([expect.objectContaining({ id, status: 'completed', conclusion: 'neutral', title: 'Done' })]);
     });
 
     it('gives check runs distinct ids', async () => {

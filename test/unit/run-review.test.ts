@@ -96,6 +96,31 @@ describe('createReviewRunner over the memory host', () => {
     expect(host.reviews.filter((review) => review.draft.comments.length > 0)).toHaveLength(0);
   });
 
+  it('reviews a head again when it is marked ready after a run that failed: a failure settles nothing', async () => {
+    const model = fakeReviewModel([{ throws: new ServiceError('anthropic', 'Anthropic rejected the request (400)', { retryable: false, status: 400 }) }, { findings: [finding()] }]);
+    const { run, host } = buildRunner({ model });
+
+    await run(fixtureJob(), jobControl());
+    expect(host.check()).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    await run(fixtureJob({ trigger: 'ready_for_review', run: 'ready-d2', deliveryId: 'd2' }), jobControl());
+
+    expect(model.requests).toHaveLength(2);
+    expect(host.checkRuns).toHaveLength(2);
+    expect(host.checkRuns[1]).toMatchObject({ status: 'completed', conclusion: 'neutral', externalId: expect.stringMatching(/ready-d2$/) });
+    expect(host.reviews).toHaveLength(1);
+  });
+
+  it('does not review a head again when it is marked ready after a run that reviewed it', async () => {
+    const model = fakeReviewModel([{ findings: [finding()] }]);
+    const { run, host } = buildRunner({ model });
+
+    await run(fixtureJob(), jobControl());
+    await run(fixtureJob({ trigger: 'ready_for_review', run: 'ready-d2', deliveryId: 'd2' }), jobControl());
+
+    expect(model.requests).toHaveLength(1);
+    expect(host.checkRuns).toHaveLength(1);
+  });
+
   it('retries a passing model failure while attempts remain, leaving the check in progress and saying so', async () => {
     const model = fakeReviewModel([{ throws: new ServiceError('anthropic', 'Anthropic is overloaded (529)', { retryable: true, status: 529 }) }]);
     const { run, host } = buildRunner({ model });
