@@ -9,6 +9,11 @@ import { createMetrics } from './adapters/metrics/metrics.js';
 import type { Metrics } from './adapters/metrics/metrics.js';
 import { createBullmqQueue } from './adapters/redis/bullmq-queue.js';
 import { createRedisBudgetStore } from './adapters/redis/redis-budget-store.js';
+import { createMemoryLearningCache } from './adapters/memory/memory-learning-cache.js';
+import { createRedisLearningCache } from './adapters/redis/redis-learning-cache.js';
+import { withLearnings } from './learning/with-learnings.js';
+import type { LearningDeps } from './learning/load-learning.js';
+import type { LearningCache } from './ports/learning-cache.js';
 import { readSettings } from './config/env.js';
 import type { Settings } from './config/env.js';
 import type { AgentProvider } from './ports/agent-provider.js';
@@ -30,6 +35,8 @@ export interface Runtime {
   clock: Clock;
   budget: BudgetStore;
   metrics: Metrics;
+  /** What repositories' teams taught Bulwark, kept for a short time: Redis with REDIS_URL (every replica), else this process. */
+  learningCache: LearningCache;
 }
 
 export type RuntimeOverrides = Partial<Runtime>;
@@ -39,21 +46,35 @@ export function composeRuntime(app: Probot, overrides: RuntimeOverrides = {}): R
   const settings = overrides.settings ?? readSettings(process.env);
   const log = app.log.child({ name: 'bulwark' }) as Logger;
   const metrics = overrides.metrics ?? createMetrics();
+  const clock = overrides.clock ?? systemClock;
+  const learningCache =
+    overrides.learningCache ??
+    (settings.redisUrl ? createRedisLearningCache({ redisUrl: settings.redisUrl, keyPrefix: `${settings.redis.prefix}:learning`, log }) : createMemoryLearningCache(clock));
   return {
     settings,
     metrics,
-    clock: overrides.clock ?? systemClock,
+    clock,
     queue: instrumentQueue(overrides.queue ?? createQueue(settings, log), metrics),
     budget:
       overrides.budget ??
       (settings.redisUrl ? createRedisBudgetStore({ redisUrl: settings.redisUrl, keyPrefix: `${settings.redis.prefix}:budget`, log }) : createMemoryBudgetStore()),
     model: overrides.model ?? createModel(settings),
-    agents: withProviderNote(
-      overrides.agents ?? createAgentProvider({ defaultModel: settings.model.default, allowedModels: settings.model.allowed }),
-      settings.provider,
-      { inferenceProfile: settings.providers.bedrock.inferenceProfile, modelMap: settings.providers.modelMap },
+    learningCache,
+    // What the repository's team taught Bulwark rides with its agent: the learnings in the prompt, the rejections after verification.
+    agents: withLearnings(
+      withProviderNote(
+        overrides.agents ?? createAgentProvider({ defaultModel: settings.model.default, allowedModels: settings.model.allowed }),
+        settings.provider,
+        { inferenceProfile: settings.providers.bedrock.inferenceProfile, modelMap: settings.providers.modelMap },
+      ),
+      learningDeps(settings, learningCache, log),
     ),
   };
+}
+
+/** Where and how long what a repository's team taught Bulwark is kept (BULWARK_LEARNING_CACHE_SECONDS). */
+function learningDeps(settings: Settings, cache: LearningCache, log: Logger): LearningDeps {
+  return { cache, ttlMs: settings.learning.cacheTtlMs, log };
 }
 
 /** BULWARK_PROVIDER: Anthropic's API, or Claude on Bedrock or Vertex (their SDK loaded at the first call). */
@@ -97,6 +118,7 @@ export function runnerDeps(app: Probot, runtime: Runtime): ReviewRunnerDeps {
     model: runtime.model,
     agents: runtime.agents,
     budget: runtime.budget,
+    learning: learningDeps(settings, runtime.learningCache, app.log.child({ name: 'bulwark' }) as Logger),
     settings: {
       checkName: settings.checkName,
       maxFiles: settings.maxFiles,

@@ -48,6 +48,8 @@ const envSchema = z.object({
   BULWARK_SNAPSHOT_MAX_BYTES: int(50 * 1024 * 1024),
   BULWARK_SNAPSHOT_MAX_COMPRESSED_BYTES: int(25 * 1024 * 1024),
   BULWARK_TOOL_TIMEOUT_MS: z.coerce.number().int().min(50).default(2_000),
+  // How long what a repository's team taught Bulwark is reused before GitHub is read again (src/learning); 0: every review reads it.
+  BULWARK_LEARNING_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   BULWARK_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   BULWARK_RETRY_BACKOFF_MS: int(5_000),
   REDIS_URL: z.string().optional(),
@@ -101,6 +103,8 @@ export interface Settings {
    */
   tools: { maxTurns: number; maxInputTokens: number; snapshotMaxBytes: number; snapshotMaxCompressedBytes: number; callTimeoutMs: number };
   jobs: { attempts: number; backoffMs: number };
+  /** How long a repository's learning snapshot is cached (in Redis when there is one, else in memory); 0: not kept. */
+  learning: { cacheTtlMs: number };
   redisUrl: string | undefined;
   /**
    * With Redis: every key of the queue (`<prefix>:bulwark-reviews:…`) and of the budget (`<prefix>:budget:…`) starts
@@ -175,6 +179,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
       callTimeoutMs: e.BULWARK_TOOL_TIMEOUT_MS,
     },
     jobs: { attempts: e.BULWARK_JOB_ATTEMPTS, backoffMs: e.BULWARK_RETRY_BACKOFF_MS },
+    learning: { cacheTtlMs: e.BULWARK_LEARNING_CACHE_SECONDS * 1000 },
     redisUrl: e.REDIS_URL || undefined,
     redis: { prefix: e.BULWARK_REDIS_PREFIX, lockDurationMs: e.BULWARK_LOCK_DURATION_MS, stalledIntervalMs: e.BULWARK_STALLED_INTERVAL_MS },
     metricsToken: e.BULWARK_METRICS_TOKEN || undefined,

@@ -63,6 +63,14 @@ export const repoConfigSchema = z
         max_input_tokens: z.number().int().positive().default(200_000),
       })
       .prefault({}),
+    // What the team taught Bulwark (src/learning): its learnings go into the prompt, and a finding (or rule) the team
+    // rejected reject_after times is not posted again. Two: one 👎 may be a slip, two is a verdict.
+    learning: z
+      .object({
+        enabled: z.boolean().default(true),
+        reject_after: z.number().int().min(1).max(20).default(2),
+      })
+      .prefault({}),
   })
   .loose();
 

@@ -15,6 +15,7 @@ import { scanSecrets } from '../secrets/scan-secrets.js';
 import { answerChunks } from './answer-chunks.js';
 import { spendLimitReached } from './daily-budget.js';
 import { withVerification } from '../review/tally-verification.js';
+import { applyLearning, withLearning } from '../learning/applied-learning.js';
 import { verifyForPipeline } from './verify-findings-step.js';
 import { publishReview } from './publish.js';
 import { findReviewScope } from './review-scope.js';
@@ -76,7 +77,8 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
       const { merged: mergedAnswers, invalid, written: masked } = await settleAnswers(chunkAnswers.answers);
       // A second look before anything is decided or posted (rule ids checked, low verification scores left out).
       const tools = context.tools && { ...context.tools, maxTurnInputTokens: turnTokens };
-      const checked = await verifyForPipeline({ deps, job, config, agent, files: selection.files, findings: masked.findings, tools, log });
+      // Then what the team rejected before is left out (src/learning; the check run lists it).
+      const checked = applyLearning(await verifyForPipeline({ deps, job, config, agent, files: selection.files, findings: masked.findings, tools, log }), agent.learning, selection.files);
       return { answered: { ...chunkAnswers, contextTooLarge: context.contextTooLarge(), toolSecretsMasked: context.secretsMasked() }, merged: mergedAnswers, invalid, written: masked, verified: checked };
     } finally {
       await context.close();
@@ -90,7 +92,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
   const facts = { headSha: job.headSha, config, scope: scope.basis, changedFiles: pr.changedFiles, listed, selection, plan, countNote, answered, merged, written: { ...written, findings: verified.findings }, invalid, secrets };
   const assembled = assembleReview({ ...facts, agent, threads, durationMs, prices: deps.settings.prices, snapshotMaxCompressedBytes });
   const { fingerprints, stale } = assembled;
-  const outcome = withVerification(assembled.outcome, verified);
+  const outcome = withLearning(withVerification(assembled.outcome, verified), verified);
   if (!job.command && (await input.control.isSuperseded())) {
     log.info({}, 'superseded before publishing');
     return { kind: 'skipped', why: { kind: 'superseded' } };

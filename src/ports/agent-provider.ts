@@ -1,4 +1,5 @@
 import type { RepoConfig } from '../config/repo-config.js';
+import type { AppliedLearning } from '../learning/applied-learning.js';
 import type { PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
 import type { PromptAgent } from '../review/build-prompt.js';
 
@@ -12,6 +13,8 @@ export interface AgentChoice {
   tools: string[];
   /** Things the check summary should mention (missing skills, ignored tools, model warnings). */
   notes: string[];
+  /** What the repository's team taught Bulwark, for this review (src/learning/with-learnings.ts); absent when off. */
+  learning?: AppliedLearning | undefined;
 }
 
 export type AgentProvider = (input: {

@@ -1,3 +1,4 @@
+import type { LearningDeps } from '../learning/load-learning.js';
 import type { PipelineSettings } from '../review/pipeline-settings.js';
 import type { AgentProvider } from './agent-provider.js';
 import type { BudgetStore } from './budget-store.js';
@@ -11,6 +12,8 @@ export interface PipelineDeps {
   settings: PipelineSettings;
   clock: Clock;
   budget: BudgetStore | undefined;
+  /** Where what repositories' teams taught Bulwark is cached (the learning commands clear it); absent: not cached. */
+  learning?: LearningDeps | undefined;
   /** Observes what each review consumed (metrics). */
   onUsage?: ((usage: { model: string; inputTokens: number; outputTokens: number; cacheReadInputTokens: number; cacheCreationInputTokens: number; usd: number | undefined }) => void) | undefined;
 }

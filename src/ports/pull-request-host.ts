@@ -1,4 +1,5 @@
 import type { ChangedFile } from '../review/types.js';
+import type { LearningHost } from './learning-host.js';
 
 /** Identifies one pull request of one installation. */
 export interface PullRequestRef {
@@ -93,8 +94,8 @@ export interface DirectoryEntry {
 /** The head archive, or the cap it went over. */
 export type TarballDownload = { kind: 'archive'; bytes: Uint8Array } | { kind: 'too-large'; maxBytes: number };
 
-/** What Bulwark needs from GitHub for one installation, in its own words. */
-export interface PullRequestHost {
+/** What Bulwark needs from GitHub for one installation, in its own words (LearningHost: the repository's feedback). */
+export interface PullRequestHost extends LearningHost {
   getPullRequest(ref: PullRequestRef): Promise<PullRequestInfo>;
   /** Tells the host which App it is (from a check run it created or resumed): its own bodies are told apart from other bots'. */
   learnOwnIdentity(appSlug: string | null): void;

@@ -2,6 +2,7 @@ import type { CheckAnnotation } from '../ports/pull-request-host.js';
 import type { AnchoredFinding, Conclusion, Finding, ReviewResult, Severity, SkippedFile, SkipReason, UnanchoredFinding } from '../review/types.js';
 import { unreviewedFiles } from '../review/unreviewed-files.js';
 import { renderChecklistTable } from './checklist-table.js';
+import { learningSummaryLines, renderSuppressedByLearning } from './render-learning.js';
 import { countBySeverity, formatSeverityCounts, pluralise, severityCountLine, totalCount } from './count-by-severity.js';
 import type { SeverityCounts } from './count-by-severity.js';
 import { codeSpan, normalise, sanitizeInline, sanitizeMarkdown } from './sanitize-text.js';
@@ -43,7 +44,7 @@ export interface CheckExtras {
 export function renderCheckOutput(result: ReviewResult, conclusion: Conclusion, extras: CheckExtras = {}): RenderedCheckOutput {
   const findings = [...result.inline, ...result.overflow, ...result.unanchored];
   const counts = countBySeverity(findings);
-  const text = truncateMarkdown([renderUnannotated(result), renderDroppedByVerification(result)].filter(Boolean).join('\n\n'), CHECK_TEXT_MAX);
+  const text = truncateMarkdown([renderUnannotated(result), renderDroppedByVerification(result), renderSuppressedByLearning(result)].filter(Boolean).join('\n\n'), CHECK_TEXT_MAX);
   const partial = partialOf(result, extras.unlisted ?? 0);
   return {
     title: partial ? `${partialHeadline(partial)} · ${checkTitle(counts)}` : checkTitle(counts),
@@ -145,6 +146,7 @@ function notPostedLines(result: ReviewResult): string[] {
     verification?.failed !== undefined
       ? `Verification failed (${sanitizeInline(verification.failed, 300)}): the findings are posted unverified.`
       : '',
+    ...learningSummaryLines(result),
   ].filter(Boolean);
 }
 

@@ -60,6 +60,11 @@ export function createLocalGitHost(options: LocalGitHostOptions): { host: PullRe
   const host: PullRequestHost = {
     getPullRequest: async () => pr,
     learnOwnIdentity: () => undefined,
+    // A local repository has no team's feedback: nothing to learn from (the CLI reviews without learnings).
+    listOwnRepoReviewComments: async () => [],
+    listReviewCommentReactions: async () => [],
+    listOwnResolvedThreads: async () => [],
+    listRepoComments: async () => ({ own: [], listed: [], complete: true }),
     listFiles: async () => {
       const range = [baseSha, headSha];
       const names = parseNameStatus(await runGit(repoDir, ['diff', '--no-ext-diff', '--find-renames', '--name-status', '-z', ...range, '--']));

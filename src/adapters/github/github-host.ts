@@ -5,6 +5,7 @@ import type { ChangedFile } from '../../review/types.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { batchAnnotations } from './batch-annotations.js';
 import { configFromFiles, mergeConfigs } from './merge-config-files.js';
+import { gitHubLearningHost } from './github-learning-host.js';
 import { readCapped } from './read-capped.js';
 import { toServiceError } from './to-service-error.js';
 
@@ -53,6 +54,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
 
   return {
     learnOwnIdentity: (appSlug) => learnOwnLogin({ slug: appSlug ?? undefined }),
+    ...gitHubLearningHost(octokit, { call, isOwn }),
 
     getPullRequest: (ref) =>
       call('reading the pull request', async () => {

@@ -16,6 +16,8 @@ import type {
   ThreadComment,
 } from '../../ports/pull-request-host.js';
 import { ServiceError } from '../../ports/service-error.js';
+import { memoryLearningHost } from './memory-learning-host.js';
+import type { MemoryRepoFeedback } from './memory-learning-host.js';
 import { parsePatch } from '../../review/parse-patch.js';
 import type { ChangedFile } from '../../review/types.js';
 
@@ -89,6 +91,8 @@ export interface MemoryPullRequestHostOptions {
   comments?: MemoryComment[];
   threads?: MemoryThread[];
   threadComments?: MemoryThreadComment[];
+  /** Review comments and threads across the repository's pull requests, with reactions and resolutions (src/learning). */
+  feedback?: MemoryRepoFeedback;
   checkRuns?: (Omit<MemoryCheckRun, 'id' | 'outputs' | 'actions' | 'appSlug'> & { appSlug?: string })[];
   /** The App's slug (GitHub's `app.slug` on its check runs); default `bulwark`. */
   appSlug?: string;
@@ -110,6 +114,7 @@ export interface MemoryPullRequestHost extends PullRequestHost {
   /** Review comments (threads' first comments and replies), for the conversation. */
   readonly threadComments: MemoryThreadComment[];
   readonly reactions: MemoryReaction[];
+  readonly feedback: MemoryRepoFeedback;
   /** Every call, by method name, in order (what a test may count). */
   readonly calls: HostMethod[];
   /** The identity `learnOwnIdentity` was told, if any. */
@@ -163,6 +168,8 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
     return found;
   };
 
+  const feedback: MemoryRepoFeedback = structuredClone(options.feedback ?? { reviewComments: [], threads: [] });
+
   /** Runs a method's work under any fault injected for it. */
   const act = async <T>(method: HostMethod, work: () => T | Promise<T>): Promise<T> => {
     host.calls.push(method);
@@ -185,6 +192,7 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
     threads: [...(options.threads ?? [])],
     threadComments: [...(options.threadComments ?? [])],
     reactions: [],
+    feedback,
     calls: [],
     ownLogin: () => knownLogin,
 
@@ -202,6 +210,7 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
     learnOwnIdentity: (slug) => {
       if (slug) knownLogin = `${slug}[bot]`;
     },
+    ...memoryLearningHost(feedback, () => host.comments, isOwn, act),
 
     getPullRequest: (ref) => act('getPullRequest', () => structuredClone(pullRequest(ref).info)),
     // GitHub's files API lists at most 3,000 files.
