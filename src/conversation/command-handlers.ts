@@ -4,6 +4,7 @@ import type { Logger } from '../ports/logger.js';
 import type { CommentEntry, PullRequestHost, PullRequestRef, ThreadComment } from '../ports/pull-request-host.js';
 import { renderNotAvailableReply } from '../render/render-command-reply.js';
 import type { ConversationDeps } from './conversation-deps.js';
+import { pausePullRequest, resumePullRequest } from './pause-commands.js';
 
 /** What a command's handler is given: the comment was read again, its author checked, their permission granted. */
 export interface CommandInput {
@@ -27,7 +28,10 @@ export type CommandHandler = (input: CommandInput) => Promise<void>;
  * The conversation's commands, by kind. A kind without a handler is answered with a short "not available" reply,
  * so no accepted command goes unanswered.
  */
-export const COMMAND_HANDLERS: Partial<Record<CommandKind, CommandHandler>> = {};
+export const COMMAND_HANDLERS: Partial<Record<CommandKind, CommandHandler>> = {
+  pause: pausePullRequest,
+  resume: resumePullRequest,
+};
 
 export function handlerFor(kind: CommandKind, handlers: Partial<Record<CommandKind, CommandHandler>> = COMMAND_HANDLERS): CommandHandler {
   return handlers[kind] ?? notAvailable;

@@ -4,8 +4,11 @@ import type { PullRequestInfo } from '../ports/pull-request-host.js';
 import { isRequestedByWriter } from './requested-by-writer.js';
 import type { SkipWhy } from './review-outcome.js';
 
-/** Why this pull request is not reviewed now, or undefined when it is. */
-export function gateReview(job: Pick<ReviewJob, 'headSha' | 'trigger'>, pr: PullRequestInfo, config: Pick<RepoConfig, 'review'>): SkipWhy | undefined {
+/**
+ * Why this pull request is not reviewed now, or undefined when it is. `pausedBy`: who paused its automatic reviews
+ * (`/review pause`), when they are paused; a review asked for by hand still runs.
+ */
+export function gateReview(job: Pick<ReviewJob, 'headSha' | 'trigger'>, pr: PullRequestInfo, config: Pick<RepoConfig, 'review'>, pausedBy?: string): SkipWhy | undefined {
   if (pr.state !== 'open') return { kind: 'closed', number: pr.number, merged: pr.merged };
   if (pr.headSha !== job.headSha) return { kind: 'moved-on', headSha: pr.headSha };
   const explicit = isRequestedByWriter(job);
@@ -15,5 +18,6 @@ export function gateReview(job: Pick<ReviewJob, 'headSha' | 'trigger'>, pr: Pull
   if (authors !== 'all' && !explicit && !authors.some((association) => association === pr.author.association)) {
     return { kind: 'author', association: pr.author.association, authors };
   }
+  if (pausedBy !== undefined && !explicit) return { kind: 'paused', by: pausedBy };
   return undefined;
 }

@@ -11,6 +11,8 @@ export type SkipWhy =
   | { kind: 'closed'; number: number; merged: boolean }
   | { kind: 'moved-on'; headSha: string }
   | { kind: 'draft' }
+  /** `/review pause`: automatic reviews wait for `/review resume`. */
+  | { kind: 'paused'; by: string }
   | { kind: 'bot'; login: string }
   | { kind: 'author'; association: string; authors: readonly string[] }
   | { kind: 'unchanged'; basis: ScopeBasis }

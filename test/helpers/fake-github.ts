@@ -1,5 +1,7 @@
 import nock from 'nock';
 import { DEFAULT_BRANCH, HEAD, OWNER, PR, pullRequestData, REPO, REPO_PATH } from './github-stand-in.js';
+import { fakeConversation } from './fake-conversation.js';
+import type { FakeConversation, FakeConversationOptions } from './fake-conversation.js';
 import { GITHUB } from './test-app.js';
 
 type Body = Record<string, unknown>;
@@ -64,6 +66,8 @@ export interface FakeGitHubOptions {
   otherConfigs?: Record<string, string>;
   /** Reviews already on the pull request. */
   reviews?: { body: string; user?: { login: string; type: string } }[];
+  /** Conversation comments, review threads, permissions (fake-conversation.ts). */
+  conversation?: FakeConversationOptions;
 }
 
 export interface FakeGitHub {
@@ -79,6 +83,8 @@ export interface FakeGitHub {
   /** The only check run; throws when there is none or several. */
   check(): CheckRunRecord;
   count(method: string, path: RegExp): number;
+  /** Comments, review threads and their replies, reactions, resolved threads. */
+  conversation: FakeConversation;
 }
 
 const BOT = { login: 'bulwark[bot]', type: 'Bot' };
@@ -99,6 +105,7 @@ export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
       return state.checkRuns[0]!;
     },
     count: (method, path) => state.requests.filter((request) => request.method === method && path.test(request.path)).length,
+    conversation: fakeConversation(options.conversation),
   };
   const existingReviews = (options.reviews ?? []).map((review) => ({ user: BOT, ...review }));
   const files = options.files ?? [];
@@ -157,22 +164,10 @@ export function fakeGitHub(options: FakeGitHubOptions = {}): FakeGitHub {
     }
     if (method === 'POST' && path === `${REPO_PATH}/pulls/${PR}/reviews`) {
       state.reviews.push(body as Body);
+      state.conversation.reviewPosted(body as Body);
       return [200, { id: state.reviews.length }];
     }
-    if (method === 'POST' && path === '/graphql') {
-      // Every inline comment of an accepted review is an open thread, as on GitHub.
-      const nodes = state.reviews.flatMap((review, reviewIndex) =>
-        ((review.comments ?? []) as { path: string; body: string }[]).map((comment, index) => ({
-          id: `thread-${reviewIndex}-${index}`,
-          path: comment.path,
-          isResolved: false,
-          isOutdated: false,
-          comments: { nodes: [{ body: comment.body, author: { __typename: 'Bot', login: 'bulwark' } }] },
-        })),
-      );
-      return [200, { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } } } } }];
-    }
-    return [404, { message: `fake GitHub has no route for ${method} ${path}` }];
+    return state.conversation.route(method, path, body) ?? [404, { message: `fake GitHub has no route for ${method} ${path}` }];
   };
 
   /** 100 per page at most; a next link while files remain (GitHub stops at 3,000: the client must stop itself). */

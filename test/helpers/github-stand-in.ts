@@ -89,6 +89,8 @@ export function mockEarlierReviews(reviews: { body: string; user?: { login: stri
   const listing = reviews.map((review, index) => ({ id: index + 1, user: { login: 'bulwark[bot]', type: 'Bot' }, ...review }));
   const scope = nock(GITHUB).get(`${REPO_PATH}/pulls/${PR}/reviews`).query({ per_page: '100' }).reply(200, listing);
   nock(GITHUB).get(`${REPO_PATH}/pulls/${PR}/reviews`).query({ per_page: '100' }).optionally().reply(200, listing);
+  // An automatic review looks for a `/review pause` marker among Bulwark's comments first (none here).
+  nock(GITHUB).get(`${REPO_PATH}/issues/${PR}/comments`).query(true).optionally().reply(200, []);
   return scope;
 }
 

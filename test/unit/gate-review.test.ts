@@ -32,6 +32,19 @@ describe('gateReview', () => {
   });
 });
 
+describe('gateReview while paused', () => {
+  it('skips an automatic review of a paused pull request, naming who paused it', () => {
+    expect(gateReview(job('synchronize'), pr(), config, 'maintainer')).toEqual({ kind: 'paused', by: 'maintainer' });
+  });
+
+  it('still reviews when someone with write access asks, and gives the other reasons first', () => {
+    expect(gateReview(job('command'), pr(), config, 'maintainer')).toBeUndefined();
+    expect(gateReview(job('rerequested'), pr(), config, 'maintainer')).toBeUndefined();
+    expect(gateReview(job('opened'), pr({ draft: true }), config, 'maintainer')).toEqual({ kind: 'draft' });
+    expect(gateReview(job('opened'), pr({ state: 'closed' }), config, 'maintainer')).toEqual({ kind: 'closed', number: 5, merged: false });
+  });
+});
+
 describe('triggerEnabled', () => {
   it('follows review.on for automatic triggers, any listed trigger for a base change, and always for requests by hand', () => {
     const pushes = { ...config, review: { ...config.review, on: ['synchronize' as const] } };
