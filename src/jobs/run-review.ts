@@ -15,6 +15,7 @@ import { gateReview } from '../review/gate-review.js';
 import { retryOf } from '../review/retry-of.js';
 import type { ReviewOutcome } from '../review/review-outcome.js';
 import { runToResume } from '../review/run-to-resume.js';
+import { isSupersededError, stopWhenSuperseded } from '../review/stop-when-superseded.js';
 import { triggerEnabled } from '../review/trigger-enabled.js';
 import { completeCheck } from './complete-check.js';
 import { completeStaleChecks } from './complete-stale-checks.js';
@@ -78,7 +79,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
 /** The gate, then the review. */
 async function review(input: Omit<PipelineInput, 'pr' | 'config'>, pr: PullRequestInfo, config: RepoConfig): Promise<ReviewOutcome> {
   const skip = gateReview(input.job, pr, config, await pausedBy(input.host, input.ref, input.job, pr, config));
-  return skip ? { kind: 'skipped', why: skip } : reviewPullRequest({ ...input, pr, config });
+  return skip ? { kind: 'skipped', why: skip } : reviewPullRequest({ ...input, deps: { ...input.deps, model: stopWhenSuperseded(input.deps.model, input.job, input.control) }, pr, config });
 }
 
 /**
@@ -86,6 +87,7 @@ async function review(input: Omit<PipelineInput, 'pr' | 'config'>, pr: PullReque
  * other becomes a `failed` outcome. Completing it may fail too (GitHub down): that is logged, as nothing is left.
  */
 async function retryOrFail(error: unknown, retry: RetryLaterError | undefined, host: PullRequestHost, ref: PullRequestRef, checkRunId: number, control: JobControl, log: Logger, backoffMs: number | undefined): Promise<void> {
+  if (isSupersededError(error)) return completeCheck(host, ref, checkRunId, { kind: 'skipped', why: { kind: 'superseded' } }).catch((failure: unknown) => log.error({ err: failure }, 'could not complete the check run of a superseded review'));
   const failed = failedOutcome(error);
   if (retry) {
     log.warn({ err: error, attempt: control.attempt, maxAttempts: control.maxAttempts, retryAfterMs: retry.delayMs }, 'review failed; will retry');
