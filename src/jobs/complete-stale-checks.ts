@@ -16,12 +16,9 @@ export async function completeStaleChecks(host: PullRequestHost, ref: PullReques
   const open = openRunsOfHead(runs, job);
   if (open.length === 0) return;
   try {
-    const stale = new Set<string>();
-    for (const { externalId, queuedIds } of open) {
-      let held = false;
-      for (const id of queuedIds) held ||= await control.isLive(id);
-      if (!held) stale.add(externalId);
-    }
+    // A run is held while any queue holds one of the jobs that could be running it.
+    const held = await Promise.all(open.map(async ({ queuedIds }) => (await Promise.all(queuedIds.map((id) => control.isLive(id)))).includes(true)));
+    const stale = new Set(open.filter((_run, index) => !held[index]).map((run) => run.externalId));
     if (stale.size === 0) return;
     // Listed again: a job that finished between the first listing and `isLive` completed its own check run first.
     const current = await host.listCheckRuns(ref, job.headSha, checkName);

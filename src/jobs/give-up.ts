@@ -1,14 +1,10 @@
 import type { GiveUpHandler } from '../ports/job-queue.js';
 import { reviewJobId } from '../ports/job-queue.js';
-import type { Logger } from '../ports/logger.js';
-import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
+import type { PullRequestRef } from '../ports/pull-request-host.js';
 import { completeCheck } from './complete-check.js';
+import type { ReviewRunnerDeps } from './run-review.js';
 
-export interface GiveUpDeps {
-  hostFor: (installationId: number) => Promise<PullRequestHost>;
-  checkName: string;
-  log: Logger;
-}
+export type GiveUpDeps = Pick<ReviewRunnerDeps, 'hostFor' | 'log'> & { checkName: string };
 
 /**
  * What a queue calls for a job it gives up on (shutdown, stalled too often, last attempt failed, superseded while
