@@ -1,5 +1,6 @@
 import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { fileStem, parseAgentFile } from './parse-agent-file.js';
+import { findOpenCodeJsonAgent } from './find-opencode-json-agent.js';
 import { BUNDLED_PREFIX, resolveSkills } from './resolve-skills.js';
 import type { LoadResult } from './types.js';
 
@@ -60,7 +61,8 @@ export type DiscoveredAgent = LoadResult & {
  * Picks the agent for a review. With a name (`agent:` in the repo config): the repo agent of that name in
  * `.claude/agents`, `.opencode/agent`, `.opencode/agents` or `.github/bulwark/agents`, else a bundled one of that
  * name. Without: the repo's `backend-specialist`, else the bundled one. A file matches by its file name first,
- * then by its frontmatter `name`; the first match in folder order wins. A repo agent that fails to load is
+ * then by its frontmatter `name`; the first match in folder order wins. When no agent file matches, the `agent`
+ * map of OpenCode's config (opencode.json, find-opencode-json-agent.ts) is looked at, before the bundled agents. A repo agent that fails to load is
  * returned as the failure it is — the caller decides whether to fall back to `loadBundledAgent` and says so —
  * never silently swapped.
  */
@@ -78,12 +80,15 @@ export async function discoverAgent(options: DiscoverAgentOptions): Promise<Disc
   const repoFiles = await listAgentFiles(options.repo, REPO_AGENT_DIRS);
   const fromRepo = await findByName(repoFiles, target, options.repo, (path) => path, context, notes);
   if (fromRepo) return { ...fromRepo, source: 'repo', notes };
+  // Then the `agent` map of OpenCode's config: in OpenCode an agent file overrides a JSON agent of the same name.
+  const fromJson = await findOpenCodeJsonAgent(options.repo, target, context, notes);
+  if (fromJson) return { ...fromJson, source: 'repo', notes };
 
   const bundledFiles = await listAgentFiles(options.bundled, ['']);
   const fromBundle = await findByName(bundledFiles, target, options.bundled, (path) => `${BUNDLED_PREFIX}${path}`, context, notes);
   if (fromBundle) return { ...fromBundle, source: 'bundled', notes };
 
-  const searched = REPO_AGENT_DIRS.join(', ');
+  const searched = `${REPO_AGENT_DIRS.join(', ')}, the agent map of opencode.json(c)`;
   return {
     ok: false,
     file: target,

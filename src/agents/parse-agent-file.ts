@@ -110,7 +110,8 @@ export function fileStem(file: string): string {
   return base.replace(/\.md$/i, '');
 }
 
-function chooseModel(fromFile: string | undefined, options: ParseAgentOptions): ResolvedModel {
+/** The model an agent reviews with: the repo config's, else the file's, resolved (README "Agents"). */
+export function chooseModel(fromFile: string | undefined, options: ParseAgentOptions): ResolvedModel {
   const requested = options.modelOverride?.trim() || fromFile?.trim() || undefined;
   const model = resolveModel(requested, {
     operatorDefault: options.operatorDefaultModel ?? DEFAULT_OPERATOR_MODEL,

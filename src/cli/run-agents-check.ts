@@ -3,6 +3,8 @@ import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path
 import { parseArgs } from 'node:util';
 import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { REPO_AGENT_DIRS, loadAgentFile } from '../agents/discover-agent.js';
+import { loadOpenCodeJsonAgent } from '../agents/find-opencode-json-agent.js';
+import { OPENCODE_CONFIG_FILES, openCodeAgentLabel, parseOpenCodeConfig } from '../agents/parse-opencode-json.js';
 import { bundledDir, createFsReader } from '../adapters/agents/fs-reader.js';
 import { DEFAULT_OPERATOR_MODEL } from '../agents/resolve-model.js';
 import { BUNDLED_PREFIX } from '../agents/resolve-skills.js';
@@ -40,8 +42,10 @@ export const AGENTS_CHECK_USAGE = `Usage: bulwark agents check [--json] [PATH...
 Loads agent files the way the Bulwark App does and reports, per agent: name, format, requested and resolved
 model, honoured and ignored tools, skills found and missing, and problems.
 
-PATH is an agent file, a folder of agent files, or a repository root. Without PATH: the agent folders of the
-current directory (${REPO_AGENT_DIRS.join(', ')}), or the bundled agent when there are none.
+PATH is an agent file, an OpenCode config (opencode.json or opencode.jsonc: each agent of its \`agent\` map), a
+folder of agent files, or a repository root. Without PATH: the agent folders of the current directory
+(${REPO_AGENT_DIRS.join(', ')}) and its ${OPENCODE_CONFIG_FILES.join(', ')}, or the bundled
+agent when there are none. A JSON agent's {file:./path} prompt is read relative to its config file.
 Skills are looked up in the agent's repository (.claude/skills/<name>/SKILL.md, .github/bulwark/skills/<name>.md),
 then among the bundled skills. The operator default model comes from BULWARK_MODEL (default ${DEFAULT_OPERATOR_MODEL}).
 
@@ -83,6 +87,10 @@ export async function runAgentsCheck(argv: string[], deps: AgentsCheckDeps): Pro
       reports.push(failedReport(target.label, [target.error]));
       continue;
     }
+    if ('json' in target) {
+      reports.push(...(await checkOpenCodeConfig(target, { ...context, repo: target.repo }, notes)));
+      continue;
+    }
     const text = await target.reader.read(target.path);
     if (text === undefined) {
       reports.push(failedReport(target.label, [`${target.label}: cannot be read`]));
@@ -108,14 +116,33 @@ function parseCheckArgs(argv: string[]) {
 
 type Target =
   | { label: string; reader: AgentFileReader; path: string; repo?: AgentFileReader }
+  /** An OpenCode config: `path` in the repository `repo` reads (prompt files are relative to it). */
+  | { label: string; json: true; path: string; repo: AgentFileReader }
   | { label: string; error: string };
+
+type CheckContext = Parameters<typeof loadOpenCodeJsonAgent>[2];
+
+/** Every agent of an OpenCode config's `agent` map, or the file's own failure (JSON that does not parse). */
+async function checkOpenCodeConfig(target: Extract<Target, { json: true }>, context: CheckContext, notes: string[]): Promise<AgentCheckReport[]> {
+  const text = await target.repo.read(target.path);
+  if (text === undefined) return [failedReport(target.label, [`${target.label}: cannot be read`])];
+  const config = parseOpenCodeConfig(target.label, text);
+  if (!config.ok) return [failedReport(target.label, config.errors)];
+  if (config.agents.length === 0) notes.push(`${target.label}: no agents (it has no \`agent\` map)`);
+  const reports: AgentCheckReport[] = [];
+  for (const entry of config.agents) {
+    const loaded = await loadOpenCodeJsonAgent({ file: target.label, path: target.path, repo: target.repo }, entry, context);
+    reports.push(loaded.ok ? toReport(loaded) : failedReport(openCodeAgentLabel(target.label, entry.name), loaded.errors));
+  }
+  return reports;
+}
 
 async function collectTargets(paths: string[], cwd: string): Promise<{ targets: Target[]; notes: string[]; usedBundled: boolean }> {
   const notes: string[] = [];
   if (paths.length === 0) {
     const targets = await repoAgentTargets(cwd, cwd);
     if (targets.length > 0) return { targets, notes, usedBundled: false };
-    notes.push(`no agent files in ${REPO_AGENT_DIRS.join(', ')}; a review here would use the bundled agent`);
+    notes.push(`no agent files in ${REPO_AGENT_DIRS.join(', ')} and no OpenCode config; a review here would use the bundled agent`);
     const bundled = createFsReader(bundledDir());
     const repo = createFsReader(cwd);
     return {
@@ -132,7 +159,7 @@ async function collectTargets(paths: string[], cwd: string): Promise<{ targets: 
     if (kind === 'missing') {
       targets.push({ label: path, error: `${path}: no such file or folder` });
     } else if (kind === 'file') {
-      targets.push(fileTarget(full, cwd));
+      targets.push(/\.jsonc?$/i.test(full) ? jsonTarget(full, cwd) : fileTarget(full, cwd));
     } else {
       const asRepo = await repoAgentTargets(full, cwd);
       if (asRepo.length > 0) targets.push(...asRepo);
@@ -153,7 +180,17 @@ async function repoAgentTargets(root: string, cwd: string): Promise<Target[]> {
     const names = (await reader.list(dir)).filter((name) => /\.md$/i.test(name));
     targets.push(...names.map((name) => fileTarget(resolve(root, dir, name), cwd)));
   }
+  for (const file of OPENCODE_CONFIG_FILES) {
+    if ((await pathKind(resolve(root, file))) === 'file') targets.push(jsonTarget(resolve(root, file), cwd));
+  }
   return targets;
+}
+
+/** An OpenCode config and its repository: the folder above `.opencode/` when it sits there, else its own folder. */
+function jsonTarget(full: string, cwd: string): Target {
+  const folder = dirname(full);
+  const root = basename(folder) === '.opencode' ? dirname(folder) : folder;
+  return { label: labelFor(full, cwd), json: true, path: relative(root, full).split(sep).join('/'), repo: createFsReader(root) };
 }
 
 /** An agent file's repository: the folder above its agent folder when it sits in one, else the current directory. */

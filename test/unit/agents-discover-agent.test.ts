@@ -91,7 +91,7 @@ describe('discoverAgent', () => {
       ok: false,
       source: 'none',
       file: 'nobody',
-      errors: ["no agent named 'nobody' in .claude/agents, .opencode/agent, .opencode/agents, .github/bulwark/agents or among the bundled agents"],
+      errors: ["no agent named 'nobody' in .claude/agents, .opencode/agent, .opencode/agents, .github/bulwark/agents, the agent map of opencode.json(c) or among the bundled agents"],
     });
   });
 

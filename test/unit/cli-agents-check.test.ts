@@ -1,3 +1,6 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runAgentsCheck, type AgentCheckReport } from '../../src/cli/run-agents-check.js';
@@ -162,6 +165,91 @@ describe('bulwark agents check (text)', () => {
 
     expect(code).toBe(2);
     expect(stderr).toContain('Usage: bulwark agents check');
+  });
+});
+
+describe('bulwark agents check with an OpenCode config (opencode.json)', () => {
+  /** A repository in a temporary folder holding `files` (path → text). */
+  function repoWith(files: Record<string, string>): string {
+    const root = mkdtempSync(join(tmpdir(), 'bulwark-agents-check-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return root;
+  }
+
+  it('checks each agent of the agent map: model, tools, skills, ignored fields, its prompt file read beside the config', async () => {
+    const { code, reports } = await checkJson(['repo-opencode-json/opencode.json']);
+
+    expect(code).toBe(0);
+    expect(reports).toEqual([
+      {
+        file: 'repo-opencode-json/opencode.json#agent.backend-specialist',
+        ok: true,
+        format: 'opencode',
+        name: 'backend-specialist',
+        description: 'Reviews the payments API.',
+        model: { requested: 'anthropic/claude-haiku-4-5', resolved: 'claude-haiku-5-5', warning: expect.stringContaining('older haiku generation') },
+        tools: { honoured: ['Read', 'Grep'], ignored: ['bash'] },
+        skills: { found: ['payments-rules', 'security-checklist'], missing: [] },
+        fields: { honoured: ['description', 'model', 'prompt', 'tools', 'skills'], ignored: ['mode', 'temperature'] },
+        warnings: [],
+        errors: [],
+      },
+      expect.objectContaining({ file: 'repo-opencode-json/opencode.json#agent.inline-reviewer', ok: true, name: 'inline-reviewer' }),
+    ]);
+  });
+
+  it('a repository root: its agent folders, then .opencode/opencode.jsonc (JSONC comments allowed), then opencode.json', async () => {
+    const { code, stdout } = await check([], `${FIXTURES}repo-opencode-json`);
+
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter((line) => /^(ok {2}|FAIL) /.test(line))).toEqual([
+      'ok   .opencode/opencode.jsonc#agent.nested',
+      'ok   .opencode/opencode.jsonc#agent.switched-off',
+      'ok   opencode.json#agent.backend-specialist',
+      'ok   opencode.json#agent.inline-reviewer',
+    ]);
+    expect(stdout).toContain('problem: .opencode/opencode.jsonc:8: agent `switched-off`: the agent is disabled (`disable: true`); a review does not use it');
+    expect(stdout).toContain('name:    backend-specialist (opencode)');
+  });
+
+  it('bad JSON fails with its line and column, and exits 1', async () => {
+    const root = repoWith({ 'opencode.json': '{\n  "agent": {\n    "r": { "description": "d", "prompt": "p" }\n  \n}\n' });
+    const { code, stdout } = await check(['opencode.json'], root);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('FAIL opencode.json');
+    expect(stdout).toMatch(/error: opencode\.json:6:1: invalid JSON: close brace expected/);
+  });
+
+  it('a prompt file that is missing fails that agent, naming the path; the others still load', async () => {
+    const root = repoWith({
+      'opencode.json': JSON.stringify({ agent: { a: { description: 'd', prompt: '{file:./prompts/a.md}' }, b: { description: 'd', prompt: 'Inline.' } } }, null, 2),
+    });
+    const { code, reports } = await checkJson([], root);
+
+    expect(code).toBe(1);
+    expect(reports.map((report) => [report.file, report.ok])).toEqual([['opencode.json#agent.a', false], ['opencode.json#agent.b', true]]);
+    expect(reports[0]?.errors).toEqual(['opencode.json:5: agent `a`: `prompt` refers to {file:./prompts/a.md}, but prompts/a.md does not exist']);
+  });
+
+  it('unknown tools are listed as problems, never run', async () => {
+    const root = repoWith({ 'opencode.json': JSON.stringify({ agent: { r: { description: 'd', prompt: 'p', tools: { raed: true, bash: true } } } }) });
+    const { code, stdout } = await check(['opencode.json'], root);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('tools:   honoured Read, Grep, Glob; ignored raed, bash');
+    expect(stdout).toContain("problem: opencode.json:1: agent `r`: tool `raed` is not one of OpenCode's own tools (an MCP tool, or a typo?); Bulwark never runs it");
+  });
+
+  it('a config without an agent map has nothing to check, and says so', async () => {
+    const root = repoWith({ 'opencode.json': '{ "model": "anthropic/claude-sonnet-4-5" }' });
+    const { code, stdout } = await check(['opencode.json'], root);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('note: opencode.json: no agents (it has no `agent` map)');
   });
 });
 

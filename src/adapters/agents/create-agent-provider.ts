@@ -4,6 +4,7 @@ import { bundledDir, createFsReader } from './fs-reader.js';
 import type { LoadedAgent } from '../../agents/types.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { agentNotes } from '../../render/agent-notes.js';
+import { sanitizeInline } from '../../render/sanitize-text.js';
 import type { AgentChoice, AgentProvider } from '../../ports/agent-provider.js';
 import { createRepoFileReader } from './repo-file-reader.js';
 
@@ -47,6 +48,7 @@ function toChoice(agent: LoadedAgent, notes: string[]): AgentChoice {
     source: agent.file,
     model: agent.model.resolved,
     tools: agent.tools.honoured,
-    notes: [...notes, ...agentNotes(agent)],
+    // What discovery noted quotes the repository's files (paths, agent names): sanitised like the agent's own notes.
+    notes: [...notes.map((note) => sanitizeInline(note, 500)), ...agentNotes(agent)],
   };
 }
