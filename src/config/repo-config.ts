@@ -47,6 +47,8 @@ export const repoConfigSchema = z
         // A second model call scores each finding 0–10; findings scored below min_score are not posted.
         verify: z.boolean().default(true),
         min_score: z.number().int().min(0).max(10).default(6),
+        // The walkthrough: files grouped by backend area, a risk level with its reasons, what to test (render-walkthrough.ts).
+        walkthrough: z.boolean().default(false),
         // Whose pull requests are reviewed automatically; a command or Re-run by someone with write access reviews any.
         authors: z.union([z.literal('all'), z.array(z.enum(AUTHOR_ASSOCIATIONS)).min(1)]).default('all'),
       })

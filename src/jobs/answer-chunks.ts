@@ -23,7 +23,7 @@ export async function answerChunks(input: PipelineInput, agent: AgentChoice, chu
   const saved = readCheckpoint(await control.loadCheckpoint(), job.headSha, key, chunks.length);
   const pending = saved ? retryableChunks(saved) : chunks.map((_, index) => index);
   const tools = context.tools && { tools: { ...context.tools, maxTurnInputTokens: turnTokens } };
-  const prompts = chunkPrompts(agent.agent, chunks, pr, config.instructions);
+  const prompts = chunkPrompts(agent.agent, chunks, pr, config.instructions, config.review.walkthrough);
   const limit = pLimit(deps.settings.modelConcurrency);
   const ask = (chunk: DiffFile[]) => deps.model.review({ model: agent.model, system: prompts.system, user: prompts.user(chunk), maxOutputTokens: deps.settings.maxOutputTokens, ...tools });
   const settled = await Promise.allSettled(pending.map((index) => limit(() => ask(chunks[index] ?? []))));

@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger.js';
 import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
 import { ServiceError } from '../ports/service-error.js';
 import { renderReview } from '../render/render-review.js';
+import { walkthroughComment } from '../render/render-walkthrough.js';
 import { publishedByRun } from '../review/published-by-run.js';
 import { reviewEvent } from '../review/review-event.js';
 import type { ReviewOutcome } from '../review/review-outcome.js';
@@ -21,6 +22,7 @@ export type PublishInput = Pick<Extract<ReviewOutcome, { kind: 'reviewed' }>, 'r
  */
 export async function publishReview(input: PublishInput): Promise<void> {
   const { result, job, log } = input;
+  if (result.walkthrough) await input.host.upsertOwnComment(input.ref, walkthroughComment(result.walkthrough));
   if (result.inline.length + result.overflow.length + result.unanchored.length === 0) return;
   const posted = (reviews: string[]) => reviews.some((body) => publishedByRun(body, job));
   if (posted(input.earlierReviews) || posted(await input.host.listOwnReviews(input.ref))) {

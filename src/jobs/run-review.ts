@@ -17,6 +17,7 @@ import type { ReviewOutcome } from '../review/review-outcome.js';
 import { runToResume } from '../review/run-to-resume.js';
 import { isSupersededError, stopWhenSuperseded } from '../review/stop-when-superseded.js';
 import { triggerEnabled } from '../review/trigger-enabled.js';
+import { asRequested } from '../review/as-requested.js';
 import { completeCheck } from './complete-check.js';
 import { completeStaleChecks } from './complete-stale-checks.js';
 import { resolveJob } from './resolve-job.js';
@@ -79,7 +80,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
 /** The gate, then the review. */
 async function review(input: Omit<PipelineInput, 'pr' | 'config'>, pr: PullRequestInfo, config: RepoConfig): Promise<ReviewOutcome> {
   const skip = gateReview(input.job, pr, config, await pausedBy(input.host, input.ref, input.job, pr, config));
-  return skip ? { kind: 'skipped', why: skip } : reviewPullRequest({ ...input, deps: { ...input.deps, model: stopWhenSuperseded(input.deps.model, input.job, input.control) }, pr, config });
+  return skip ? { kind: 'skipped', why: skip } : reviewPullRequest(asRequested({ ...input, deps: { ...input.deps, model: stopWhenSuperseded(input.deps.model, input.job, input.control) }, pr, config }));
 }
 
 /**

@@ -133,6 +133,12 @@ export interface PullRequestHost extends LearningHost {
   /** One conversation comment of the pull request, read again by id; undefined when it is gone. */
   getComment(ref: PullRequestRef, commentId: number): Promise<CommentEntry | undefined>;
   updateComment(ref: PullRequestRef, commentId: number, body: string): Promise<void>;
+  /**
+   * The one conversation comment Bulwark keeps up to date instead of repeating (the walkthrough): its own comment
+   * that `update.matches` (the oldest, if several) is edited to `update.render(its body)`, left alone when that
+   * would not change it, and created with `update.render(undefined)` when there is none.
+   */
+  upsertOwnComment(ref: PullRequestRef, update: OwnCommentUpdate): Promise<void>;
   /** A review thread's comments: the first one (`rootCommentId`) and every reply to it, oldest first; [] when it is gone. */
   listThreadComments(ref: PullRequestRef, rootCommentId: number): Promise<ThreadComment[]>;
   /** Posts a reply at the end of the review thread that starts with `rootCommentId`. */
@@ -166,6 +172,14 @@ export interface ReviewThread {
 export interface OwnComment {
   id: number;
   body: string;
+}
+
+/** A comment of Bulwark's kept up to date (PullRequestHost.upsertOwnComment). */
+export interface OwnCommentUpdate {
+  /** Whether one of Bulwark's own comments is this one (by its marker). */
+  matches: (body: string) => boolean;
+  /** The body to write, from the comment's current body (undefined: there is none yet). */
+  render: (previous: string | undefined) => string;
 }
 
 export interface CommentEntry {

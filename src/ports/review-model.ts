@@ -1,4 +1,5 @@
 import type { ChecklistEntry } from '../review/types.js';
+import type { WalkthroughNote } from '../review/walkthrough.js';
 
 export interface ModelRequest {
   model: string;
@@ -36,6 +37,8 @@ export interface ModelReview {
   checklist: ChecklistEntry[];
   /** Raw finding objects: each is validated on its own so one bad finding does not lose the batch. */
   findings: unknown[];
+  /** The walkthrough's notes, validated file by file; absent when the call was not asked for them or gave none. */
+  walkthrough?: WalkthroughNote[] | undefined;
   usage: ModelUsage;
   model: string;
   stopReason: string | null;

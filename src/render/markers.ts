@@ -108,10 +108,34 @@ export function learningMarker(data: LearningMarkerData): string {
 }
 
 /**
+ * On the walkthrough comment (render-walkthrough.ts): the walkthrough itself, so a later review can update the
+ * comment instead of repeating it. Its payload may be longer than other markers' (up to WALKTHROUGH_MARKER_MAX
+ * characters), so it has a pattern of its own and is not one of parseMarkers' kinds.
+ */
+export function walkthroughMarker(data: Record<string, unknown>): string {
+  return marker('walkthrough', data);
+}
+
+export const WALKTHROUGH_MARKER_MAX = 24_000;
+const WALKTHROUGH_MARKER_PATTERN = new RegExp(`<!--\\s*bulwark:walkthrough\\s+(\\{[^<>]{0,${WALKTHROUGH_MARKER_MAX}}\\})\\s*-->`);
+const WALKTHROUGH_OPENER = /<!--\s*bulwark:walkthrough\s/;
+
+/** Whether `body` is the walkthrough comment (its marker's opener; the payload may still be unreadable). */
+export function isWalkthroughBody(body: string): boolean {
+  return WALKTHROUGH_OPENER.test(body);
+}
+
+/** The walkthrough marker's payload, parsed but not validated; undefined when there is none or it is malformed. */
+export function readWalkthroughMarker(body: string): unknown {
+  const json = WALKTHROUGH_MARKER_PATTERN.exec(body)?.[1];
+  return json === undefined ? undefined : parseJson(json);
+}
+
+/**
  * `<` and `>` are written as JSON escapes, so no value can contain `-->` and end the comment early; the same
  * property lets the parser stop at the first `>`.
  */
-function marker(kind: ParsedMarker['kind'], data: Record<string, unknown>): string {
+function marker(kind: ParsedMarker['kind'] | 'walkthrough', data: Record<string, unknown>): string {
   const json = JSON.stringify(data).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e');
   return `<!-- ${MARKER_PREFIX}${kind} ${json} -->`;
 }

@@ -13,6 +13,8 @@ import type { ScopeBasis } from './review-scope.js';
 import type { SelectedFiles } from './select-files.js';
 import type { AnchoredFinding, ChecklistEntry, Finding, ReviewResult, SkippedFile } from './types.js';
 import { unreviewedFiles } from './unreviewed-files.js';
+import { buildWalkthrough } from './walkthrough.js';
+import type { WalkthroughNote } from './walkthrough.js';
 
 export interface AssembleInput {
   headSha: string;
@@ -28,7 +30,7 @@ export interface AssembleInput {
   answered: { answers: { usage: ModelUsage }[]; failed: number[]; errors: string[]; kept: number; asked: number; contextTooLarge: boolean; toolSecretsMasked: number };
   merged: { model: string; usage: ModelUsage };
   /** What the model wrote, masked again, and the findings that passed the schema (`invalid`: those that did not). */
-  written: { summary: string; checklist: ChecklistEntry[]; findings: Finding[] };
+  written: { summary: string; checklist: ChecklistEntry[]; findings: Finding[]; walkthrough?: WalkthroughNote[] | undefined };
   invalid: number;
   /** Secrets found in the diff: reported as findings, counted in the notes. */
   secrets: { findings: Finding[]; count: number };
@@ -70,6 +72,7 @@ export function assembleReview(input: AssembleInput): AssembledReview {
     skipped: [...input.selection.skipped, ...plan.skipped, ...failedFiles],
     agent: { name: input.agent.agent.name, source: input.agent.source },
     model,
+    ...(config.review.walkthrough ? { walkthrough: walkthroughOf(input, reviewedFiles) } : {}),
   };
   // GitHub lists at most 3,000 files of a pull request (listFiles stops there): what was never seen.
   const unlisted = Math.max(0, input.changedFiles - input.listed);
@@ -106,4 +109,10 @@ export function assembleReview(input: AssembleInput): AssembledReview {
     },
   };
   return { outcome, fingerprints: decided.fingerprints, stale: decided.stale };
+}
+
+/** The run's walkthrough: the files it reviewed with the model's notes; an incremental run updates the earlier one. */
+function walkthroughOf(input: AssembleInput, reviewed: readonly { path: string; additions: number; deletions: number }[]) {
+  const { headSha: head, changedFiles, written, scope } = input;
+  return buildWalkthrough({ head, reviewed, notes: written.walkthrough ?? [], changedFiles, incremental: scope.kind === 'since' });
 }

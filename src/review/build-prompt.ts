@@ -2,6 +2,7 @@ import { learningsSection } from '../learning/prompt-learnings.js';
 import type { PromptLearning } from '../learning/prompt-learnings.js';
 import { riskRank } from './risk-order.js';
 import type { DiffFile, DiffLine } from './types.js';
+import { WALKTHROUGH_NOTES_PER_CALL } from './walkthrough.js';
 
 export interface PromptSkill {
   name: string;
@@ -98,8 +99,23 @@ export function buildSystem(agent: PromptAgent): string {
     .join('\n');
 }
 
-/** The user turn alone: buildPrompt's `user`, for a caller that builds the (shared) system prompt once. */
-export function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions: PathInstruction[], listing?: FileListing): string {
+/**
+ * The request for the walkthrough (review.walkthrough, `/review describe`), in the user turn so that the system
+ * prompt stays the same cached prefix whether a repository asks for it or not.
+ */
+export const WALKTHROUGH_REQUEST = [
+  'This repository also asks for a walkthrough of the change: fill in `walkthrough.files` besides the review, one entry per file of this call',
+  `(the riskiest first, at most ${WALKTHROUGH_NOTES_PER_CALL}), its path exactly as in its file tag. \`change\`: one line on what the change does to the file, for a`,
+  'reviewer who has not read it. `risk_reason`: what makes it risky, when something does (a migration drops a column, an endpoint\'s response shape',
+  'changed, auth middleware order changed); `risk`: low, medium or high. `test`: what to test before merging because of it, when it needs a check',
+  'of its own. Each at most one short sentence. The walkthrough describes; it never replaces a finding.',
+].join(' ');
+
+/**
+ * The user turn alone: buildPrompt's `user`, for a caller that builds the (shared) system prompt once.
+ * `walkthrough`: ask for the walkthrough's notes too (WALKTHROUGH_REQUEST).
+ */
+export function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions: PathInstruction[], listing?: FileListing, walkthrough = false): string {
   const guidance = instructions
     .filter((instruction) => files.some((file) => instruction.matches(file.path)))
     .map((instruction) => `- For files matching \`${instruction.path}\`: ${instruction.text}`);
@@ -107,6 +123,7 @@ export function buildUser(pr: PromptPullRequest, files: DiffFile[], instructions
   // read (serialised into the request). On a 3,000-file PR that made about half the garbage of collecting the
   // lines in an array and joining it (a chunk of 80,000 tokens is ~10,000 lines), and took less time.
   let text = 'Review the pull request below.';
+  if (walkthrough) text += `\n${WALKTHROUGH_REQUEST}`;
   if (guidance.length) text += `\nThe repository's maintainers ask for this in the files it covers:\n${guidance.join('\n')}`;
   text += `\n<${DATA_TAG}>\n<title>${neutralise(pr.title)}</title>\n<description>\n${neutralise(pr.body)}\n</description>`;
   if (listing !== undefined && listing.total > 0) text += `\n${renderFileList(listing, files)}`;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ModelReview } from '../ports/review-model.js';
 import { validateChecklist } from './findings-schema.js';
 import type { DiffFile } from './types.js';
+import { walkthroughNoteSchema } from './walkthrough.js';
 
 /**
  * The model's answers to one attempt's chunks, kept by the queue for the job's later attempts. A job retried after
@@ -23,6 +24,8 @@ const answerSchema = z.object({
   summary: z.string(),
   checklist: z.array(z.unknown()),
   findings: z.array(z.unknown()),
+  // A saved walkthrough that no longer reads is left out, not the answer with it.
+  walkthrough: z.array(walkthroughNoteSchema).optional().catch(undefined),
   usage: z.object({
     inputTokens: z.number().nonnegative(),
     outputTokens: z.number().nonnegative(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CATEGORIES, SEVERITIES } from './types.js';
 import type { ChecklistEntry, Finding } from './types.js';
+import { RISK_LEVELS, WALKTHROUGH_LINE_MAX, WALKTHROUGH_NOTES_PER_CALL, walkthroughNoteSchema } from './walkthrough.js';
+import type { WalkthroughNote } from './walkthrough.js';
 
 /**
  * One finding, as DESIGN's findings schema fixes it. The evidence (`existing_code`, `failure`, `confidence`) comes
@@ -38,11 +40,37 @@ export const checklistEntrySchema = z.object({
   note: z.string().max(1000),
 });
 
-/** What the model is asked to return (sent as the JSON schema of `output_config.format`). */
+/**
+ * One file of the walkthrough (src/review/walkthrough.ts). The reason comes before the level, as a finding's
+ * evidence comes before its severity: the model names what makes the change risky before it rates it.
+ */
+export const walkthroughFileSchema = z.object({
+  path: z.string().min(1).describe('File path exactly as shown in its file tag'),
+  change: z.string().min(1).max(WALKTHROUGH_LINE_MAX).describe('One line on what the change does to this file, for a reviewer who has not read it'),
+  risk_reason: z
+    .string()
+    .min(1)
+    .max(WALKTHROUGH_LINE_MAX)
+    .optional()
+    .describe('What makes this change risky, when something does, e.g. "a migration drops a column", "an endpoint\'s response shape changed", "auth middleware order changed"'),
+  risk: z.enum(RISK_LEVELS).describe('How much a mistake in this change would hurt: high for data, auth, money or a public API contract; medium for behaviour users see; low otherwise'),
+  test: z.string().min(1).max(WALKTHROUGH_LINE_MAX).optional().describe('What to test before merging because of this change, when it needs a check of its own'),
+});
+
+export const walkthroughSchema = z.object({
+  files: z.array(walkthroughFileSchema).max(WALKTHROUGH_NOTES_PER_CALL).describe(`The files of this call, riskiest first, at most ${WALKTHROUGH_NOTES_PER_CALL}`),
+});
+
+/**
+ * What the model is asked to return (sent as the JSON schema of `output_config.format`). The walkthrough is in the
+ * schema of every call, so the schema, like the system prompt, is the same for every review (one cached prefix);
+ * only a user turn that asks for it (build-prompt.ts) gets it filled in.
+ */
 export const modelOutputSchema = z.object({
   summary: z.string().describe('Two to five sentences on the main risks of the change and where they are; empty when nothing is wrong'),
   checklist: z.array(checklistEntrySchema),
   findings: z.array(findingSchema),
+  walkthrough: walkthroughSchema.optional().describe('Only when the request asks for a walkthrough; leave it out otherwise'),
 });
 
 /**
@@ -53,6 +81,8 @@ export const modelEnvelopeSchema = z.object({
   summary: z.string().max(20_000).catch(''),
   checklist: z.array(z.unknown()).catch([]),
   findings: z.array(z.unknown()),
+  // Validated file by file (validateWalkthrough): a malformed walkthrough never costs the findings.
+  walkthrough: z.unknown().optional(),
 });
 
 export interface ValidatedFindings {
@@ -97,5 +127,29 @@ export function validateChecklist(raw: unknown[]): ChecklistEntry[] {
   return raw.flatMap((item) => {
     const parsed = checklistEntrySchema.safeParse(item);
     return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/** A walkthrough file as it may arrive: texts too long are cut (walkthrough.ts), not a reason to lose the file's line. */
+const arrivingWalkthroughFileSchema = z.object({
+  path: z.string().min(1).max(4096),
+  change: z.string().min(1).max(20_000),
+  risk_reason: z.string().max(20_000).optional().catch(undefined),
+  risk: z.enum(RISK_LEVELS),
+  test: z.string().max(20_000).optional().catch(undefined),
+});
+
+/**
+ * The walkthrough's notes, file by file: one malformed entry is dropped, not the rest; anything but an object with
+ * a `files` list is no walkthrough ([]).
+ */
+export function validateWalkthrough(raw: unknown): WalkthroughNote[] {
+  const files = typeof raw === 'object' && raw !== null && 'files' in raw && Array.isArray(raw.files) ? (raw.files as unknown[]) : [];
+  return files.flatMap((item) => {
+    const arriving = arrivingWalkthroughFileSchema.safeParse(item);
+    if (!arriving.success) return [];
+    const { path, change, risk_reason: riskReason, risk, test } = arriving.data;
+    const note = walkthroughNoteSchema.safeParse({ path, change, riskReason, risk, test });
+    return note.success ? [note.data] : [];
   });
 }

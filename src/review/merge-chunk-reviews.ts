@@ -1,11 +1,14 @@
 import type { ModelReview, ModelUsage } from '../ports/review-model.js';
 import type { ChecklistEntry } from './types.js';
+import type { WalkthroughNote } from './walkthrough.js';
 
 export interface MergedReview {
   summary: string;
   checklist: ChecklistEntry[];
   /** Raw findings of every chunk, validated one by one downstream. */
   findings: unknown[];
+  /** Every chunk's walkthrough notes (chunks hold different files), in chunk order; [] when none gave any. */
+  walkthrough: WalkthroughNote[];
   usage: ModelUsage;
   model: string;
 }
@@ -14,13 +17,15 @@ const STATUS_WEIGHT = { concern: 2, ok: 1, 'not-applicable': 0 } as const;
 
 /**
  * One review out of the answers for each chunk: summaries joined, each checklist item at its worst status across
- * chunks (a concern anywhere is a concern), findings concatenated (deduplicated later), usage summed.
+ * chunks (a concern anywhere is a concern), findings and walkthrough notes concatenated (deduplicated later),
+ * usage summed.
  */
 export function mergeChunkReviews(answers: readonly ModelReview[]): MergedReview {
   return {
     summary: answers.map((answer) => answer.summary.trim()).filter(Boolean).join('\n\n'),
     checklist: mergeChecklists(answers.map((answer) => answer.checklist)),
     findings: answers.flatMap((answer) => answer.findings),
+    walkthrough: answers.flatMap((answer) => answer.walkthrough ?? []),
     usage: sumUsage(answers.map((answer) => answer.usage)),
     model: answers.find((answer) => answer.model)?.model ?? '',
   };

@@ -10,6 +10,6 @@ import { mergeChunkReviews } from './merge-chunk-reviews.js';
 export async function settleAnswers(answers: readonly ModelReview[]) {
   const merged = mergeChunkReviews(answers);
   const validated = validateFindings(merged.findings);
-  const written = await maskModelText({ summary: merged.summary, checklist: merged.checklist, findings: validated.findings });
+  const written = await maskModelText({ summary: merged.summary, checklist: merged.checklist, findings: validated.findings, walkthrough: merged.walkthrough });
   return { merged, invalid: validated.invalid, written };
 }

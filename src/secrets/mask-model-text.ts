@@ -1,11 +1,13 @@
 import type { ChecklistEntry, Finding } from '../review/types.js';
+import type { WalkthroughNote } from '../review/walkthrough.js';
 import { maskSecretsInFiles } from './mask-secrets-in-files.js';
 
-/** What the model wrote that Bulwark posts: the summary, the checklist notes, the findings' texts. */
+/** What the model wrote that Bulwark posts: the summary, the checklist notes, the findings' texts, the walkthrough's notes. */
 export interface ModelText {
   summary: string;
   checklist: ChecklistEntry[];
   findings: Finding[];
+  walkthrough?: WalkthroughNote[] | undefined;
 }
 
 /**
@@ -19,6 +21,7 @@ export async function maskModelText(text: ModelText): Promise<ModelText & { coun
   for (const finding of text.findings) {
     texts.push(finding.title, finding.body, finding.suggestion ?? '', ...(finding.options ?? []));
   }
+  for (const note of text.walkthrough ?? []) texts.push(note.change, note.riskReason ?? '', note.test ?? '');
   // One batch, scanned as plain text (no path gives it a file kind); a text's lines are kept as they are.
   const masked = await maskSecretsInFiles(texts.map((value) => ({ path: '', lines: value.split('\n') })));
   const count = masked.reduce((sum, entry) => sum + entry.count, 0);
@@ -45,5 +48,12 @@ export async function maskModelText(text: ModelText): Promise<ModelText & { coun
     if (!changed) return finding;
     return { ...finding, title, body, ...(finding.suggestion !== undefined ? { suggestion } : {}), ...(finding.options !== undefined ? { options } : {}) };
   });
-  return { summary, checklist, findings, count };
+  const walkthrough = text.walkthrough?.map((note) => {
+    const change = next();
+    const riskReason = next();
+    const test = next();
+    if (change === note.change && riskReason === (note.riskReason ?? '') && test === (note.test ?? '')) return note;
+    return { ...note, change, ...(note.riskReason !== undefined ? { riskReason } : {}), ...(note.test !== undefined ? { test } : {}) };
+  });
+  return { summary, checklist, findings, ...(walkthrough !== undefined ? { walkthrough } : {}), count };
 }

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ModelRequest, ModelReview, ModelUsage, ModelVerification, ReviewModel } from '../../ports/review-model.js';
 import { ServiceError } from '../../ports/service-error.js';
-import { modelEnvelopeSchema, modelOutputSchema, validateChecklist } from '../../review/findings-schema.js';
+import { modelEnvelopeSchema, modelOutputSchema, validateChecklist, validateWalkthrough } from '../../review/findings-schema.js';
 import { verificationSchema } from '../../review/verify-findings.js';
 import { outputFormat } from './output-format.js';
 import { toServiceError } from './to-service-error.js';
@@ -199,10 +199,12 @@ function readReview(message: Anthropic.Message): ModelReview {
     .flatMap((block) => (block.type === 'text' ? [block.text] : []))
     .join('');
   const envelope = parseEnvelope(text);
+  const walkthrough = validateWalkthrough(envelope.walkthrough);
   return {
     summary: envelope.summary,
     checklist: validateChecklist(envelope.checklist),
     findings: envelope.findings,
+    ...(walkthrough.length > 0 ? { walkthrough } : {}),
     usage: {
       inputTokens: message.usage.input_tokens,
       outputTokens: message.usage.output_tokens,

@@ -147,6 +147,7 @@ export function createLocalGitHost(options: LocalGitHostOptions): { host: PullRe
     listOwnCommentEntries: async () => [],
     getComment: async () => undefined,
     updateComment: async () => undefined,
+    upsertOwnComment: async () => undefined,
     listThreadComments: async () => [],
     replyInThread: async () => ({ id: 0 }),
     listOwnReviews: async () => capture.reviews.map((review) => review.body),

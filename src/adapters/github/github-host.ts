@@ -232,6 +232,16 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         await octokit.rest.issues.updateComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId, body });
       }),
 
+    upsertOwnComment: (ref, update) =>
+      call('updating its comment', async () => {
+        // The comments come oldest first (https://docs.github.com/en/rest/issues/comments#list-issue-comments).
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, per_page: 100 });
+        const found = comments.find((comment) => isOwn(comment.user) && update.matches(comment.body ?? ''));
+        const body = update.render(found?.body ?? undefined);
+        if (!found) await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, body });
+        else if (body !== found.body) await octokit.rest.issues.updateComment({ owner: ref.owner, repo: ref.repo, comment_id: found.id, body });
+      }),
+
     listThreadComments: (ref, rootCommentId) =>
       call('reading a review thread', async () => {
         // REST has no listing of one thread: the pull request's review comments, the thread's picked out

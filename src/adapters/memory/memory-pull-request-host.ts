@@ -322,6 +322,13 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
         if (!found) throw new ServiceError('github', 'GitHub updating a comment failed: not found (404)', { retryable: false, status: 404 });
         found.body = body;
       }),
+    upsertOwnComment: (ref, update) =>
+      act('upsertOwnComment', () => {
+        const found = host.comments.find((comment) => comment.pullNumber === ref.pullNumber && isOwn(comment.author) && update.matches(comment.body));
+        const body = update.render(found?.body);
+        if (!found) host.comments.push({ id: nextCommentId++, pullNumber: ref.pullNumber, body, author: botAuthor });
+        else found.body = body;
+      }),
     listThreadComments: (ref, rootCommentId) =>
       act('listThreadComments', () =>
         host.threadComments
