@@ -26,6 +26,8 @@ export async function buildActionBundle(outDir: string): Promise<{ files: string
     legalComments: 'linked',
     metafile: true,
     logLevel: 'warning',
+    // jsonc-parser's `main` is a UMD wrapper whose require() calls a bundler cannot follow; its ES modules bundle.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     // Dependencies written as CommonJS call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __bulwarkRequire } from 'node:module'; const require = __bulwarkRequire(import.meta.url);" },
   });

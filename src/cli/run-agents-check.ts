@@ -265,6 +265,7 @@ function renderText(reports: AgentCheckReport[], notes: string[], usedBundled: b
     lines.push('');
   }
   const failed = reports.filter((report) => !report.ok).length;
-  lines.push(`${reports.length} agent file${reports.length === 1 ? '' : 's'} checked, ${failed} failed${usedBundled ? ' (bundled agent)' : ''}`);
+  // An OpenCode config holds several agents: the count is of agents, each a file or an entry of an agent map.
+  lines.push(`${reports.length} agent${reports.length === 1 ? '' : 's'} checked, ${failed} failed${usedBundled ? ' (bundled agent)' : ''}`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../ports/logger.js';
 import type { CommentEntry, PullRequestHost, PullRequestRef, ThreadComment } from '../ports/pull-request-host.js';
 import { renderNotAvailableReply } from '../render/render-command-reply.js';
 import type { ConversationDeps } from './conversation-deps.js';
+import { forgetCommand, learnCommand, learningsCommand } from '../learning/learning-commands.js';
 import { pausePullRequest, resumePullRequest } from './pause-commands.js';
 
 /** What a command's handler is given: the comment was read again, its author checked, their permission granted. */

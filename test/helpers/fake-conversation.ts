@@ -1,8 +1,11 @@
-import { PR, REPO_PATH } from './github-stand-in.js';
+import { OWNER, PR, REPO, REPO_PATH } from './github-stand-in.js';
 
 type Body = Record<string, unknown>;
 type Answer = [number, unknown, Record<string, string>?];
 type User = { login: string; type: string };
+
+/** The pull request's page on GitHub: comments' `html_url` are anchors on it. */
+const PAGE = `https://github.com/${OWNER}/${REPO}/pull/${PR}`;
 
 /** The App behind the fake: `GET /app` names it, and its comments are by `bulwark[bot]`. */
 export const APP_SLUG = 'bulwark';
@@ -43,6 +46,14 @@ export interface FakeConversation {
   reactions: { on: 'issue-comment' | 'review-comment'; commentId: number; content: string }[];
   /** GraphQL ids of the threads resolved. */
   resolved: Set<string>;
+  /** Who resolved a thread (by GraphQL id), when a person did (`resolveAs`). */
+  resolvedBy: Map<string, User>;
+  /** Reactions people gave to review comments (the App's own are in `reactions`). */
+  peopleReactions: { commentId: number; user: User; content: string }[];
+  /** A person reacts to a review comment (`+1`, `-1`, …), as GitHub lists it back. */
+  react(commentId: number, login: string, content: string): void;
+  /** A person resolves the thread that starts with `rootId`. */
+  resolveAs(rootId: number, login: string): void;
   /** Adds a review comment as a person writes it (e.g. a reply in a thread); returns it. */
   reply(rootId: number, body: string, user: User): FakeReviewComment;
   /** The conversation's routes: an answer, or undefined when the route is not one of them. */
@@ -62,6 +73,13 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
     reviewComments: (options.reviewComments ?? []).map((comment) => ({ user: BOT, line: 12, side: 'RIGHT', diff_hunk: '@@ -10,4 +10,5 @@', ...comment })),
     reactions: [],
     resolved: new Set(),
+    resolvedBy: new Map(),
+    peopleReactions: [],
+    react: (commentId, login, content) => void state.peopleReactions.push({ commentId, user: { login, type: 'User' }, content }),
+    resolveAs: (rootId, login) => {
+      state.resolved.add(`thread-${rootId}`);
+      state.resolvedBy.set(`thread-${rootId}`, { login, type: 'User' });
+    },
     reply: (rootId, body, user) => {
       const root = state.reviewComments.find((comment) => comment.id === rootId);
       if (!root) throw new Error(`no review comment ${rootId}`);
@@ -106,9 +124,13 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
         return [201, { id: 1, content: (body as Body).content }];
       }
       if (method === 'GET' && path === `${REPO_PATH}/pulls/${PR}/comments`) return [200, state.reviewComments];
-      // The repository's comments across pull requests (one pull request here).
-      if (method === 'GET' && path === `${REPO_PATH}/pulls/comments`) return [200, state.reviewComments];
-      if (method === 'GET' && path === `${REPO_PATH}/issues/comments`) return [200, state.comments];
+      // The repository's comments across pull requests (one pull request here), with their address and reactions.
+      if (method === 'GET' && path === `${REPO_PATH}/pulls/comments`) return [200, state.reviewComments.map((comment) => ({ ...comment, html_url: `${PAGE}#discussion_r${comment.id}`, reactions: rollup(comment.id) }))];
+      if (method === 'GET' && path === `${REPO_PATH}/issues/comments`) return [200, state.comments.map((comment) => ({ ...comment, html_url: `${PAGE}#issuecomment-${comment.id}` }))];
+      const peopleReactions = path.match(new RegExp(`^${REPO_PATH}/pulls/comments/(\\d+)/reactions$`));
+      if (method === 'GET' && peopleReactions) {
+        return [200, state.peopleReactions.filter((reaction) => reaction.commentId === Number(peopleReactions[1])).map((reaction, index) => ({ id: index + 1, user: reaction.user, content: reaction.content }))];
+      }
       const replies = path.match(new RegExp(`^${REPO_PATH}/pulls/${PR}/comments/(\\d+)/replies$`));
       if (method === 'POST' && replies) {
         const root = state.reviewComments.find((comment) => comment.id === Number(replies[1]));
@@ -127,6 +149,7 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
       state.resolved.add(String(variables.id));
       return [200, { data: { resolveReviewThread: { thread: { id: variables.id } } } }];
     }
+    if (query.includes('BulwarkResolvedThreads')) return [200, { data: { repository: { pullRequests: { nodes: [{ reviewThreads: { nodes: repositoryThreads() } }] } } } }];
     const nodes = state.reviewComments
       .filter((comment) => comment.in_reply_to_id === undefined)
       .map((root) => ({
@@ -137,6 +160,22 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
         comments: { nodes: [{ databaseId: root.id, body: root.body, author: { __typename: root.user.type === 'Bot' ? 'Bot' : 'User', login: root.user.login.replace(/\[bot\]$/, '') } }] },
       }));
     return [200, { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } } } } }];
+  };
+  const author = (user: User) => ({ __typename: user.type === 'Bot' ? 'Bot' : 'User', login: user.login.replace(/\[bot\]$/, '') });
+  /** The threads of the repository's recent pull requests, as the learning query asks for them (with who resolved each). */
+  const repositoryThreads = () =>
+    state.reviewComments
+      .filter((comment) => comment.in_reply_to_id === undefined)
+      .map((root) => ({
+        isResolved: state.resolved.has(`thread-${root.id}`),
+        isOutdated: false,
+        resolvedBy: ((user) => (user ? author(user) : null))(state.resolvedBy.get(`thread-${root.id}`)),
+        comments: { nodes: [{ url: `${PAGE}#discussion_r${root.id}`, body: root.body, author: author(root.user) }] },
+      }));
+  /** GitHub's reaction rollup of a review comment. */
+  const rollup = (commentId: number) => {
+    const given = state.peopleReactions.filter((reaction) => reaction.commentId === commentId);
+    return { total_count: given.length, '+1': given.filter((reaction) => reaction.content === '+1').length, '-1': given.filter((reaction) => reaction.content === '-1').length };
   };
   return state;
 }

@@ -157,7 +157,7 @@ describe('bulwark agents check (text)', () => {
     expect(stdout).toContain('fields:  ignored color');
     expect(stdout).toContain('FAIL files/empty-body.md');
     expect(stdout).toContain("error: files/empty-body.md:5: the body is empty; it holds the agent's instructions");
-    expect(stdout).toMatch(/2 agent files checked, 1 failed\n$/);
+    expect(stdout).toMatch(/2 agents checked, 1 failed\n$/);
   });
 
   it('exits 2 on an unknown option', async () => {
