@@ -62,10 +62,11 @@ end
 `;
 
 /**
- * KEYS: repository running, installation running, installation held, installation held → repository.
+ * KEYS: repository running, installation running, installation held, installation held → repository, installation
+ * promoted → place.
  * ARGV: job id, lease ms, repository cap, installation cap, repository key, hold rank (0 people, 1 automatic), held TTL (s).
  * Returns {1} with the slot taken (or renewed: a job run again after its worker died may still hold one), else
- * {0, cap, 1 if first held back}.
+ * {0, cap, 1 if first held back}. A job brought back that finds the slot taken again is held back in its old place.
  */
 const CLAIM_SCRIPT = script(`${NOW}${KEEP}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -78,7 +79,14 @@ if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   if repoCap > 0 and redis.call('ZCARD', KEYS[1]) >= repoCap then cap = 'repository'
   elseif installationCap > 0 and redis.call('ZCARD', KEYS[2]) >= installationCap then cap = 'installation' end
   if cap then
-    local first = redis.call('ZADD', KEYS[3], 'NX', tonumber(ARGV[6]) * 10000000000000 + now, ARGV[1])
+    local place = redis.call('HGET', KEYS[5], ARGV[1])
+    local first = 0
+    if place then
+      redis.call('HDEL', KEYS[5], ARGV[1])
+      redis.call('ZADD', KEYS[3], 'NX', place, ARGV[1])
+    else
+      first = redis.call('ZADD', KEYS[3], 'NX', tonumber(ARGV[6]) * 10000000000000 + now, ARGV[1])
+    end
     redis.call('HSET', KEYS[4], ARGV[1], ARGV[5])
     redis.call('EXPIRE', KEYS[3], ARGV[7])
     redis.call('EXPIRE', KEYS[4], ARGV[7])
@@ -91,6 +99,7 @@ keep(KEYS[1], leaseMs)
 keep(KEYS[2], leaseMs)
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('HDEL', KEYS[5], ARGV[1])
 return {1}
 `);
 
@@ -104,10 +113,12 @@ return 1
 `);
 
 /**
- * KEYS: repository running, installation running, installation held, installation held → repository, BullMQ delayed.
- * ARGV: job id, repository cap, installation cap, prefix of repository running keys, BullMQ job key prefix.
+ * KEYS: repository running, installation running, installation held, installation held → repository, BullMQ delayed,
+ * installation promoted → place.
+ * ARGV: job id, repository cap, installation cap, prefix of repository running keys, BullMQ job key prefix, held TTL (s).
  * Frees the slot, then answers the first held-back job of the installation that is still put aside and whose
- * repository and installation have room, or false. It stays listed until it takes its slot, keeping its place.
+ * repository and installation have room, or false. It leaves the list at once (so a release just after this one
+ * picks another), its place kept in case it finds the slot taken when it comes back.
  */
 const RELEASE_SCRIPT = script(`${NOW}
 redis.call('ZREM', KEYS[1], ARGV[1])
@@ -126,17 +137,23 @@ for _, id in ipairs(held) do
     if repo then
       local running = ARGV[4] .. repo
       redis.call('ZREMRANGEBYSCORE', running, '-inf', now)
-      if repoCap == 0 or redis.call('ZCARD', running) < repoCap then return id end
+      if repoCap == 0 or redis.call('ZCARD', running) < repoCap then
+        redis.call('HSET', KEYS[6], id, redis.call('ZSCORE', KEYS[3], id))
+        redis.call('EXPIRE', KEYS[6], ARGV[6])
+        redis.call('ZREM', KEYS[3], id)
+        return id
+      end
     end
   end
 end
 return false
 `);
 
-/** KEYS: installation held, installation held → repository. ARGV: job id. */
+/** KEYS: installation held, installation held → repository, installation promoted → place. ARGV: job id. */
 const FORGET_SCRIPT = script(`
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
 return 1
 `);
 
@@ -146,12 +163,13 @@ export function createRunningSlots(options: RunningSlotsOptions): RunningSlots {
   const installationRunning = (job: ReviewJob) => `${keyPrefix}running:installation:${installationKey(job)}`;
   const held = (job: ReviewJob) => `${keyPrefix}held:${installationKey(job)}`;
   const heldRepository = (job: ReviewJob) => `${keyPrefix}held-repo:${installationKey(job)}`;
+  const promoted = (job: ReviewJob) => `${keyPrefix}promoted:${installationKey(job)}`;
   const capped = caps.perRepository > 0 || caps.perInstallation > 0;
 
   return {
     async claim(job, jobId, kind) {
       if (!capped) return { ok: true };
-      const keys = [repositoryRunning(job), installationRunning(job), held(job), heldRepository(job)];
+      const keys = [repositoryRunning(job), installationRunning(job), held(job), heldRepository(job), promoted(job)];
       const args = [jobId, leaseMs, caps.perRepository, caps.perInstallation, repositoryKey(job), kind === 'command' ? 0 : 1, HELD_TTL_SECONDS];
       const [taken, cap, first] = (await runScript(client, CLAIM_SCRIPT, keys, args)) as [number, CapName | undefined, number | undefined];
       return taken === 1 ? { ok: true } : { ok: false, cap: cap ?? 'repository', firstHold: first === 1 };
@@ -162,13 +180,13 @@ export function createRunningSlots(options: RunningSlotsOptions): RunningSlots {
     },
     async release(job, jobId) {
       if (!capped) return undefined;
-      const keys = [repositoryRunning(job), installationRunning(job), held(job), heldRepository(job), options.delayedKey];
-      const next = await runScript(client, RELEASE_SCRIPT, keys, [jobId, caps.perRepository, caps.perInstallation, `${keyPrefix}running:repo:`, options.jobKeyPrefix]);
+      const keys = [repositoryRunning(job), installationRunning(job), held(job), heldRepository(job), options.delayedKey, promoted(job)];
+      const next = await runScript(client, RELEASE_SCRIPT, keys, [jobId, caps.perRepository, caps.perInstallation, `${keyPrefix}running:repo:`, options.jobKeyPrefix, HELD_TTL_SECONDS]);
       return typeof next === 'string' ? next : undefined;
     },
     async forget(job, jobId) {
       if (!capped) return;
-      await runScript(client, FORGET_SCRIPT, [held(job), heldRepository(job)], [jobId]);
+      await runScript(client, FORGET_SCRIPT, [held(job), heldRepository(job), promoted(job)], [jobId]);
     },
   };
 }
