@@ -32,6 +32,9 @@ export type CommandHandler = (input: CommandInput) => Promise<void>;
 export const COMMAND_HANDLERS: Partial<Record<CommandKind, CommandHandler>> = {
   pause: pausePullRequest,
   resume: resumePullRequest,
+  learn: learnCommand,
+  learnings: learningsCommand,
+  forget: forgetCommand,
 };
 
 export function handlerFor(kind: CommandKind, handlers: Partial<Record<CommandKind, CommandHandler>> = COMMAND_HANDLERS): CommandHandler {

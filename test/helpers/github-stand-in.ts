@@ -78,7 +78,22 @@ export function mockPullRequest(overrides: Record<string, unknown> = {}): nock.S
 
 export function mockFiles(files: unknown[]): nock.Scope {
   mockEarlierReviews([]);
+  mockNoFeedback();
   return nock(GITHUB).get(`${REPO_PATH}/pulls/${PR}/files`).query({ per_page: '100' }).reply(200, files);
+}
+
+/**
+ * A repository whose team taught Bulwark nothing yet: what a review reads to learn from it (src/learning) answers
+ * empty, whether it is read or not (the cache may hold it). Optional and persisted, like the listings they stand for.
+ */
+export function mockNoFeedback(): void {
+  nock(GITHUB).persist().get(`${REPO_PATH}/pulls/comments`).query(true).optionally().reply(200, []);
+  nock(GITHUB).persist().get(`${REPO_PATH}/issues/comments`).query(true).optionally().reply(200, []);
+  nock(GITHUB)
+    .persist()
+    .post('/graphql', (body: { query?: string } | string) => typeof body === 'object' && String(body.query).includes('BulwarkResolvedThreads'))
+    .optionally()
+    .reply(200, { data: { repository: { pullRequests: { nodes: [] } } } });
 }
 
 /**
