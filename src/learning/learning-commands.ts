@@ -22,8 +22,8 @@ import { learningsForPrompt } from './prompt-learnings.js';
 import { DEFAULT_READ_LIMITS } from './read-learning.js';
 import { rejectedFindings } from './rejected-findings.js';
 
-/** The commands' input: the conversation runner's, and where learning is cached. */
-export type LearningCommandInput = Pick<CommandInput, 'host' | 'ref' | 'comment' | 'argument' | 'log'> & { learning: LearningDeps };
+/** What the learning commands use of the conversation runner's input. */
+export type LearningCommandInput = Pick<CommandInput, 'host' | 'ref' | 'comment' | 'argument' | 'log'> & { deps: { learning?: LearningDeps | undefined } };
 
 /**
  * `/review learn <text>`: the learning is kept on GitHub, in Bulwark's reply to the comment (its marker holds the
@@ -41,7 +41,7 @@ export async function learnCommand(input: LearningCommandInput): Promise<void> {
   const masked = await maskSecretsInText(text);
   const { enabled } = (await repoConfig(host, ref)).learning;
   await host.createComment(ref, renderLearningAck({ id, source: comment.id, text: masked.text, by: comment.author.login, enabled }));
-  await forgetCachedLearning(ref, input.learning);
+  await forgetCachedLearning(ref, learningDeps(input));
   log.info({ learning: id, masked: masked.count }, 'learning kept');
 }
 
@@ -50,7 +50,7 @@ export async function learningsCommand(input: LearningCommandInput): Promise<voi
   const { host, ref } = input;
   const config = await repoConfig(host, ref);
   if (!config.learning.enabled) return host.createComment(ref, renderLearningOff());
-  const snapshot = await loadLearning(host, ref, input.learning, { fresh: true });
+  const snapshot = await loadLearning(host, ref, learningDeps(input), { fresh: true });
   const rejections = rejectedFindings(snapshot.signals, config.learning.reject_after);
   await host.createComment(ref, renderLearningsList({ learnings: snapshot.learnings, inPrompt: learningsForPrompt(snapshot.learnings).length, rejections }));
 }
@@ -63,14 +63,21 @@ export async function forgetCommand(input: LearningCommandInput): Promise<void> 
   const { host, ref, comment, log } = input;
   const asked = input.argument.trim().split(/\s+/, 1)[0] ?? '';
   const id = /^L?(\d{1,20})$/i.exec(asked);
-  const listing = id ? await host.listRepoComments(ref, (input.learning.limits ?? DEFAULT_READ_LIMITS).commentPages) : undefined;
+  const listing = id ? await host.listRepoComments(ref, (learningDeps(input).limits ?? DEFAULT_READ_LIMITS).commentPages) : undefined;
   const reply = id && listing ? learningReply(listing, `L${id[1]}`) : undefined;
   if (!reply) return host.createComment(ref, renderForgetUnknown(asked));
   await host.updateComment(ref, reply.id, renderForgottenAck({ id: reply.data.id, source: reply.data.source, by: comment.author.login }));
-  await forgetCachedLearning(ref, input.learning);
+  await forgetCachedLearning(ref, learningDeps(input));
   await host.createComment(ref, renderForgotten(reply.data.id));
   log.info({ learning: reply.data.id }, 'learning forgotten');
 }
+
+/** Where learning is cached; without a cache (a runner wired without one), every read goes to GitHub. */
+function learningDeps(input: LearningCommandInput): LearningDeps {
+  return input.deps.learning ?? { cache: NO_CACHE, ttlMs: 0, log: input.log };
+}
+
+const NO_CACHE: LearningDeps['cache'] = { get: async () => undefined, set: async () => undefined, delete: async () => undefined };
 
 /** The id of the learning a `/review learn` comment teaches. */
 export function learningId(commentId: number): string {
