@@ -36,6 +36,9 @@ const envSchema = z.object({
   BULWARK_SHUTDOWN_TIMEOUT_MS: int(25_000),
   BULWARK_CHUNK_TOKENS: int(80_000),
   BULWARK_MODEL_CONCURRENCY: int(4),
+  // The model provider's rate limit (src/adapters/rate-limit): the share of each limit kept free, the longest wait.
+  BULWARK_RATE_LIMIT_MARGIN: z.coerce.number().min(0).max(0.5).default(0.05),
+  BULWARK_RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   BULWARK_MAX_INPUT_TOKENS: int(400_000),
   BULWARK_PRICES: z.string().optional(),
   // On by default (the trust-boundary issue: an outside contributor must not be able to drive unlimited spend);
@@ -89,6 +92,11 @@ export interface Settings {
   chunkTokens: number;
   /** Model calls of one review running at once. */
   modelConcurrency: number;
+  /**
+   * The model provider's rate limit, shared by replicas through Redis: a call waits while it would leave less than
+   * `margin` of a limit, at most `maxWaitMs` (past it the job is retried after the wait).
+   */
+  rateLimit: { margin: number; maxWaitMs: number };
   /** The operator's ceiling on a review's input tokens; a repo's `budget.max_input_tokens` can only lower it. */
   maxInputTokens: number;
   prices: PriceTable;
@@ -164,6 +172,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     shutdownTimeoutMs: e.BULWARK_SHUTDOWN_TIMEOUT_MS,
     chunkTokens: e.BULWARK_CHUNK_TOKENS,
     modelConcurrency: e.BULWARK_MODEL_CONCURRENCY,
+    rateLimit: { margin: e.BULWARK_RATE_LIMIT_MARGIN, maxWaitMs: e.BULWARK_RATE_LIMIT_MAX_WAIT_MS },
     maxInputTokens: e.BULWARK_MAX_INPUT_TOKENS,
     prices: prices.table,
     dailyBudget: {

@@ -65,7 +65,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       // Other runs of this head that a stopped process left in progress (README: every review job ends in a completed check run).
       await completeStaleChecks(host, ref, job, runs, deps.settings.checkName, control, log);
       log.info({ checkRunId: checked.checkRunId, trigger: job.trigger, resumed: existing !== undefined }, 'review started');
-      const pipeline = { deps, host, ref, job, resumed: existing !== undefined, started, log, control };
+      const pipeline = { deps: deps.modelForRun ? { ...deps, model: deps.modelForRun({ host, ref, checkRunId: checked.checkRunId, headSha: job.headSha, log }) } : deps, host, ref, job, resumed: existing !== undefined, started, log, control };
       const outcome: ReviewOutcome = config.ok ? await review(pipeline, await prLoading, config.config) : { kind: 'config-invalid', file: REPO_CONFIG_FILE, problems: config.problems };
       log.info({ outcome: outcome.kind }, 'review run ended');
       await completeCheck(host, ref, checked.checkRunId, outcome);

@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { Middleware } from '@anthropic-ai/sdk';
 // Types only (erased at run time): the packages themselves are loaded by loadSdk, and only when chosen.
 import type * as BedrockSdk from '@anthropic-ai/bedrock-sdk';
 import type * as VertexSdk from '@anthropic-ai/vertex-sdk';
@@ -22,6 +23,8 @@ export interface ProviderClientOptions {
    * pass fake static credentials (Bedrock) or an auth client (Vertex).
    */
   sdkOptions?: Record<string, unknown>;
+  /** Wraps every HTTP attempt of the client, on every provider (rate-limit-middleware.ts). */
+  middleware?: Middleware[];
   /** `import()` by default; tests replace it to see what a missing SDK does. */
   importSdk?: (name: string) => Promise<unknown>;
 }
@@ -42,7 +45,7 @@ export class ProviderSdkMissingError extends Error {
  * rest of the adapter uses them as one.
  */
 export async function createProviderClient(options: ProviderClientOptions): Promise<Anthropic> {
-  const common = { timeout: options.timeoutMs, maxRetries: options.maxRetries };
+  const common = { timeout: options.timeoutMs, maxRetries: options.maxRetries, ...(options.middleware ? { middleware: options.middleware } : {}) };
   if (options.provider === 'anthropic') {
     return new Anthropic({ apiKey: options.apiKey ?? null, baseURL: options.baseUrl ?? null, ...common, ...options.sdkOptions });
   }

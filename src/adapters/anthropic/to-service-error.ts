@@ -4,6 +4,8 @@ import { retryAfterMs } from '../retry-after.js';
 
 /** Maps SDK errors (after the SDK's own retries) to our one typed failure. */
 export function toServiceError(error: unknown): ServiceError {
+  // Already ours: thrown by the client's middleware (a rate-limit wait longer than a review waits).
+  if (error instanceof ServiceError) return error;
   if (error instanceof Anthropic.APIConnectionTimeoutError) {
     return new ServiceError('anthropic', 'The model did not answer in time.', { retryable: true, cause: error });
   }

@@ -10,6 +10,12 @@ export interface Metrics {
   modelTokens: Counter<'model' | 'kind'>;
   modelCostUsd: Counter<'model'>;
   githubRequests: Counter<'method' | 'status'>;
+  /** Model calls that waited for the provider's rate limit: count and seconds, by model. */
+  rateLimitWaits: Histogram<'model'>;
+  /** 429 answers of the model provider, by model. */
+  rateLimited: Counter<'model'>;
+  /** What the provider last reported left of each limit, by model and limit (requests, input_tokens, output_tokens, tokens). */
+  rateLimitRemaining: Gauge<'model' | 'limit'>;
 }
 
 export function createMetrics(): Metrics {
@@ -44,6 +50,20 @@ export function createMetrics(): Metrics {
       name: 'bulwark_github_requests_total',
       help: 'Requests to the GitHub API, by method and status',
       labelNames: ['method', 'status'],
+      registers: [registry],
+    }),
+    rateLimitWaits: new Histogram({
+      name: 'bulwark_model_rate_limit_wait_seconds',
+      help: "Model calls that waited for the provider's rate limit, and how long, by model",
+      labelNames: ['model'],
+      buckets: [0.5, 1, 2, 5, 10, 20, 30, 60],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({ name: 'bulwark_model_rate_limited_total', help: 'Model calls the provider answered 429 (rate limited), by model', labelNames: ['model'], registers: [registry] }),
+    rateLimitRemaining: new Gauge({
+      name: 'bulwark_model_rate_limit_remaining',
+      help: 'What the model provider last reported left of each limit, by model and limit',
+      labelNames: ['model', 'limit'],
       registers: [registry],
     }),
   };

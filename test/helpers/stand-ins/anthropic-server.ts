@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface AnthropicStandInOptions {
   /** Time the "model" takes to answer; a function decides per request (`index` counts from 0). */
   latencyMs?: number | ((request: Record<string, unknown>, index: number) => number);
-  /** Builds the Messages API answer from the request body. */
-  respond: (request: Record<string, unknown>) => { status?: number; body: unknown };
+  /** Builds the Messages API answer from the request body; `headers` are sent with it (e.g. rate-limit headers). */
+  respond: (request: Record<string, unknown>) => { status?: number; body: unknown; headers?: Record<string, string> };
   /**
    * Prompt caching as the API reports it: a request whose system prompt was cached before reads it
    * (`cache_read_input_tokens`), the first one writes it (`cache_creation_input_tokens`). `at-response`, like the
@@ -153,7 +153,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
           res.writeHead(404, { 'content-type': 'application/json' }).end('{"type":"error","error":{"type":"not_found_error","message":"no route"}}');
           return;
         }
-        const answer = verification ? (options.verify ?? passEveryFinding)(body) : options.respond(body);
+        const answer: { status?: number; body: unknown; headers?: Record<string, string> } = verification ? (options.verify ?? passEveryFinding)(body) : options.respond(body);
         const status = answer.status ?? 200;
         if (options.cache && status === 200) {
           const prefix = tokensOf(JSON.stringify([body.tools ?? null, body.system ?? null]));
@@ -182,7 +182,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
           cacheWriteTokens: reported.cache_creation_input_tokens ?? 0,
           outputTokens: reported.output_tokens ?? 0,
         });
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+        res.writeHead(status, { ...answer.headers, 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
       }, typeof options.latencyMs === 'function' ? options.latencyMs(body, state.received - 1) : (options.latencyMs ?? 0));
     });
   });

@@ -1,0 +1,43 @@
+import type { Middleware } from '@anthropic-ai/sdk';
+import type { Clock } from '../../ports/clock.js';
+import { systemClock } from '../../ports/clock.js';
+import type { RateLimitedCall, RateLimiter, RateLimitWaitListener } from '../../ports/rate-limiter.js';
+import { estimateTokens } from '../../review/estimate-tokens.js';
+import { readRateLimitHeaders } from './read-rate-limit-headers.js';
+
+/**
+ * Every HTTP attempt the SDK makes (the review chunks, the tool loop's turns, verification, count_tokens, and the
+ * SDK's own retries) waits for the model's capacity before it is sent and reports the rate-limit headers of its
+ * answer, a 429's included. SDK middleware runs per attempt, inside the SDK's retry loop and outside the request
+ * timeout, and sees the Anthropic-shaped request on every backend (Bedrock and Vertex adapt it inside `next`), so
+ * nothing that calls the model has to know about the limit. What the SDK does with the answer is unchanged.
+ *
+ * `listener`: the wait listener of the review the call belongs to (create-wait-notices.ts), if any.
+ */
+export function rateLimitMiddleware(limiter: RateLimiter, listener: () => RateLimitWaitListener | undefined = () => undefined, clock: Clock = systemClock): Middleware {
+  return async (request, next, context) => {
+    const call = rateLimitedCall(context.options?.path, context.options?.body, request.body);
+    if (!call) return next(request);
+    await limiter.acquire(call, { listener: listener(), signal: request.signal ?? undefined });
+    const response = await next(request);
+    const observation = readRateLimitHeaders(response.headers, response.status, clock.now());
+    if (observation) await limiter.observe(call, observation);
+    return response;
+  };
+}
+
+/**
+ * The call as the limiter counts it: Messages calls per model; count_tokens apart (the API limits it on its own).
+ * The input estimate is the whole request's text, JSON included: cached input does not count against the
+ * provider's input limit, so it errs high, and a call waits early rather than late. Output is `max_tokens`, which
+ * is what the API counts against the output limit when a call starts.
+ */
+export function rateLimitedCall(path: string | undefined, params: unknown, encoded: unknown): RateLimitedCall | undefined {
+  if (path === undefined || !path.startsWith('/v1/messages')) return undefined;
+  const body = typeof params === 'object' && params !== null ? (params as { model?: unknown; max_tokens?: unknown }) : {};
+  if (typeof body.model !== 'string' || body.model === '') return undefined;
+  const counting = path.startsWith('/v1/messages/count_tokens');
+  const inputTokens = typeof encoded === 'string' ? estimateTokens(encoded) : 0;
+  const outputTokens = !counting && typeof body.max_tokens === 'number' && Number.isFinite(body.max_tokens) ? Math.max(0, body.max_tokens) : 0;
+  return { key: counting ? `${body.model}:count_tokens` : body.model, model: body.model, need: { requests: 1, inputTokens: counting ? 0 : inputTokens, outputTokens } };
+}
