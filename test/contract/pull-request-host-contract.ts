@@ -128,6 +128,26 @@ export function pullRequestHostContract(name: string, build: (world: HostWorld) 
       expect(await host.listOwnReviews(REF)).toEqual([MARKED('Bulwark review.')]);
     });
 
+    it('keeps one comment of its own up to date: created once, then edited from its current body', async () => {
+      const host = await build(defaultWorld());
+      const marker = '<!-- bulwark:walkthrough {"v":1} -->';
+      const seen: (string | undefined)[] = [];
+      const comment = (text: string) => ({
+        matches: (body: string) => body.includes('bulwark:walkthrough'),
+        render: (previous: string | undefined) => {
+          seen.push(previous);
+          return `${text}\n\n${marker}`;
+        },
+      });
+      await host.createComment(REF, 'Another comment of its own.\n\n<!-- bulwark:denied {"user":"octocat"} -->');
+
+      await host.upsertOwnComment(REF, comment('First.'));
+      await host.upsertOwnComment(REF, comment('Second.'));
+
+      expect(seen).toEqual([undefined, `First.\n\n${marker}`]);
+      expect(await host.listOwnComments(REF)).toEqual(['Another comment of its own.\n\n<!-- bulwark:denied {"user":"octocat"} -->', `Second.\n\n${marker}`]);
+    });
+
     it('lists the threads its inline comments opened, as open and current', async () => {
       const host = await build(defaultWorld());
       const body = '**high** · SQL\n\n<!-- bulwark:finding {"fp":"abc"} -->';
