@@ -4,6 +4,8 @@ import type { Logger } from '../ports/logger.js';
 import type { CommentEntry, PullRequestHost, PullRequestRef, ThreadComment } from '../ports/pull-request-host.js';
 import { renderNotAvailableReply } from '../render/render-command-reply.js';
 import type { ConversationDeps } from './conversation-deps.js';
+import { answerInThread } from './answer-in-thread.js';
+import { answerQuestion } from './answer-question.js';
 import { forgetCommand, learnCommand, learningsCommand } from '../learning/learning-commands.js';
 import { pausePullRequest, resumePullRequest } from './pause-commands.js';
 
@@ -35,6 +37,8 @@ export const COMMAND_HANDLERS: Partial<Record<CommandKind, CommandHandler>> = {
   learn: learnCommand,
   learnings: learningsCommand,
   forget: forgetCommand,
+  ask: answerQuestion,
+  answer: answerInThread,
 };
 
 export function handlerFor(kind: CommandKind, handlers: Partial<Record<CommandKind, CommandHandler>> = COMMAND_HANDLERS): CommandHandler {

@@ -52,6 +52,13 @@ export interface ModelVerification {
   model: string;
 }
 
+/** A conversation answer (a reply in a review thread, `/review ask`): the parsed JSON, validated by src/review/answer-schema.ts. */
+export interface ModelConversation {
+  output: unknown;
+  usage: ModelUsage;
+  model: string;
+}
+
 export interface ReviewModel {
   review(request: ModelRequest, signal?: AbortSignal): Promise<ModelReview>;
   /**
@@ -65,4 +72,9 @@ export interface ReviewModel {
    * on its own). Optional: a model without it is planned by estimate alone.
    */
   countTokens?(request: { model: string; text: string }): Promise<number>;
+  /**
+   * One answer in a conversation, as `{ answer, concede }` (src/review/answer-schema.ts), with the agent's tools
+   * when the request has them. Optional: a model without it cannot answer, and says so.
+   */
+  converse?(request: ModelRequest, signal?: AbortSignal): Promise<ModelConversation>;
 }

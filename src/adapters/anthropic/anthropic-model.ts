@@ -1,8 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { ModelRequest, ModelReview, ModelUsage, ModelVerification, ReviewModel } from '../../ports/review-model.js';
+import type { ModelConversation, ModelRequest, ModelReview, ModelUsage, ModelVerification, ReviewModel } from '../../ports/review-model.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { modelEnvelopeSchema, modelOutputSchema, validateChecklist, validateWalkthrough } from '../../review/findings-schema.js';
 import { verificationSchema } from '../../review/verify-findings.js';
+import { answerSchema } from '../../review/answer-schema.js';
 import { outputFormat } from './output-format.js';
 import { toServiceError } from './to-service-error.js';
 import { schemaInPrompt, unfenced } from './schema-in-prompt.js';
@@ -28,6 +29,7 @@ export interface AnthropicModelOptions {
  */
 const OUTPUT_FORMAT = outputFormat(modelOutputSchema);
 const VERIFY_FORMAT = outputFormat(verificationSchema);
+const ANSWER_FORMAT = outputFormat(answerSchema);
 
 export function createAnthropicClient(options: AnthropicModelOptions): Anthropic {
   return new Anthropic({
@@ -96,6 +98,18 @@ export function createAnthropicModel(client: Anthropic, options: { cacheTtl?: '5
         throw new ServiceError('anthropic', 'The verification answer is not valid JSON.', { retryable: false });
       }
       return { output, usage, model: message.model };
+    },
+
+    async converse(request: ModelRequest, signal?: AbortSignal): Promise<ModelConversation> {
+      const { message, usage } = await answer(request, ANSWER_FORMAT, signal);
+      if (message.stop_reason === 'refusal' || message.stop_reason === 'max_tokens') {
+        throw new ServiceError('anthropic', `The model stopped without an answer (stop reason: ${message.stop_reason}).`, { retryable: false });
+      }
+      try {
+        return { output: JSON.parse(unfenced(textOf(message))), usage, model: message.model };
+      } catch {
+        throw new ServiceError('anthropic', 'The answer is not valid JSON.', { retryable: true });
+      }
     },
 
     async review(request: ModelRequest, signal?: AbortSignal): Promise<ModelReview> {

@@ -48,6 +48,12 @@ export function createProviderModel(options: ProviderModelOptions): ReviewModel 
       const sent = onProvider(request);
       return served(await inner.verify(sent, signal), sent.model);
     },
+    async converse(request, signal) {
+      const inner = await model();
+      if (!inner.converse) throw new ServiceError('anthropic', 'This model adapter cannot answer questions.', { retryable: false });
+      const sent = onProvider(request);
+      return served(await inner.converse(sent, signal), sent.model);
+    },
     ...(options.provider === 'bedrock'
       ? {}
       : {
