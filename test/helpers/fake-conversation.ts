@@ -37,6 +37,11 @@ export interface FakeConversationOptions {
   reviewComments?: (Omit<FakeReviewComment, 'user' | 'line' | 'side' | 'diff_hunk'> & Partial<Pick<FakeReviewComment, 'user' | 'line' | 'side' | 'diff_hunk'>>)[];
   /** Role per login (collaborator permission API); a login not listed answers 404 (no collaborator). */
   permissions?: Record<string, string>;
+  /**
+   * Review comments on earlier pull requests of the repository (`pull`): only the repository-wide listings show them
+   * (the learning reads), never the fixture pull request's own.
+   */
+  history?: (Omit<FakeReviewComment, 'user' | 'line' | 'side' | 'diff_hunk'> & { pull: number; user?: User })[];
 }
 
 export interface FakeConversation {
@@ -68,6 +73,7 @@ export interface FakeConversation {
  */
 export function fakeConversation(options: FakeConversationOptions = {}): FakeConversation {
   let nextId = 5000;
+  const history = (options.history ?? []).map((comment) => ({ user: BOT, line: 12, side: 'RIGHT' as const, diff_hunk: '@@ -10,4 +10,5 @@', ...comment }));
   const state: FakeConversation = {
     comments: (options.comments ?? []).map((comment) => ({ user: BOT, ...comment })),
     reviewComments: (options.reviewComments ?? []).map((comment) => ({ user: BOT, line: 12, side: 'RIGHT', diff_hunk: '@@ -10,4 +10,5 @@', ...comment })),
@@ -125,7 +131,7 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
       }
       if (method === 'GET' && path === `${REPO_PATH}/pulls/${PR}/comments`) return [200, state.reviewComments];
       // The repository's comments across pull requests (one pull request here), with their address and reactions.
-      if (method === 'GET' && path === `${REPO_PATH}/pulls/comments`) return [200, state.reviewComments.map((comment) => ({ ...comment, html_url: `${PAGE}#discussion_r${comment.id}`, reactions: rollup(comment.id) }))];
+      if (method === 'GET' && path === `${REPO_PATH}/pulls/comments`) return [200, [...state.reviewComments.map((comment) => ({ ...comment, pull: PR })), ...history].map(({ pull, ...comment }) => ({ ...comment, html_url: `${pageOf(pull)}#discussion_r${comment.id}`, reactions: rollup(comment.id) }))];
       if (method === 'GET' && path === `${REPO_PATH}/issues/comments`) return [200, state.comments.map((comment) => ({ ...comment, html_url: `${PAGE}#issuecomment-${comment.id}` }))];
       const peopleReactions = path.match(new RegExp(`^${REPO_PATH}/pulls/comments/(\\d+)/reactions$`));
       if (method === 'GET' && peopleReactions) {
@@ -164,14 +170,15 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
   const author = (user: User) => ({ __typename: user.type === 'Bot' ? 'Bot' : 'User', login: user.login.replace(/\[bot\]$/, '') });
   /** The threads of the repository's recent pull requests, as the learning query asks for them (with who resolved each). */
   const repositoryThreads = () =>
-    state.reviewComments
+    [...state.reviewComments.map((comment) => ({ ...comment, pull: PR })), ...history]
       .filter((comment) => comment.in_reply_to_id === undefined)
       .map((root) => ({
         isResolved: state.resolved.has(`thread-${root.id}`),
         isOutdated: false,
         resolvedBy: ((user) => (user ? author(user) : null))(state.resolvedBy.get(`thread-${root.id}`)),
-        comments: { nodes: [{ url: `${PAGE}#discussion_r${root.id}`, body: root.body, author: author(root.user) }] },
+        comments: { nodes: [{ url: `${pageOf(root.pull)}#discussion_r${root.id}`, body: root.body, author: author(root.user) }] },
       }));
+  const pageOf = (pull: number) => `https://github.com/${OWNER}/${REPO}/pull/${pull}`;
   /** GitHub's reaction rollup of a review comment. */
   const rollup = (commentId: number) => {
     const given = state.peopleReactions.filter((reaction) => reaction.commentId === commentId);
