@@ -88,6 +88,19 @@ function contract(make: () => RateLimitStore) {
     expect(time.sleeps).toEqual([4000]);
   });
 
+  it('through two limiters (replicas): once one is answered 429, the other waits for its retry-after', async () => {
+    const time = sharedTime();
+    const limiterOn = (store: RateLimitStore) => createRateLimiter({ store, maxWaitMs: 60_000, clock: time.clock, sleep: time.sleep, log: silent });
+    const [first, second] = [limiterOn(make()), limiterOn(make())];
+    const model = freshModel();
+    const call: RateLimitedCall = { key: model, model, need: { requests: 1, inputTokens: 1000, outputTokens: 100 } };
+
+    await first.observe(call, { windows: {}, limited: { retryAfterMs: 7000 } });
+    await second.acquire(call);
+
+    expect(time.sleeps).toEqual([7000]);
+  });
+
   it('through two limiters (replicas): of ten calls at once with four requests left, four go and six wait', async () => {
     const time = sharedTime();
     // A wait is counted and never ends: what is asserted is who was told to wait.
