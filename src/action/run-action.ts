@@ -1,6 +1,8 @@
 import { Probot } from 'probot';
 import type { Logger as ProbotLogger, ProbotOctokit } from 'probot';
+import { createMemoryLearningCache } from '../adapters/memory/memory-learning-cache.js';
 import { composeRuntime, runnerDeps } from '../composition.js';
+import { systemClock } from '../ports/clock.js';
 import { readSettings, SettingsError } from '../config/env.js';
 import { createReviewRunner } from '../jobs/run-review.js';
 import type { PullRequestHost } from '../ports/pull-request-host.js';
@@ -77,7 +79,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
     ...(options.Octokit ? { Octokit: options.Octokit } : {}),
   });
   await app.auth();
-  const runtime = composeRuntime(app, { settings });
+  // One run, no server: what the team taught Bulwark is read from GitHub and kept in memory for this run only.
+  const runtime = composeRuntime(app, { settings, learningCache: createMemoryLearningCache(systemClock) });
   const deps = runnerDeps(app, runtime);
   let host: ChecksOptionalHost | undefined;
   const hostFor = async (installationId: number): Promise<PullRequestHost> => {

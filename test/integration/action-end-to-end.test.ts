@@ -113,7 +113,8 @@ describe('the Action on pull_request', () => {
     expect(result.outcome).toMatchObject({ conclusion: 'neutral', posted: true });
     expect(model.requests).toHaveLength(1);
     // The model call carried the input's key, to ANTHROPIC_BASE_URL; GitHub calls the workflow token.
-    expect(github.requests.every((request) => request.path.startsWith('/api/v3/'))).toBe(true);
+    // (GraphQL, for the resolved threads a review learns from, is at GHE's /api/graphql.)
+    expect(github.requests.every((request) => request.path.startsWith('/api/v3/') || request.path === '/api/graphql')).toBe(true);
     expect(result.lines.join('\n')).not.toContain(FAKE_API_KEY);
     expect(result.lines.join('\n')).not.toContain(FAKE_TOKEN);
   });

@@ -170,6 +170,8 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       if (role === undefined) return json(res, 404, { message: 'Not Found' });
       return json(res, 200, { permission: role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role, role_name: role, user: { login } });
     }
+    // The repository's comments across its pull requests, which a review reads to learn from the team: none here.
+    if (method === 'GET' && (path === `${repoPath}/pulls/comments` || path === `${repoPath}/issues/comments`)) return json(res, 200, []);
     const issue = path.match(new RegExp(`^${repoPath}/(pulls|issues)/(\\d+)(/[a-z]+)?$`));
     const number = issue ? Number(issue[2]) : 0;
     const head = issue ? headOf(number) : undefined;
@@ -216,6 +218,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       resolvedThreads.push(String(body.variables?.id));
       return json(res, 200, { data: { resolveReviewThread: { thread: { id: body.variables?.id } } } });
     }
+    if (query.includes('BulwarkResolvedThreads')) return json(res, 200, { data: { repository: { pullRequests: { nodes: [] } } } });
     if (query.includes('reviewThreads')) {
       const nodes = (options.threads ?? []).map((thread) => ({
         id: thread.id,
