@@ -45,22 +45,25 @@ await describeRedis('createRunningSlots', (redisUrl) => {
 
     const results = [await claim(repoJob('big', 1)), await claim(repoJob('big', 2)), await claim(repoJob('big', 3)), await claim(repoJob('big', 3)), await claim(repoJob('small', 1))];
 
-    expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, cap: 'repository', firstHold: true }, { ok: false, cap: 'repository', firstHold: false }, { ok: true }]);
+    expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, cap: 'repository', firstHold: true, broughtBack: false }, { ok: false, cap: 'repository', firstHold: false, broughtBack: false }, { ok: true }]);
   });
 
   it('holds an installation to its cap across its repositories; owner and repository names are compared case-insensitively', async () => {
     const { claim } = make({ perRepository: 1, perInstallation: 2 });
 
     expect(await claim(repoJob('a', 1))).toEqual({ ok: true });
-    expect(await claim({ ...repoJob('A', 2), owner: 'O' })).toEqual({ ok: false, cap: 'repository', firstHold: true });
+    expect(await claim({ ...repoJob('A', 2), owner: 'O' })).toEqual({ ok: false, cap: 'repository', firstHold: true, broughtBack: false });
     expect(await claim(repoJob('b', 1))).toEqual({ ok: true });
-    expect(await claim(repoJob('c', 1))).toEqual({ ok: false, cap: 'installation', firstHold: true });
+    expect(await claim(repoJob('c', 1))).toEqual({ ok: false, cap: 'installation', firstHold: true, broughtBack: false });
     expect(await claim(repoJob('d', 1, 2))).toEqual({ ok: true });
   });
 
   it('two slots freed in a row bring back two different held-back jobs, people first, then in order of arrival', async () => {
     const { slots, claim, idOf, bringBack } = make({ perRepository: 2, perInstallation: 0 });
-    for (const pull of [1, 2, 3, 4]) await claim(repoJob('r', pull));
+    for (const pull of [1, 2, 3, 4]) {
+      await claim(repoJob('r', pull));
+      await sleep(2);
+    }
     await claim(commandJob(5, 77));
 
     const first = await slots.release(repoJob('r', 1), idOf(repoJob('r', 1)));
@@ -73,18 +76,45 @@ await describeRedis('createRunningSlots', (redisUrl) => {
 
   it('a job brought back that finds the slot taken again keeps its place ahead of jobs held back after it', async () => {
     const { slots, claim, idOf, bringBack } = make({ perRepository: 1, perInstallation: 0 });
-    for (const pull of [1, 2, 3]) await claim(repoJob('r', pull));
+    for (const pull of [1, 2, 3]) {
+      await claim(repoJob('r', pull));
+      await sleep(2);
+    }
 
     const next = await slots.release(repoJob('r', 1), idOf(repoJob('r', 1)));
     await bringBack(next!);
     // Another job took the freed slot first (a worker fetched it before the job brought back).
     expect(await claim(repoJob('r', 9))).toEqual({ ok: true });
-    expect(await claim(repoJob('r', 2))).toEqual({ ok: false, cap: 'repository', firstHold: false });
+    expect(await claim(repoJob('r', 2))).toEqual({ ok: false, cap: 'repository', firstHold: false, broughtBack: true });
     await claim(repoJob('r', 4));
     const after = await slots.release(repoJob('r', 9), idOf(repoJob('r', 9)));
 
     expect(next).toBe('r-2');
     expect(after).toBe('r-2');
+  });
+
+  it('a job brought back for a slot that another took meanwhile passes the slot it came for on to the next job that fits', async () => {
+    const { slots, claim, idOf, bringBack } = make({ perRepository: 2, perInstallation: 3 });
+    // A millisecond apart: jobs held back in the same millisecond are in no particular order.
+    for (const job of [repoJob('mono', 1), repoJob('mono', 2), repoJob('api', 1), repoJob('mono', 3), repoJob('mono', 4), repoJob('api', 2)]) {
+      await claim(job);
+      await sleep(2);
+    }
+
+    // mono#1 ends: mono#3 is brought back. api#1 ends before mono#3 has taken its slot: mono still looks half full.
+    const forMono1 = await slots.release(repoJob('mono', 1), idOf(repoJob('mono', 1)));
+    const forApi1 = await slots.release(repoJob('api', 1), idOf(repoJob('api', 1)));
+    await bringBack(forMono1!);
+    await bringBack(forApi1!);
+    const third = await claim(repoJob('mono', 3));
+    const fourth = await claim(repoJob('mono', 4));
+    const passedTo = await slots.passOn(repoJob('mono', 4));
+
+    expect([forMono1, forApi1]).toEqual(['mono-3', 'mono-4']);
+    expect(third).toEqual({ ok: true });
+    expect(fourth).toEqual({ ok: false, cap: 'repository', firstHold: false, broughtBack: true });
+    expect(passedTo).toBe('api-2');
+    expect(await claim(repoJob('api', 2))).toEqual({ ok: true });
   });
 
   it("a slot whose lease is not renewed (its worker died) is free once the lease runs out; a renewed one stays taken", async () => {
@@ -98,7 +128,7 @@ await describeRedis('createRunningSlots', (redisUrl) => {
     }
 
     expect(await claim(repoJob('dead', 2))).toEqual({ ok: true });
-    expect(await claim(repoJob('alive', 2))).toEqual({ ok: false, cap: 'repository', firstHold: true });
+    expect(await claim(repoJob('alive', 2))).toEqual({ ok: false, cap: 'repository', firstHold: true, broughtBack: false });
   });
 
   it('a job run again on another worker (its first worker died) takes back the slot it still holds', async () => {
@@ -106,7 +136,7 @@ await describeRedis('createRunningSlots', (redisUrl) => {
 
     expect(await claim(repoJob('r', 1))).toEqual({ ok: true });
     expect(await claim(repoJob('r', 1))).toEqual({ ok: true });
-    expect(await claim(repoJob('r', 2))).toEqual({ ok: false, cap: 'repository', firstHold: true });
+    expect(await claim(repoJob('r', 2))).toEqual({ ok: false, cap: 'repository', firstHold: true, broughtBack: false });
   });
 
   it('without caps, nothing is asked of Redis', async () => {

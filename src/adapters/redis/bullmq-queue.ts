@@ -222,19 +222,25 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
     // Put aside (not a failed attempt: moveToDelayed keeps attemptsMade), so the jobs behind it are taken meanwhile.
     await job.moveToDelayed(Date.now() + Math.round(holdMs * (0.8 + Math.random() * 0.4)), token);
     log.debug({ jobId, cap: claim.cap }, 'review job held back: its repository or installation runs as many reviews as allowed');
+    // Brought back for a slot someone else took: the slot it came for may be free for another held-back job.
+    if (claim.broughtBack) await bringBack(jobId, () => slots.passOn(job.data));
     throw new DelayedError();
   };
 
-  /** Frees the job's slot and brings back the first held-back job that may run now. */
-  const freeSlot = async (job: ReviewJob, jobId: string) => {
+  /** Promotes the held-back job `find` names, if any (best effort: a hold also runs out by itself). */
+  const bringBack = async (jobId: string, find: () => Promise<string | undefined>) => {
     try {
-      const next = await slots.release(job, jobId);
-      if (next !== undefined) await (await queue.getJob(next))?.promote();
+      const next = await find();
+      if (next === undefined) return;
+      log.debug({ jobId, next }, 'a running slot is free: a held-back job comes back');
+      await (await queue.getJob(next))?.promote();
     } catch (error) {
-      // The lease runs out by itself, and a held-back job comes back when its hold does.
-      log.debug({ err: error, jobId }, 'could not free a running slot at once');
+      log.debug({ err: error, jobId }, 'could not bring back a held-back job at once');
     }
   };
+
+  /** Frees the job's slot (its lease also runs out by itself) and brings back the first held-back job that may run now. */
+  const freeSlot = (job: ReviewJob, jobId: string) => bringBack(jobId, () => slots.release(job, jobId));
 
   // Checkpoints (the model's answers) stay in this replica's memory, never in Redis, which holds no code or model
   // output (SECURITY.md): a retry this replica takes reuses them; one another replica takes asks the model again.

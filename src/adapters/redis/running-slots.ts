@@ -31,7 +31,8 @@ export interface RunningSlotsOptions {
   leaseMs: number;
 }
 
-export type Claim = { ok: true } | { ok: false; cap: CapName; firstHold: boolean };
+/** `broughtBack`: the job had been brought back for a freed slot, which someone else took meanwhile. */
+export type Claim = { ok: true } | { ok: false; cap: CapName; firstHold: boolean; broughtBack: boolean };
 
 export interface RunningSlots {
   /** Takes a slot for the job, or says which cap holds it back (and whether this is its first hold). */
@@ -40,6 +41,11 @@ export interface RunningSlots {
   renew(job: ReviewJob, jobId: string): Promise<void>;
   /** Frees the job's slot; answers the id of a held-back job of the installation that may run now, if any. */
   release(job: ReviewJob, jobId: string): Promise<string | undefined>;
+  /**
+   * The held-back job of the job's installation that may run now, if any: when a job brought back for a freed slot
+   * found it taken, the slot it was brought back for may still be free for another.
+   */
+  passOn(job: ReviewJob): Promise<string | undefined>;
   /** A held-back job that was removed (superseded) is no longer listed. */
   forget(job: ReviewJob, jobId: string): Promise<void>;
 }
@@ -66,7 +72,8 @@ end
  * promoted → place.
  * ARGV: job id, lease ms, repository cap, installation cap, repository key, hold rank (0 people, 1 automatic), held TTL (s).
  * Returns {1} with the slot taken (or renewed: a job run again after its worker died may still hold one), else
- * {0, cap, 1 if first held back}. A job brought back that finds the slot taken again is held back in its old place.
+ * {0, cap, 1 if first held back, 1 if it had been brought back}. A job brought back that finds the slot taken
+ * again is held back in its old place.
  */
 const CLAIM_SCRIPT = script(`${NOW}${KEEP}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -81,7 +88,9 @@ if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   if cap then
     local place = redis.call('HGET', KEYS[5], ARGV[1])
     local first = 0
+    local back = 0
     if place then
+      back = 1
       redis.call('HDEL', KEYS[5], ARGV[1])
       redis.call('ZADD', KEYS[3], 'NX', place, ARGV[1])
     else
@@ -90,7 +99,7 @@ if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
     redis.call('HSET', KEYS[4], ARGV[1], ARGV[5])
     redis.call('EXPIRE', KEYS[3], ARGV[7])
     redis.call('EXPIRE', KEYS[4], ARGV[7])
-    return {0, cap, first}
+    return {0, cap, first, back}
   end
 end
 redis.call('ZADD', KEYS[1], now + leaseMs, ARGV[1])
@@ -165,24 +174,30 @@ export function createRunningSlots(options: RunningSlotsOptions): RunningSlots {
   const heldRepository = (job: ReviewJob) => `${keyPrefix}held-repo:${installationKey(job)}`;
   const promoted = (job: ReviewJob) => `${keyPrefix}promoted:${installationKey(job)}`;
   const capped = caps.perRepository > 0 || caps.perInstallation > 0;
+  const next = async (job: ReviewJob, jobId: string) => {
+    const keys = [repositoryRunning(job), installationRunning(job), held(job), heldRepository(job), options.delayedKey, promoted(job)];
+    const found = await runScript(client, RELEASE_SCRIPT, keys, [jobId, caps.perRepository, caps.perInstallation, `${keyPrefix}running:repo:`, options.jobKeyPrefix, HELD_TTL_SECONDS]);
+    return typeof found === 'string' ? found : undefined;
+  };
 
   return {
     async claim(job, jobId, kind) {
       if (!capped) return { ok: true };
       const keys = [repositoryRunning(job), installationRunning(job), held(job), heldRepository(job), promoted(job)];
       const args = [jobId, leaseMs, caps.perRepository, caps.perInstallation, repositoryKey(job), kind === 'command' ? 0 : 1, HELD_TTL_SECONDS];
-      const [taken, cap, first] = (await runScript(client, CLAIM_SCRIPT, keys, args)) as [number, CapName | undefined, number | undefined];
-      return taken === 1 ? { ok: true } : { ok: false, cap: cap ?? 'repository', firstHold: first === 1 };
+      const [taken, cap, first, back] = (await runScript(client, CLAIM_SCRIPT, keys, args)) as [number, CapName | undefined, number | undefined, number | undefined];
+      return taken === 1 ? { ok: true } : { ok: false, cap: cap ?? 'repository', firstHold: first === 1, broughtBack: back === 1 };
     },
     async renew(job, jobId) {
       if (!capped) return;
       await runScript(client, RENEW_SCRIPT, [repositoryRunning(job), installationRunning(job)], [jobId, leaseMs]);
     },
     async release(job, jobId) {
-      if (!capped) return undefined;
-      const keys = [repositoryRunning(job), installationRunning(job), held(job), heldRepository(job), options.delayedKey, promoted(job)];
-      const next = await runScript(client, RELEASE_SCRIPT, keys, [jobId, caps.perRepository, caps.perInstallation, `${keyPrefix}running:repo:`, options.jobKeyPrefix, HELD_TTL_SECONDS]);
-      return typeof next === 'string' ? next : undefined;
+      return capped ? next(job, jobId) : undefined;
+    },
+    async passOn(job) {
+      // Frees nothing (no member is named ''), then looks for the next job as a release does.
+      return capped ? next(job, '') : undefined;
     },
     async forget(job, jobId) {
       if (!capped) return;
