@@ -154,7 +154,27 @@ export function pullRequestHostContract(name: string, build: (world: HostWorld) 
 
       await host.createReview(REF, { commitId: HEAD, body: MARKED('Review.'), event: 'COMMENT', comments: [{ path: 'src/server/routes/users.ts', line: 12, side: 'RIGHT', body }] });
 
-      expect(await host.listOwnReviewThreads(REF)).toEqual([{ id: expect.any(String), path: 'src/server/routes/users.ts', isResolved: false, isOutdated: false, body }]);
+      expect(await host.listOwnReviewThreads(REF)).toEqual([{ id: expect.any(String), path: 'src/server/routes/users.ts', isResolved: false, isOutdated: false, body, rootCommentId: expect.any(Number) }]);
+    });
+
+    it('answers in a thread it opened: lists the thread with its replies, replies at its end, and resolves it by its first comment', async () => {
+      const host = await build(defaultWorld());
+      const body = '**high** · SQL\n\n<!-- bulwark:finding {"fp":"abc"} -->';
+      await host.createReview(REF, { commitId: HEAD, body: MARKED('Review.'), event: 'COMMENT', comments: [{ path: 'src/server/routes/users.ts', line: 12, side: 'RIGHT', body }] });
+      const [thread] = await host.listOwnReviewThreads(REF);
+      const rootId = thread!.rootCommentId!;
+
+      const { id } = await host.replyInThread(REF, rootId, 'An answer. <!-- bulwark:answer {"reply":1,"fp":"abc","conceded":true} -->');
+      await host.resolveReviewThread(REF, thread!.id);
+
+      const comments = await host.listThreadComments(REF, rootId);
+      expect(comments.map((comment) => [comment.id, comment.inReplyTo, comment.own, comment.path])).toEqual([
+        [rootId, undefined, true, 'src/server/routes/users.ts'],
+        [id, rootId, true, 'src/server/routes/users.ts'],
+      ]);
+      expect(comments[0]!.body).toBe(body);
+      expect(await host.listThreadComments(REF, 999_999)).toEqual([]);
+      expect((await host.listOwnReviewThreads(REF))[0]!.isResolved).toBe(true);
     });
   });
 }

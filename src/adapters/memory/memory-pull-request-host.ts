@@ -275,10 +275,12 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
         }
         const review: MemoryReview = { id: nextReviewId++, pullNumber: ref.pullNumber, draft: structuredClone(draft) };
         reviews.push(review);
-        // Every inline comment of an accepted review opens a thread, as on GitHub.
-        draft.comments.forEach((comment, index) =>
-          host.threads.push({ id: `thread-${review.id}-${index}`, pullNumber: ref.pullNumber, path: comment.path, isResolved: false, isOutdated: false, body: comment.body, author: botAuthor }),
-        );
+        // Every inline comment of an accepted review opens a thread, as on GitHub, whose first comment has an id.
+        draft.comments.forEach((comment, index) => {
+          const rootCommentId = nextCommentId++;
+          host.threads.push({ id: `thread-${review.id}-${index}`, pullNumber: ref.pullNumber, path: comment.path, isResolved: false, isOutdated: false, body: comment.body, author: botAuthor, rootCommentId });
+          host.threadComments.push({ id: rootCommentId, pullNumber: ref.pullNumber, body: comment.body, author: botAuthor, inReplyTo: undefined, path: comment.path, line: comment.line, side: comment.side, diffHunk: '' });
+        });
         return { id: review.id };
       });
     },
@@ -291,7 +293,7 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
       act('listOwnReviewThreads', () =>
         host.threads
           .filter((thread) => thread.pullNumber === ref.pullNumber && isOwn(thread.author) && thread.body.includes(MARKER))
-          .map(({ id, path, isResolved, isOutdated, body }) => ({ id, path, isResolved, isOutdated, body })),
+          .map(({ id, path, isResolved, isOutdated, body, rootCommentId }) => ({ id, path, isResolved, isOutdated, body, ...(rootCommentId === undefined ? {} : { rootCommentId }) })),
       ),
     resolveReviewThread: (_ref, threadId) =>
       act('resolveReviewThread', () => {
