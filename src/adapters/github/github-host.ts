@@ -54,7 +54,8 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
 
   return {
     learnOwnIdentity: (appSlug) => learnOwnLogin({ slug: appSlug ?? undefined }),
-    ...gitHubLearningHost(octokit, { call, isOwn }),
+    // What a team taught Bulwark is trusted only from bodies by the App's known login, never from any bot's.
+    ...gitHubLearningHost(octokit, { call, isOwn: (user) => ownLogin !== undefined && isOwn(user) }),
 
     getPullRequest: (ref) =>
       call('reading the pull request', async () => {

@@ -210,7 +210,8 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
     learnOwnIdentity: (slug) => {
       if (slug) knownLogin = `${slug}[bot]`;
     },
-    ...memoryLearningHost(feedback, () => host.comments, isOwn, act),
+    // As the GitHub adapter: learning is read only from bodies by the App's known login.
+    ...memoryLearningHost(feedback, () => host.comments, (author) => knownLogin !== undefined && isOwn(author), act),
 
     getPullRequest: (ref) => act('getPullRequest', () => structuredClone(pullRequest(ref).info)),
     // GitHub's files API lists at most 3,000 files.

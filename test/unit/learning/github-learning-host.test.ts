@@ -117,3 +117,12 @@ describe('the GitHub adapter\'s learning listings', () => {
     expect(listing).toEqual({ own: [{ id: 11, url: `https://github.com/${OWNER}/${REPO}/pull/3#issuecomment-11`, body: ack }], listed: [11, 10, 9], complete: false });
   });
 });
+
+describe('before the App knows its own login', () => {
+  it('trusts no bot\'s comment: nothing is listed as its own', async () => {
+    const github = createGitHubHost(new ProbotOctokit({ auth: { token: 'test-token' }, baseUrl: GITHUB, retry: { enabled: false }, throttle: { enabled: false } }));
+    nock(GITHUB).get(`${REPO_PATH}/pulls/comments`).query(true).reply(200, [reviewComment(1, BOT), reviewComment(2, OTHER_BOT)]);
+
+    expect(await github.listOwnRepoReviewComments(REF, 1)).toEqual([]);
+  });
+});
