@@ -5,6 +5,7 @@ import { pluralise } from './count-by-severity.js';
 import { LEARNING_TEXT_MAX, learningMarker } from './markers.js';
 import { codeSpan, sanitizeInline } from './sanitize-text.js';
 import { severityBadge } from './severity-badge.js';
+import { truncateMarkdown } from './truncate-markdown.js';
 
 /**
  * Every sentence about what Bulwark learned from a repository's team (src/learning): on the check run, in the
@@ -40,7 +41,7 @@ export function renderSuppressedByLearning(result: ReviewResult): string {
   if (suppressed.length === 0) return '';
   const lines = suppressed.slice(0, LISTED_MAX).map(({ finding, why }) => {
     const where = codeSpan(`${finding.path.slice(0, 300)}:${finding.line}`);
-    const reason = why.kind === 'fingerprint' ? `rejected ${timesText(why.rejected.rejections)}: ${evidenceLinks(why.rejected)}` : `its rule ${codeSpan(why.rejected.rule)} was rejected in ${pluralise(why.rejected.findings.length, 'finding')}: ${why.rejected.findings.map(evidenceLinks).join('; ')}`;
+    const reason = why.kind === 'fingerprint' ? `rejected ${timesText(why.rejected.rejections)}: ${evidenceLinks(why.rejected)}` : `its rule ${codeSpan(why.rejected.rule)} was rejected in ${pluralise(why.rejected.findings.length, 'finding')}: ${findingsOfRule(why.rejected.findings)}`;
     return `- ${severityBadge(finding.severity)} · ${where} — ${sanitizeInline(finding.title, 200)}: ${reason}`;
   });
   const more = suppressed.length > LISTED_MAX ? [`… and ${suppressed.length - LISTED_MAX} more.`] : [];
@@ -125,13 +126,22 @@ export function renderLearningsList(input: { learnings: readonly Learning[]; inP
     sections.push(['### Findings not posted again', '', ...listed].join('\n'));
   }
   if (rules.length > 0) {
-    const listed = rules.slice(0, LISTED_MAX).map((rule) => `- ${codeSpan(rule.rule)} — ${pluralise(rule.findings.length, 'finding')} of it rejected: ${rule.findings.map(evidenceLinks).join('; ')}`);
+    const listed = rules.slice(0, LISTED_MAX).map((rule) => `- ${codeSpan(rule.rule)} — ${pluralise(rule.findings.length, 'finding')} of it rejected: ${findingsOfRule(rule.findings)}`);
     sections.push(['### Rules not applied', '', ...listed, '', 'A critical finding is still posted whatever its rule.'].join('\n'));
   }
   if (fingerprints.length > 0 || rules.length > 0) {
     sections.push(`A finding counts as rejected once people with write access turned it down ${timesText(rejections.rejectAfter)} (\`learning.reject_after\`) more often than they gave it 👍. To undo one, remove the 👎, reopen the thread, or give the finding's comment a 👍.`);
   }
-  return sections.join('\n\n');
+  // GitHub refuses a comment over 65,536 characters (https://docs.github.com/en/rest/issues/comments#create-an-issue-comment).
+  return truncateMarkdown(sections.join('\n\n'), COMMENT_MAX);
+}
+
+const COMMENT_MAX = 60_000;
+
+/** A rule's rejected findings, the first few with their verdicts. */
+function findingsOfRule(findings: readonly RejectedFinding[]): string {
+  const shown = findings.slice(0, EVIDENCE_MAX).map(evidenceLinks).join('; ');
+  return findings.length > EVIDENCE_MAX ? `${shown}; and ${findings.length - EVIDENCE_MAX} more` : shown;
 }
 
 function findingName(finding: RejectedFinding): string {

@@ -62,3 +62,24 @@ describe('render-learning', () => {
     expect(list).toContain('3 times');
   });
 });
+
+describe('renderLearningsList, for a repository with a long history', () => {
+  it('stays within a comment GitHub accepts, whatever it lists', () => {
+    const signals = Array.from({ length: 400 }, (_, index) => ({
+      fp: `fp-${index}`,
+      rule: `RULE-${index % 60}`,
+      title: 'x'.repeat(300),
+      verdict: 'rejected' as const,
+      kind: 'thumbs-down' as const,
+      by: `person-${index}`,
+      url: `https://github.com/o/r/pull/${index}#discussion_r${index}`,
+    }));
+    const learnings = Array.from({ length: 50 }, (_, index) => ({ id: `L${index}`, text: 'y'.repeat(300), by: 'alice', sourceId: index + 1, sourceUrl: `https://github.com/o/r/pull/1#issuecomment-${index + 1}`, ackId: index + 100, ackUrl: 'u' }));
+
+    const list = renderLearningsList({ learnings, inPrompt: 20, rejections: rejectedFindings([...signals, ...signals.map((signal) => ({ ...signal, by: `${signal.by}-b` }))], 2) });
+
+    expect(list.length).toBeLessThanOrEqual(65_536);
+    expect(list).toContain('### Rules not applied');
+    expect(list).toContain("_(older: not in the reviews' instructions, which keep the newest)_");
+  });
+});
