@@ -6,10 +6,11 @@
 import { pathToFileURL } from 'node:url';
 import { ackLatencyBenchmark } from './ack-latency.js';
 import type { Benchmark } from './benchmark.js';
+import { fairnessBenchmark } from './fairness.js';
 import { jobsThroughputBenchmark } from './jobs-throughput.js';
 import { pipelineBenchmark } from './pipeline.js';
 
-export const benchmarks: Benchmark[] = [pipelineBenchmark, ackLatencyBenchmark, jobsThroughputBenchmark];
+export const benchmarks: Benchmark[] = [pipelineBenchmark, ackLatencyBenchmark, jobsThroughputBenchmark, fairnessBenchmark];
 
 export async function runBenchmarks(list: Benchmark[], filter: string[] = []): Promise<boolean> {
   const selected = filter.length === 0 ? list : list.filter((benchmark) => filter.some((word) => benchmark.name.includes(word)));

@@ -32,6 +32,9 @@ const envSchema = z.object({
   BULWARK_MAX_OUTPUT_TOKENS: int(16_000),
   BULWARK_CHECK_NAME: z.string().min(1).max(100).default('Bulwark'),
   BULWARK_CONCURRENCY: int(4),
+  // Reviews running at once per repository and per installation, across replicas; 0 turns a cap off (README, "Deploying").
+  BULWARK_MAX_RUNNING_PER_REPO: z.coerce.number().int().min(0).default(2),
+  BULWARK_MAX_RUNNING_PER_INSTALLATION: z.coerce.number().int().min(0).default(0),
   BULWARK_MAX_FILES: z.coerce.number().int().min(1).max(3000).default(3000),
   BULWARK_SHUTDOWN_TIMEOUT_MS: int(25_000),
   BULWARK_CHUNK_TOKENS: int(80_000),
@@ -86,6 +89,8 @@ export interface Settings {
   model: { default: string; allowed: string[] | undefined; maxOutputTokens: number };
   checkName: string;
   concurrency: number;
+  /** Reviews running at once per repository and per installation (with Redis, across every replica); 0: no cap. */
+  caps: { perRepository: number; perInstallation: number };
   maxFiles: number;
   shutdownTimeoutMs: number;
   /** Estimated diff tokens per model call; chunks are packed under it. */
@@ -168,6 +173,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     model: { default: e.BULWARK_MODEL, allowed: e.BULWARK_ALLOWED_MODELS, maxOutputTokens: e.BULWARK_MAX_OUTPUT_TOKENS },
     checkName: e.BULWARK_CHECK_NAME,
     concurrency: e.BULWARK_CONCURRENCY,
+    caps: { perRepository: e.BULWARK_MAX_RUNNING_PER_REPO, perInstallation: e.BULWARK_MAX_RUNNING_PER_INSTALLATION },
     maxFiles: e.BULWARK_MAX_FILES,
     shutdownTimeoutMs: e.BULWARK_SHUTDOWN_TIMEOUT_MS,
     chunkTokens: e.BULWARK_CHUNK_TOKENS,

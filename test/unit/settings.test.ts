@@ -27,6 +27,12 @@ describe('readSettings', () => {
     expect(() => readSettings({ BULWARK_PR_DAILY_AUTO_REVIEWS: '-1' })).toThrow(/BULWARK_PR_DAILY_AUTO_REVIEWS/);
   });
 
+  it('caps running reviews at 2 per repository by default and none per installation; 0 turns a cap off, a negative one is refused', () => {
+    expect(readSettings({}).caps).toEqual({ perRepository: 2, perInstallation: 0 });
+    expect(readSettings({ BULWARK_MAX_RUNNING_PER_REPO: '0', BULWARK_MAX_RUNNING_PER_INSTALLATION: '6' }).caps).toEqual({ perRepository: 0, perInstallation: 6 });
+    expect(() => readSettings({ BULWARK_MAX_RUNNING_PER_REPO: '-1', BULWARK_MAX_RUNNING_PER_INSTALLATION: 'many' })).toThrow(/BULWARK_MAX_RUNNING_PER_REPO[\s\S]*BULWARK_MAX_RUNNING_PER_INSTALLATION/);
+  });
+
   it('lists every invalid setting at once', () => {
     const error = (() => {
       try {

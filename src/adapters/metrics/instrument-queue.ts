@@ -2,8 +2,19 @@ import type { JobQueue } from '../../ports/job-queue.js';
 import { isRetryLater } from '../../ports/job-queue.js';
 import type { Metrics } from './metrics.js';
 
-/** Counts what passes through any queue implementation: queued, duplicates, running, outcomes and durations. */
+/**
+ * Counts what passes through any queue implementation: queued, duplicates, running, outcomes and durations; and
+ * what the queue tells of itself: jobs waiting by kind, their wait before they start, the superseded ones dropped
+ * and the ones a cap held back.
+ */
 export function instrumentQueue(queue: JobQueue, metrics: Metrics): JobQueue {
+  queue.observe?.({
+    started: (kind, waitedMs) => metrics.queueWait.observe({ kind }, Math.max(0, waitedMs) / 1000),
+    superseded: (kind) => metrics.jobsSuperseded.inc({ kind }),
+    heldBack: (kind, cap) => metrics.jobsHeldBack.inc({ kind, cap }),
+  });
+  const waiting = queue.waiting?.bind(queue);
+  if (waiting) metrics.readQueueDepth(waiting);
   return {
     ...queue,
     async enqueue(job) {

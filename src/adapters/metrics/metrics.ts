@@ -10,6 +10,16 @@ export interface Metrics {
   modelTokens: Counter<'model' | 'kind'>;
   modelCostUsd: Counter<'model'>;
   githubRequests: Counter<'method' | 'status'>;
+  /** Review jobs waiting to run, by kind (command, automatic), read from the queue at each scrape (`readQueueDepth`). */
+  queueDepth: Gauge<'kind'>;
+  /** From queued to the first run's start, by kind: what a person waits before their review begins. */
+  queueWait: Histogram<'kind'>;
+  /** Waiting jobs dropped because a newer head of their pull request was queued. */
+  jobsSuperseded: Counter<'kind'>;
+  /** Jobs held back because their repository or installation ran as many reviews as allowed. */
+  jobsHeldBack: Counter<'kind' | 'cap'>;
+  /** Where `queueDepth` reads its values (the queue in use); until set, it reports nothing. */
+  readQueueDepth(source: () => Promise<Record<string, number>>): void;
   /** Model calls that waited for the provider's rate limit: count and seconds, by model. */
   rateLimitWaits: Histogram<'model'>;
   /** 429 answers of the model provider, by model. */
@@ -20,6 +30,7 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
+  let queueDepthOf: (() => Promise<Record<string, number>>) | undefined;
   // prom-client's default metrics already start with process_ or nodejs_ (process_cpu_user_seconds_total,
   // nodejs_heap_size_used_bytes): the prefix is only ours, or every name would read bulwark_process_process_….
   collectDefaultMetrics({ register: registry, prefix: 'bulwark_' });
@@ -52,6 +63,39 @@ export function createMetrics(): Metrics {
       labelNames: ['method', 'status'],
       registers: [registry],
     }),
+    queueDepth: new Gauge({
+      name: 'bulwark_queue_depth',
+      help: 'Review jobs waiting to run, by kind (command: a person asked; automatic: a pull request event); with Redis, the queue every replica shares',
+      labelNames: ['kind'],
+      registers: [registry],
+      async collect() {
+        // A scrape must not fail because the queue's backend is away: the gauge keeps its last values.
+        const depth = await queueDepthOf?.().catch(() => undefined);
+        for (const [kind, count] of Object.entries(depth ?? {})) this.set({ kind }, count);
+      },
+    }),
+    queueWait: new Histogram({
+      name: 'bulwark_queue_wait_seconds',
+      help: "Time from a review job's queueing to its first run's start, by kind",
+      labelNames: ['kind'],
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+      registers: [registry],
+    }),
+    jobsSuperseded: new Counter({
+      name: 'bulwark_jobs_superseded_total',
+      help: 'Waiting review jobs dropped because a newer head of their pull request was queued, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    jobsHeldBack: new Counter({
+      name: 'bulwark_jobs_held_back_total',
+      help: 'Review jobs held back because their repository or installation ran as many reviews as allowed, by kind and cap',
+      labelNames: ['kind', 'cap'],
+      registers: [registry],
+    }),
+    readQueueDepth(source) {
+      queueDepthOf = source;
+    },
     rateLimitWaits: new Histogram({
       name: 'bulwark_model_rate_limit_wait_seconds',
       help: "Model calls that waited for the provider's rate limit, and how long, by model",
