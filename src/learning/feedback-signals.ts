@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { CommentReaction, OwnReviewComment, ResolvedThread } from '../ports/learning-host.js';
 import { parseMarkers } from '../render/markers.js';
 import type { FeedbackSignal } from './learning-snapshot.js';
@@ -104,25 +103,10 @@ function plainTitle(body: string): string | undefined {
 }
 
 /**
- * The answer marker a reply in a Bulwark thread carries (src/conversation):
- * `<!-- bulwark:answer {"reply":<id>,"fp":"<fingerprint>","conceded":true|false} -->`. The fingerprint of a
- * conceded answer; undefined otherwise.
+ * The fingerprint a conceded answer of Bulwark's names (its `bulwark:answer` marker, src/conversation); undefined
+ * for any other comment, and for an answer that held its ground.
  */
 function concededFingerprint(body: string): string | undefined {
-  for (const match of body.matchAll(ANSWER_MARKER)) {
-    const parsed = answerSchema.safeParse(parseJson(match[1] ?? ''));
-    if (parsed.success && parsed.data.conceded) return parsed.data.fp;
-  }
+  for (const marker of parseMarkers(body)) if (marker.kind === 'answer' && marker.data.conceded && marker.data.fp !== '') return marker.data.fp;
   return undefined;
-}
-
-const ANSWER_MARKER = /<!--\s*bulwark:answer\s+(\{[^<>]{0,2000}\})\s*-->/g;
-const answerSchema = z.looseObject({ fp: z.string().min(1).max(200), conceded: z.boolean() });
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseMarkers } from '../../src/render/markers.js';
+import { answerMarker, parseMarkers } from '../../src/render/markers.js';
 import { buildApp, deliverPullRequest } from '../helpers/build-app.js';
 import type { AppUnderTest } from '../helpers/build-app.js';
 import { deliver, issueCommentPayload, MAINTAINER } from '../helpers/comment-payloads.js';
@@ -115,6 +115,20 @@ describe('findings the team rejected', () => {
 
     expect(github.reviews).toHaveLength(posted);
     expect(github.count('POST', /^\/graphql$/)).toBeGreaterThan(0);
+  });
+
+  it('counts Bulwark\'s answers that conceded the finding in its thread', async () => {
+    const body = await postedCommentBody();
+    const fp = parseMarkers(body).find((marker) => marker.kind === 'finding');
+    const conceded = (id: number, reply: number) => ({ id, pull: EARLIER_PR, path: 'src/server/routes/users.ts', in_reply_to_id: 900, body: `You are right.\n\n${answerMarker({ reply, fingerprint: fp?.kind === 'finding' ? fp.data.fp : '', conceded: true })}` });
+    const github0 = earlierFinding(body);
+    const { app, github } = await start({ ...github0, conversation: { history: [...(github0.conversation?.history ?? []), conceded(902, 901), conceded(904, 903)] } });
+    modelReplies({ body: messageResponse({ findings: [finding()] }) });
+
+    await deliverPullRequest(app, 'delivery-next');
+
+    expect(github.reviews).toEqual([]);
+    expect(String(github.check().output?.text)).toContain(`[Bulwark conceded](https://github.com/${OWNER}/${REPO}/pull/${EARLIER_PR}#discussion_r902)`);
   });
 
   it('with learning.enabled: false, reads nothing of it and posts the finding', async () => {

@@ -3,7 +3,7 @@ import { createMemoryPullRequestHost } from '../../../src/adapters/memory/memory
 import type { MemoryRepoReviewComment, MemoryRepoThread } from '../../../src/adapters/memory/memory-learning-host.js';
 import { feedbackSignals } from '../../../src/learning/feedback-signals.js';
 import { readLearning } from '../../../src/learning/read-learning.js';
-import { findingMarker, learningMarker } from '../../../src/render/markers.js';
+import { answerMarker, findingMarker, learningMarker } from '../../../src/render/markers.js';
 import { fixturePullRequest, usersFile } from '../../helpers/build-runner.js';
 import { fakeSecret } from '../../helpers/fake-secrets.js';
 import { OWNER, PR, REPO } from '../../helpers/github-stand-in.js';
@@ -78,7 +78,7 @@ describe('feedbackSignals', () => {
   });
 
   it('counts an answer of Bulwark that conceded, with the rule of the finding it answers', () => {
-    const answer = (conceded: boolean) => `You are right.\n\n<!-- bulwark:answer {"reply":9,"fp":"fp-1","conceded":${conceded}} -->`;
+    const answer = (conceded: boolean) => `You are right.\n\n${answerMarker({ reply: 9, fingerprint: 'fp-1', conceded })}`;
 
     const signals = feedbackSignals({
       comments: [
