@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { messageResponse } from '../test/helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../test/helpers/stand-ins/anthropic-server.js';
 import { startGitHubStandIn } from '../test/helpers/stand-ins/github-server.js';
-import { syntheticPullRequest } from './synthetic-pr.js';
+import { syntheticHead, syntheticPullRequest } from './synthetic-pr.js';
 
 export interface StandInsOptions {
   owner: string;
@@ -74,6 +74,8 @@ const github = await startGitHubStandIn({
   files,
   latencyMs: options.githubLatencyMs,
   config: options.config,
+  // The head's text of each file, which the review reads to widen its hunks (BENCH_WIDEN=off: none, so no widening).
+  headFiles: process.env.BENCH_WIDEN === 'off' ? {} : Object.fromEntries(files.map((file, index) => [file.filename, syntheticHead(file.patch ?? '', index)])),
 });
 
 /** One finding per chunk, on the first added line of the chunk's first file, so reviews carry inline comments. */

@@ -69,3 +69,33 @@ function patchOf(changes: number, index: number, random: () => number): { patch:
   }
   return { patch: lines.join('\n'), additions, deletions };
 }
+
+/**
+ * The head version of a synthetic file, for the contents API: the patch's new side where its hunks are, and between
+ * them filler code with a function start 12 lines above each hunk (so widening has an enclosing function to reach,
+ * as in real code), and 10 lines after the last hunk.
+ */
+export function syntheticHead(patch: string, index: number): string {
+  const head: string[] = [];
+  const fill = (upTo: number, hunk: number) => {
+    const start = upTo - 12;
+    while (head.length < upTo) {
+      const number = head.length + 1;
+      if (number === start - 1 && number > 1) head.push('}');
+      else if (number === start) head.push(`export function handler${index}_${hunk}(request, reply) {`);
+      else head.push(`  const value${number} = ${SNIPPETS[number % SNIPPETS.length]!.length};`);
+    }
+  };
+  let hunk = 0;
+  for (const line of patch.split('\n')) {
+    const header = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(line);
+    if (header) {
+      fill(Number(header[1]) - 1, hunk);
+      hunk += 1;
+    } else if (!line.startsWith('-')) {
+      head.push(line.slice(1));
+    }
+  }
+  fill(head.length + 10, hunk);
+  return `${head.join('\n')}\n}\n`;
+}

@@ -4,6 +4,7 @@ import type { Logger } from '../ports/logger.js';
 import type { PipelineDeps } from '../ports/pipeline-deps.js';
 import type { PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
 import { createModelTools } from '../context/model-tools.js';
+import { startWidening } from '../context/widen-from-head.js';
 import { assembleReview } from '../review/assemble-review.js';
 import { planWithCounting, toolTurnTokens } from '../review/calibrate-plan.js';
 import { priorReviewsOf } from '../review/published-by-run.js';
@@ -55,13 +56,15 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
   // failure is observed now, so it is not reported as unhandled while the scan runs, and thrown below as before.
   const agentLoading = deps.agents({ host, ref, pr, config });
   agentLoading.catch(() => undefined);
+  // So are the head files each hunk is widened from, up to its enclosing function (a failure widens nothing).
+  const widen = startWidening(selection.files, (path) => host.readFile(ref, path, job.headSha), config.paths.exclude, (error) => log.warn({ err: error }, 'could not read the head files to widen the hunks; they are sent as GitHub gives them'));
   // Secrets are masked before anything leaves; the model sees placeholders, the review reports them.
   const redacted = await scanSecrets({ files: selection.files, title: pr.title, body: pr.body });
   const agent = await agentLoading;
   const counter = deps.model.countTokens?.bind(deps.model);
   const budgetTokens = Math.min(config.budget.max_input_tokens, deps.settings.maxInputTokens);
   const { plan, note: countNote } = await planWithCounting(
-    redacted.files,
+    await widen(redacted.files),
     { budgetTokens, chunkTokens: deps.settings.chunkTokens },
     counter && ((text) => counter({ model: agent.model, text })),
     (error) => log.warn({ err: error }, 'could not count tokens exactly; the plan stays as estimated'),
@@ -78,7 +81,7 @@ export async function reviewPullRequest(input: PipelineInput): Promise<ReviewOut
       // A second look before anything is decided or posted (rule ids checked, low verification scores left out).
       const tools = context.tools && { ...context.tools, maxTurnInputTokens: turnTokens };
       // Then what the team rejected before is left out (src/learning; the check run lists it).
-      const checked = applyLearning(await verifyForPipeline({ deps, job, config, agent, files: selection.files, findings: masked.findings, tools, log }), agent.learning, selection.files);
+      const checked = applyLearning(await verifyForPipeline({ deps, job, config, agent, files: plan.chunks.flat(), findings: masked.findings, tools, log }), agent.learning, selection.files);
       return { answered: { ...chunkAnswers, contextTooLarge: context.contextTooLarge(), toolSecretsMasked: context.secretsMasked() }, merged: mergedAnswers, invalid, written: masked, verified: checked };
     } finally {
       await context.close();

@@ -57,7 +57,8 @@ export function assembleReview(input: AssembleInput): AssembledReview {
   const reviewedPaths = plan.chunks.flat().map((file) => file.path).filter((path) => !failedPaths.has(path));
   const reviewedSet = new Set(reviewedPaths);
   const reviewedFiles = input.selection.files.filter((file) => reviewedSet.has(file.path));
-  const decided = decideFindings([...input.secrets.findings, ...input.written.findings], reviewedFiles, config, input.threads);
+  // Anchored against GitHub's diff; the prompt copies tell a finding on widened context from one on no line at all.
+  const decided = decideFindings([...input.secrets.findings, ...input.written.findings], reviewedFiles, config, input.threads, plan.chunks.flat());
   const model = input.merged.model || input.agent.model;
   const result: ReviewResult = {
     headSha: input.headSha,

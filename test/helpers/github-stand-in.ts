@@ -122,6 +122,19 @@ export function mockRepoFiles(files: Record<string, string> = {}, at = DEFAULT_B
   return mockRepoFilesAt({ [at]: files });
 }
 
+/**
+ * The refs a review read through the contents API, leaving out its reads of the pull request's own files at the
+ * head (`changed`): those are the head text its hunks are widened from (src/context/widen-from-head.ts).
+ */
+export function refsBesidesWidening(seen: { refs: string[]; paths: string[] }, changed: readonly string[], head = HEAD): string[] {
+  return seen.refs.filter((ref, index) => !(ref === head && changed.includes(seen.paths[index] ?? '')));
+}
+
+/** Whether a recorded request (its path decoded) read one of the pull request's `changed` files at the head, to widen its hunks. */
+export function isWideningRead(request: { path: string; query: URLSearchParams }, changed: readonly string[], head = HEAD): boolean {
+  return request.query.get('ref') === head && changed.some((path) => request.path === `${REPO_PATH}/contents/${path}`);
+}
+
 /** Like mockRepoFiles, with different files at each ref; any other ref has none. */
 export function mockRepoFilesAt(filesByRef: Record<string, Record<string, string>>): { refs: string[]; paths: string[] } {
   const seen = { refs: [] as string[], paths: [] as string[] };

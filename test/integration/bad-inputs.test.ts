@@ -10,7 +10,7 @@ import { fakeGitHub } from '../helpers/fake-github.js';
 import type { FakeGitHub, FakeGitHubOptions } from '../helpers/fake-github.js';
 import { modelAlways, modelReplies, userTurn } from '../helpers/fake-model.js';
 import type { ModelReply } from '../helpers/fake-model.js';
-import { BASE, DEFAULT_BRANCH, file, HEAD, openedPayload, OWNER, PR, REPO, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { BASE, DEFAULT_BRANCH, file, HEAD, isWideningRead, openedPayload, OWNER, PR, REPO, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
@@ -293,7 +293,8 @@ describe('pull requests with unusual content', () => {
     const outside = github.requests.filter((request) => !request.path.startsWith(`/repos/${OWNER}/`) && !request.path.startsWith('/app/') && request.path !== '/graphql');
     expect(outside).toEqual([]);
     expect(github.requests.some((request) => request.path.includes('mallory'))).toBe(false);
-    expect(github.requests.filter((request) => request.query.has('ref')).every((request) => request.query.get('ref') === DEFAULT_BRANCH)).toBe(true);
+    // Besides the head text its hunks are widened from (the base repository's head commit), only the default branch is read.
+    expect(github.requests.filter((request) => request.query.has('ref') && !isWideningRead(request, [USERS])).every((request) => request.query.get('ref') === DEFAULT_BRANCH)).toBe(true);
     expect(github.reviews).toHaveLength(1);
     expect(github.reviews[0]).toMatchObject({ commit_id: HEAD, event: 'COMMENT' });
   });

@@ -21,15 +21,26 @@ let model: AnthropicStandIn;
 let inRepo: EvalCase[] = [];
 
 /**
- * The scripted model: it recognises a labeled bug by the text of the label's first line among the prompt's added
- * lines and answers with a finding there (perfect), nothing (empty), or the same finding on a line far from it.
+ * The scripted model: it recognises a labeled bug by a line of the label that the change added (`R<n> + text`, at
+ * that number in the label's file: the unchanged lines widened around a hunk show code other cases plant bugs next
+ * to) and answers with a finding on the label's first line (perfect), nothing (empty), or the same finding on a line
+ * far from it.
  */
 function scriptedFindings(prompt: string, cases: readonly { labels: EvalCase['spec']['labels']; head: Map<string, string> }[]): unknown[] {
   const findings: unknown[] = [];
+  const added = new Map<string, string>();
+  let path = '';
+  for (const line of prompt.split('\n')) {
+    path = /^<file path="([^"]*)"/.exec(line)?.[1] ?? path;
+    const row = /^ {7}R(\d+) *\+ (.*)$/.exec(line);
+    if (row) added.set(`${path}:${row[1]}`, row[2] ?? '');
+  }
   for (const item of cases) {
     for (const label of item.labels) {
-      const text = item.head.get(label.path)?.split('\n')[label.lines[0] - 1];
-      if (!text || !prompt.includes(text)) continue;
+      const lines = item.head.get(label.path)?.split('\n') ?? [];
+      const text = lines[label.lines[0] - 1];
+      const planted = (number: number) => lines[number - 1]?.trim() !== '' && added.get(`${label.path}:${number}`) === lines[number - 1];
+      if (!text || !Array.from({ length: label.lines[1] - label.lines[0] + 1 }, (_, offset) => label.lines[0] + offset).some(planted)) continue;
       const wrong = mode === 'wrong-line';
       findings.push(
         finding({

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { estimateFileTokens } from '../../src/review/estimate-tokens.js';
 import { selectFiles } from '../../src/review/select-files.js';
-import { DEFAULT_BRANCH, file, HEAD, mockCreateCheck, mockEarlierReviews, mockNoRepoConfig, mockPullRequest, mockRepoFiles, openedPayload, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { DEFAULT_BRANCH, file, HEAD, mockCreateCheck, mockEarlierReviews, mockNoRepoConfig, mockPullRequest, mockRepoFiles, openedPayload, refsBesidesWidening, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { filesInRequest, finding, messageResponse, promptOf, toolUseResponse } from '../helpers/model-stand-in.js';
 import { captureCheckUpdates, captureReviews, mockFilePages, mockTarball, summaryOf } from '../helpers/pipeline-mocks.js';
 import type { RestFile } from '../helpers/pipeline-mocks.js';
@@ -117,7 +117,7 @@ describe('context tools in the pipeline', () => {
     }
     // The agent came from the default branch; the snapshot the tools read is the head's, downloaded once for three chunks.
     expect(agentReads.refs.length).toBeGreaterThan(0);
-    expect(agentReads.refs.every((ref) => ref === DEFAULT_BRANCH)).toBe(true);
+    expect(refsBesidesWidening(agentReads, PATHS).every((ref) => ref === DEFAULT_BRANCH)).toBe(true);
     expect(tarball.downloads).toBe(1);
 
     for (const [, [first, second]] of conversations) {

@@ -3,7 +3,7 @@ import { buildApp, deliverPullRequest, USERS_FILE } from '../helpers/build-app.j
 import type { FakeGitHub } from '../helpers/fake-github.js';
 import { modelAlways } from '../helpers/fake-model.js';
 import type { ModelCalls } from '../helpers/fake-model.js';
-import { DEFAULT_BRANCH, file, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { DEFAULT_BRANCH, file, isWideningRead, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { messageResponse } from '../helpers/model-stand-in.js';
 import { assertNockDone, setupNock } from '../helpers/test-app.js';
 
@@ -67,7 +67,7 @@ describe('an OpenCode JSON agent', () => {
     expect(systemOf(request)).not.toContain('HEAD-PROMPT');
     // Every read-only tool is switched off by the agent's tools map, and bash is never offered.
     expect(request.tools).toBeUndefined();
-    const reads = github.requests.filter((call) => call.path.includes('/contents/') && call.query.has('ref'));
+    const reads = github.requests.filter((call) => call.path.includes('/contents/') && call.query.has('ref') && !isWideningRead(call, ['.opencode/prompts/api.md', USERS_FILE]));
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.every((call) => call.query.get('ref') === DEFAULT_BRANCH)).toBe(true);
 

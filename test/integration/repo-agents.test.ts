@@ -14,6 +14,7 @@ import {
   mockRepoFilesAt,
   openedPayload,
   pullRequestData,
+  refsBesidesWidening,
   REPO_PATH,
   USERS_PATCH,
 } from '../helpers/github-stand-in.js';
@@ -93,7 +94,7 @@ describe('repository agents and config', () => {
     expect(model[0]!.model).toBe('claude-haiku-5-5');
     expect(systemOf(model[0]!)).toContain('BASE-AGENT-BODY');
     expect(systemOf(model[0]!)).toContain('PAY-1: amounts are integers');
-    expect(seen.refs.every((ref) => ref === DEFAULT_BRANCH)).toBe(true);
+    expect(refsBesidesWidening(seen, ['src/server/routes/users.ts']).every((ref) => ref === DEFAULT_BRANCH)).toBe(true);
     const summary = (updates.at(-1)!.output as Body).summary as string;
     expect(summary).toContain('.claude/agents/backend-specialist.md');
     expect(summary).toContain('payments-rules');
@@ -119,7 +120,7 @@ describe('repository agents and config', () => {
     expect(systemOf(model[0]!)).not.toContain('HEAD-AGENT-BODY');
     expect(userOf(model[0]!)).toContain('HEAD-AGENT-BODY');
     expect(seen.refs.length).toBeGreaterThan(0);
-    expect(seen.refs.every((ref) => ref === DEFAULT_BRANCH)).toBe(true);
+    expect(refsBesidesWidening(seen, ['.claude/agents/backend-specialist.md', 'src/server/routes/users.ts']).every((ref) => ref === DEFAULT_BRANCH)).toBe(true);
   });
 
   it('reads the agent and skills from the default branch, never from a base branch the author chose', async () => {
@@ -149,7 +150,7 @@ describe('repository agents and config', () => {
     expect(systemOf(model[0]!)).toContain('PAY-1: amounts are integers');
     expect(systemOf(model[0]!)).not.toContain('LAX-');
     expect(seen.refs.length).toBeGreaterThan(0);
-    expect(seen.refs.every((ref) => ref === DEFAULT_BRANCH)).toBe(true);
+    expect(refsBesidesWidening(seen, ['src/server/routes/users.ts']).every((ref) => ref === DEFAULT_BRANCH)).toBe(true);
   });
 
   it('adds path instructions only when a reviewed file matches them', async () => {

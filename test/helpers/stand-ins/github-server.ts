@@ -25,6 +25,8 @@ export interface GitHubStandInOptions {
   draft?: boolean;
   /** `.github/bulwark.yml` on the default branch (raw YAML); absent: 404. */
   config?: string;
+  /** Files of the head commit by path, served raw by the contents API at `headSha`; any other: 404. */
+  headFiles?: Record<string, string>;
   /** `GET /compare/{base}...{head}`: `status` and the file names; absent: 404 (the base is gone). */
   compare?: { status: string; files: string[] };
   /** Review threads the GraphQL `reviewThreads` query lists (first comment by the bot). */
@@ -137,6 +139,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     if (method === 'GET' && path.includes('/contents')) {
       if (options.config !== undefined && decodeURIComponent(path) === `${repoPath}/contents/.github/bulwark.yml`) {
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(options.config);
+        return;
+      }
+      const headFile = url.searchParams.get('ref') === options.headSha ? options.headFiles?.[decodeURIComponent(path.slice(`${repoPath}/contents/`.length))] : undefined;
+      if (headFile !== undefined) {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(headFile);
         return;
       }
       return json(res, 404, { message: 'Not Found' });
