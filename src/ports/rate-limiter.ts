@@ -27,9 +27,28 @@ export interface RateLimitObservation {
   limited?: { retryAfterMs: number | undefined };
 }
 
-/** What is known of one model's limits: the windows last reported (less what calls since reserved), and a 429's wait. */
+/** A window as last reported, and when (ms since epoch): calls sent since then are not counted in it. */
+export interface KnownWindow extends RateLimitWindow {
+  observedAt: number;
+  /** Assumed full again once the reported one reset, for the policy's period: the provider has not spoken of it yet. */
+  estimated?: boolean;
+}
+
+/** A call let go and not answered yet, and when it was let go. */
+export interface InFlightCall {
+  id: string;
+  at: number;
+  need: RateLimitNeed;
+}
+
+/**
+ * What is known of one model's limits: each window as the provider last reported it, the calls in flight (on any
+ * replica), and a 429's wait. What a call may spend is the window less the calls sent after it was reported: the
+ * provider counts a call when it arrives, so those sent before the answer that reported the window are in it.
+ */
 export interface RateLimitState {
-  windows: Partial<Record<RateLimitDimension, RateLimitWindow>>;
+  windows: Partial<Record<RateLimitDimension, KnownWindow>>;
+  inFlight: InFlightCall[];
   /** No call before this time (ms since epoch): a 429 asked for it. */
   blockedUntil?: number;
 }
@@ -41,7 +60,8 @@ export interface RateLimitNeed {
   outputTokens: number;
 }
 
-export type RateLimitAdmission = { admitted: true } | { admitted: false; until: number; reason: RateLimitReason };
+/** `estimated`: the wait is for a window the provider has not reported yet; its end is a guess, the next answer tells. */
+export type RateLimitAdmission = { admitted: true } | { admitted: false; until: number; reason: RateLimitReason; estimated?: boolean };
 
 /** How close to a limit calls may go, and the rules for what the provider did not say. */
 export interface RateLimitPolicy {
@@ -51,10 +71,17 @@ export interface RateLimitPolicy {
   limitedWaitMs: number;
   /** The provider's limit period: once a window's reset has passed, its whole limit is available for this long. */
   windowMs: number;
+  /** How long a call let go counts as in flight without an answer (a replica that died never says it ended). */
+  inFlightMs: number;
+  /**
+   * How long a call may take to reach the provider: a call let go this close before a reset may arrive after it,
+   * so it is counted against the next window too.
+   */
+  transitMs: number;
 }
 
 /** The defaults (README, "Operator settings"): Anthropic's limits are per minute. */
-export const DEFAULT_RATE_LIMIT_POLICY: RateLimitPolicy = { margin: 0.05, limitedWaitMs: 1_000, windowMs: 60_000 };
+export const DEFAULT_RATE_LIMIT_POLICY: RateLimitPolicy = { margin: 0.05, limitedWaitMs: 1_000, windowMs: 60_000, inFlightMs: 15 * 60_000, transitMs: 500 };
 
 /** One state change, computed from the state as it is (undefined: nothing known, or expired). Must be pure. */
 export type RateLimitChange<T> = (state: RateLimitState | undefined) => { state: RateLimitState | undefined; expiresAt: number; result: T };
@@ -92,12 +119,22 @@ export interface RateLimitedCall {
   need: RateLimitNeed;
 }
 
+/** A call the limiter let go, to settle once it is answered (or not). */
+export interface RateLimitTicket {
+  key: string;
+  model: string;
+  id: string;
+}
+
 export interface RateLimiter {
   /**
    * Resolves when the call may go: at once, or after waiting for the provider's reset (telling `listener`). A wait
    * past the limiter's maximum throws a retryable `ServiceError` carrying the wait, so the job is retried later.
    */
-  acquire(call: RateLimitedCall, options?: { listener?: RateLimitWaitListener | undefined; signal?: AbortSignal | undefined }): Promise<void>;
-  /** Folds what a response said into the call's state. Never throws: a lost observation only makes calls less careful. */
-  observe(call: Pick<RateLimitedCall, 'key' | 'model'>, observation: RateLimitObservation): Promise<void>;
+  acquire(call: RateLimitedCall, options?: { listener?: RateLimitWaitListener | undefined; signal?: AbortSignal | undefined }): Promise<RateLimitTicket>;
+  /**
+   * The call is over: what its answer said about the limits (undefined: nothing, or no answer came). Never throws:
+   * a lost observation only makes calls less careful.
+   */
+  settle(ticket: RateLimitTicket, observation: RateLimitObservation | undefined): Promise<void>;
 }

@@ -10,31 +10,43 @@ export interface RateLimitedResponderOptions {
 
 export interface RateLimitedAnswer {
   caller: string;
-  /** Date.now() when the stand-in answered it. */
+  /** Date.now() when it arrived. */
   at: number;
   status: number;
 }
 
 /**
- * The Anthropic API's request limit as a model stand-in plays it (`respond` of startAnthropicStandIn): fixed
- * windows of `limit` requests from the first request on, every answer carrying the rate-limit headers the API
- * sends (limit, remaining, reset as RFC 3339), a request past the limit answered 429 with `retry-after` (whole
- * seconds, rounded up, as the API sends it) and not counted.
+ * The Anthropic API's request limit as a model stand-in plays it (`arrive` and `respond` of startAnthropicStandIn):
+ * fixed windows of `limit` requests from the first request on, each request counted when it arrives (as the API
+ * counts), every answer carrying the rate-limit headers the API sends (limit, remaining, reset as RFC 3339) as they
+ * stand when it is sent, a request past the limit answered 429 with `retry-after` (whole seconds, rounded up, as the
+ * API sends it) and not counted.
  */
 export function rateLimitedResponder(options: RateLimitedResponderOptions) {
   let windowEnd = 0;
   let used = 0;
   const answers: RateLimitedAnswer[] = [];
-  const respond = (request: Record<string, unknown>) => {
-    const now = Date.now();
-    if (now >= windowEnd) {
-      windowEnd = now + options.windowMs;
-      used = 0;
-    }
+  const decided = new WeakMap<Record<string, unknown>, { limited: boolean; at: number }>();
+  const rollWindow = (now: number) => {
+    if (now < windowEnd) return;
+    windowEnd = now + options.windowMs;
+    used = 0;
+  };
+  /** Counts the request against the window it arrives in; true when it is past the limit. */
+  const arrive = (request: Record<string, unknown>) => {
+    const at = Date.now();
+    rollWindow(at);
     const limited = used >= options.limit;
     if (!limited) used += 1;
+    decided.set(request, { limited, at });
+  };
+  const respond = (request: Record<string, unknown>) => {
+    if (!decided.has(request)) arrive(request);
+    const { limited, at } = decided.get(request)!;
+    const now = Date.now();
+    rollWindow(now);
     const caller = options.callerOf?.(request) ?? '';
-    answers.push({ caller, at: now, status: limited ? 429 : 200 });
+    answers.push({ caller, at, status: limited ? 429 : 200 });
     const headers: Record<string, string> = {
       'anthropic-ratelimit-requests-limit': String(options.limit),
       'anthropic-ratelimit-requests-remaining': String(options.limit - used),
@@ -45,5 +57,5 @@ export function rateLimitedResponder(options: RateLimitedResponderOptions) {
       ? { status: 429, headers, body: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit.' } } }
       : { headers, body: messageResponse({ summary: `Answered ${caller}.` }) };
   };
-  return { respond, answers, windowEnd: () => windowEnd };
+  return { arrive, respond, answers, windowEnd: () => windowEnd };
 }

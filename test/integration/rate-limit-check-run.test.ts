@@ -34,7 +34,7 @@ describe('a review delayed by the model rate limit', () => {
     // What another replica heard a moment ago: no request of claude-sonnet-5-5 left for about 4.5 s (the check run
     // tells of waits of 2 s and more; the review takes a moment to reach its model call).
     const resetAt = Date.now() + 4500;
-    const known: RateLimitState = { windows: { requests: { limit: 50, remaining: 0, resetAt } } };
+    const known: RateLimitState = { windows: { requests: { limit: 50, remaining: 0, resetAt, observedAt: Date.now() } }, inFlight: [] };
     await rateLimits.update('claude-sonnet-5-5', () => ({ state: known, expiresAt: resetAt + 60_000, result: undefined }), Date.now());
 
     await deliverPullRequest(built.app, 'delivery-rate-limit');
@@ -62,7 +62,7 @@ describe('a review delayed by the model rate limit', () => {
     const built = await buildApp({ rateLimits, env: { BULWARK_RATE_LIMIT_MAX_WAIT_MS: '1000' } });
     github = built.github;
     const resetAt = Date.now() + 90_000;
-    const known: RateLimitState = { windows: { requests: { limit: 50, remaining: 0, resetAt } } };
+    const known: RateLimitState = { windows: { requests: { limit: 50, remaining: 0, resetAt, observedAt: Date.now() } }, inFlight: [] };
     await rateLimits.update('claude-sonnet-5-5', () => ({ state: known, expiresAt: resetAt + 60_000, result: undefined }), Date.now());
 
     await deliverPullRequest(built.app, 'delivery-rate-limit-long');

@@ -33,7 +33,7 @@ await describeRedis('one model rate limit shared by two replicas', (redisUrl) =>
   let tests = 0;
 
   beforeAll(async () => {
-    standIn = await startAnthropicStandIn({ respond: (request) => provider.respond(request) });
+    standIn = await startAnthropicStandIn({ arrive: (request) => provider.arrive(request), respond: (request) => provider.respond(request) });
   });
 
   beforeEach(() => {

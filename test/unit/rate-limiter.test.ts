@@ -3,24 +3,32 @@ import { describe, expect, it, vi } from 'vitest';
 import { createMemoryRateLimitStore } from '../../src/adapters/memory/memory-rate-limit-store.js';
 import { createRateLimiter } from '../../src/adapters/rate-limit/create-rate-limiter.js';
 import type { RateLimiterOptions } from '../../src/adapters/rate-limit/create-rate-limiter.js';
-import type { RateLimitedCall, RateLimitStore, RateLimitWait, RateLimitWaitListener } from '../../src/ports/rate-limiter.js';
+import type { RateLimitedCall, RateLimiter, RateLimitObservation, RateLimitStore, RateLimitWait, RateLimitWaitListener } from '../../src/ports/rate-limiter.js';
 import { ServiceError } from '../../src/ports/service-error.js';
 
 const START = Date.parse('2026-11-22T03:00:00Z');
 const CALL: RateLimitedCall = { key: 'claude-sonnet-5-5', model: 'claude-sonnet-5-5', need: { requests: 1, inputTokens: 1000, outputTokens: 100 } };
 const SPENT = { windows: { requests: { limit: 50, remaining: 0, resetAt: START + 5000 } } };
+/** What an earlier call's answer said, told to `limiter` as that call settles. */
+const heard = (subject: RateLimiter, observation: RateLimitObservation) => subject.settle({ key: CALL.key, model: CALL.model, id: 'earlier' }, observation);
 
-/** Time that passes only when the limiter sleeps. */
+/** Time that passes only when the limiter sleeps (or a test moves it); `onSleep` runs once, at the next sleep. */
 function fakeTime() {
   let now = START;
   const sleeps: number[] = [];
+  let hook: (() => Promise<unknown>) | undefined;
   return {
     clock: { now: () => now },
     sleeps,
+    advance: (ms: number) => void (now += ms),
+    onSleep: (run: () => Promise<unknown>) => void (hook = run),
     sleep: async (ms: number, signal?: AbortSignal) => {
       signal?.throwIfAborted();
       sleeps.push(ms);
       now += ms;
+      const run = hook;
+      hook = undefined;
+      await run?.();
     },
   };
 }
@@ -38,7 +46,16 @@ function limiter(overrides: Partial<RateLimiterOptions> = {}) {
   const time = fakeTime();
   const waited: number[] = [];
   const store = overrides.store ?? createMemoryRateLimitStore();
-  const made = createRateLimiter({ store, maxWaitMs: 60_000, clock: time.clock, sleep: time.sleep, log: pino({ level: 'silent' }), onWaited: (_model, ms) => waited.push(ms), ...overrides });
+  const made = createRateLimiter({
+    store,
+    maxWaitMs: 60_000,
+    recheckMs: 60_000,
+    clock: time.clock,
+    sleep: time.sleep,
+    log: pino({ level: 'silent' }),
+    onWaited: (_model, ms) => waited.push(ms),
+    ...overrides,
+  });
   return { limiter: made, time, waited, store };
 }
 
@@ -57,7 +74,7 @@ describe('createRateLimiter', () => {
   it('makes a call wait until the reset a response reported, telling the listener before and after', async () => {
     const { limiter: subject, time, waited } = limiter();
     const { listener, events } = recordingListener();
-    await subject.observe(CALL, SPENT);
+    await heard(subject, SPENT);
 
     await subject.acquire(CALL, { listener });
 
@@ -73,7 +90,7 @@ describe('createRateLimiter', () => {
   it('does not make a call whose wait is longer than the maximum: a retryable failure carrying the wait', async () => {
     const { limiter: subject, time } = limiter({ maxWaitMs: 4000 });
     const { listener, events } = recordingListener();
-    await subject.observe(CALL, SPENT);
+    await heard(subject, SPENT);
 
     const failure = await subject.acquire(CALL, { listener }).catch((error: unknown) => error);
 
@@ -84,10 +101,34 @@ describe('createRateLimiter', () => {
     expect(events).toEqual([]);
   });
 
+  it('waits for a window not reported yet until an answer reports it, however far its estimated end', async () => {
+    const { limiter: subject, time } = limiter({ maxWaitMs: 4000, recheckMs: 1000, policy: { margin: 0 } });
+    await heard(subject, { windows: { requests: { limit: 1, remaining: 0, resetAt: START + 500 } } });
+    time.advance(500);
+    // Past the reset the window is full again (one request), its end a guess (a minute): this call goes…
+    const first = await subject.acquire(CALL);
+    // …and the next waits, looking again every second, until the first one's answer reports the window.
+    time.onSleep(() => subject.settle(first, { windows: { requests: { limit: 1, remaining: 1, resetAt: START + 10_000 } } }));
+
+    await subject.acquire(CALL);
+
+    expect(time.sleeps).toEqual([1000]);
+  });
+
+  it('gives up on a window not reported yet once it has waited the maximum', async () => {
+    const { limiter: subject, time } = limiter({ maxWaitMs: 4000, recheckMs: 1000, policy: { margin: 0 } });
+    await heard(subject, { windows: { requests: { limit: 1, remaining: 0, resetAt: START + 500 } } });
+    time.advance(500);
+    await subject.acquire(CALL);
+
+    await expect(subject.acquire(CALL)).rejects.toMatchObject({ retryable: true });
+    expect(time.sleeps).toEqual([1000, 1000, 1000, 1000]);
+  });
+
   it('blocks every limiter on the same store for a 429’s retry-after', async () => {
     const shared = limiter();
-    const other = createRateLimiter({ store: shared.store, maxWaitMs: 60_000, clock: shared.time.clock, sleep: shared.time.sleep, log: pino({ level: 'silent' }) });
-    await shared.limiter.observe(CALL, { windows: {}, limited: { retryAfterMs: 12_000 } });
+    const other = createRateLimiter({ store: shared.store, maxWaitMs: 60_000, recheckMs: 60_000, clock: shared.time.clock, sleep: shared.time.sleep, log: pino({ level: 'silent' }) });
+    await heard(shared.limiter, { windows: {}, limited: { retryAfterMs: 12_000 } });
 
     await other.acquire(CALL);
 
@@ -96,16 +137,29 @@ describe('createRateLimiter', () => {
 
   it('lets only one of two calls spend the last request; the other waits for the reset', async () => {
     const { limiter: subject, time } = limiter({ policy: { margin: 0 } });
-    await subject.observe(CALL, { windows: { requests: { limit: 50, remaining: 1, resetAt: START + 3000 } } });
+    await heard(subject, { windows: { requests: { limit: 50, remaining: 1, resetAt: START + 3000 } } });
 
     await Promise.all([subject.acquire(CALL), subject.acquire(CALL)]);
 
     expect(time.sleeps).toEqual([3000]);
   });
 
+  it('looks again while it waits, and goes as soon as another call reports the limit full again', async () => {
+    const { limiter: subject, time, store } = limiter({ recheckMs: 1000 });
+    await heard(subject, { windows: { requests: { limit: 50, remaining: 0, resetAt: START + 30_000 } } });
+    const other = createRateLimiter({ store, maxWaitMs: 60_000, clock: time.clock, sleep: time.sleep, log: pino({ level: 'silent' }) });
+    const waiting = subject.acquire(CALL);
+    // While it sleeps its first second, another replica hears that the window ends sooner than thought.
+    await heard(other, { windows: { requests: { limit: 50, remaining: 40, resetAt: START + 60_000 } } });
+
+    await waiting;
+
+    expect(time.sleeps).toEqual([1000]);
+  });
+
   it('keeps each model and endpoint apart', async () => {
     const { limiter: subject, time } = limiter();
-    await subject.observe(CALL, SPENT);
+    await heard(subject, SPENT);
 
     await subject.acquire({ ...CALL, key: 'claude-haiku-5-5', model: 'claude-haiku-5-5' });
     await subject.acquire({ ...CALL, key: 'claude-sonnet-5-5:count_tokens' });
@@ -116,7 +170,7 @@ describe('createRateLimiter', () => {
   it('stops waiting when the call is cancelled, and still tells the listener the wait is over', async () => {
     const { limiter: subject } = limiter({ sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason))) });
     const { listener, events } = recordingListener();
-    await subject.observe(CALL, SPENT);
+    await heard(subject, SPENT);
     const controller = new AbortController();
 
     const waiting = subject.acquire(CALL, { listener, signal: controller.signal });
@@ -134,7 +188,7 @@ describe('createRateLimiter', () => {
     const { limiter: subject } = limiter({ store: broken, log });
 
     await subject.acquire(CALL);
-    await subject.observe(CALL, SPENT);
+    await heard(subject, SPENT);
     await subject.acquire(CALL);
 
     expect(lines.map((line) => line.msg)).toEqual(["could not read the model's shared rate-limit state; calls go on without it"]);

@@ -1,7 +1,7 @@
 import type { Middleware } from '@anthropic-ai/sdk';
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
-import type { RateLimitedCall, RateLimiter, RateLimitWaitListener } from '../../ports/rate-limiter.js';
+import type { RateLimitedCall, RateLimiter, RateLimitObservation, RateLimitWaitListener } from '../../ports/rate-limiter.js';
 import { estimateTokens } from '../../review/estimate-tokens.js';
 import { readRateLimitHeaders } from './read-rate-limit-headers.js';
 
@@ -18,11 +18,16 @@ export function rateLimitMiddleware(limiter: RateLimiter, listener: () => RateLi
   return async (request, next, context) => {
     const call = rateLimitedCall(context.options?.path, context.options?.body, request.body);
     if (!call) return next(request);
-    await limiter.acquire(call, { listener: listener(), signal: request.signal ?? undefined });
-    const response = await next(request);
-    const observation = readRateLimitHeaders(response.headers, response.status, clock.now());
-    if (observation) await limiter.observe(call, observation);
-    return response;
+    const ticket = await limiter.acquire(call, { listener: listener(), signal: request.signal ?? undefined });
+    let observation: RateLimitObservation | undefined;
+    try {
+      const response = await next(request);
+      observation = readRateLimitHeaders(response.headers, response.status, clock.now());
+      return response;
+    } finally {
+      // Answered or not (a dropped connection, a timeout), the call is no longer in flight.
+      await limiter.settle(ticket, observation);
+    }
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
@@ -7,7 +8,8 @@ import { DEFAULT_RATE_LIMIT_POLICY } from '../../ports/rate-limiter.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { rateLimitWaitMessage } from '../../render/render-rate-limit-wait.js';
 import { admitModelCall } from '../../review/admit-model-call.js';
-import { observeRateLimit, rateLimitExpiry } from '../../review/observe-rate-limit.js';
+import { rateLimitExpiry } from '../../review/rate-limit-expiry.js';
+import { settleModelCall } from '../../review/settle-model-call.js';
 
 export interface RateLimiterOptions {
   store: RateLimitStore;
@@ -17,6 +19,11 @@ export interface RateLimiterOptions {
    * fails as a passing failure carrying the wait, and the job is retried after it (src/review/retry-of.ts).
    */
   maxWaitMs: number;
+  /**
+   * A waiting call looks again this often (default 1000 ms): another call's answer may have moved the reset it
+   * waits for (a limit full again sooner than the period assumed, a token bucket that refilled).
+   */
+  recheckMs?: number;
   clock?: Clock;
   /** Sleeps `ms`, or rejects when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -40,6 +47,7 @@ export interface RateLimiterOptions {
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const policy: RateLimitPolicy = { ...DEFAULT_RATE_LIMIT_POLICY, ...options.policy };
   const clock = options.clock ?? systemClock;
+  const recheckMs = options.recheckMs ?? 1000;
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => sleepFor(ms, undefined, signal ? { signal } : {}));
   let storeDown = false;
   const storeFailed = (error: unknown, doing: string) => {
@@ -48,12 +56,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     options.log.warn({ err: error }, `could not ${doing} the model's shared rate-limit state; calls go on without it`);
   };
 
-  async function admit(call: RateLimitedCall, now: number): Promise<RateLimitAdmission> {
+  async function admit(call: RateLimitedCall, id: string, now: number): Promise<RateLimitAdmission> {
     try {
       const admission = await options.store.update(
         call.key,
         (state) => {
-          const decided = admitModelCall(state, call.need, now, policy);
+          const decided = admitModelCall(state, { id, need: call.need }, now, policy);
           return { state: decided.state, expiresAt: rateLimitExpiry(decided.state, policy), result: decided.admission };
         },
         now,
@@ -69,14 +77,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     async acquire(call, { listener, signal } = {}) {
       const started = clock.now();
+      const ticket = { key: call.key, model: call.model, id: randomUUID() };
       let first: RateLimitWait | undefined;
       try {
         for (;;) {
           const now = clock.now();
-          const admission = await admit(call, now);
-          if (admission.admitted) return;
+          const admission = await admit(call, ticket.id, now);
+          if (admission.admitted) return ticket;
           const wait: RateLimitWait = { model: call.model, reason: admission.reason, until: admission.until, waitMs: Math.max(1, admission.until - now) };
-          if (admission.until - started > options.maxWaitMs) {
+          // A window not reported yet ends when its next answer says (it is looked at again every recheckMs): only
+          // the time already waited counts against the bound.
+          if (admission.estimated ? now - started >= options.maxWaitMs : admission.until - started > options.maxWaitMs) {
             options.log.info({ model: call.model, reason: wait.reason, waitMs: wait.waitMs }, 'model call not made: the rate limit holds it longer than a review waits');
             throw new ServiceError('anthropic', rateLimitWaitMessage(wait, options.maxWaitMs), { retryable: true, retryAfterMs: admission.until - now });
           }
@@ -84,7 +95,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           // The check run is told while the call sleeps: the wait is not lengthened by GitHub's answer.
           const telling = first ? undefined : listener?.waiting(wait);
           first ??= wait;
-          await Promise.all([telling, sleep(wait.waitMs, signal)]);
+          await Promise.all([telling, sleep(Math.min(wait.waitMs, recheckMs), signal)]);
         }
       } finally {
         if (first) {
@@ -94,13 +105,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       }
     },
 
-    async observe(call, observation) {
+    async settle(ticket, observation) {
       const now = clock.now();
       try {
         await options.store.update(
-          call.key,
+          ticket.key,
           (state) => {
-            const next = observeRateLimit(state, observation, now, policy);
+            const next = settleModelCall(state, ticket.id, observation, now, policy);
             return { state: next, expiresAt: rateLimitExpiry(next, policy), result: undefined };
           },
           now,
@@ -109,8 +120,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       } catch (error) {
         storeFailed(error, 'write');
       }
-      if (observation.limited) options.log.warn({ model: call.model, retryAfterMs: observation.limited.retryAfterMs }, 'the model provider answered 429 (rate limited)');
-      options.onObserved?.(call.model, observation);
+      if (!observation) return;
+      if (observation.limited) options.log.warn({ model: ticket.model, retryAfterMs: observation.limited.retryAfterMs }, 'the model provider answered 429 (rate limited)');
+      options.onObserved?.(ticket.model, observation);
     },
   };
 }

@@ -16,9 +16,17 @@ if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1],
 return {1}
 `;
 
-const windowSchema = z.object({ limit: z.number().nonnegative().optional(), remaining: z.number().nonnegative(), resetAt: z.number() });
+const windowSchema = z.object({
+  limit: z.number().nonnegative().optional(),
+  remaining: z.number().nonnegative(),
+  resetAt: z.number(),
+  observedAt: z.number(),
+  estimated: z.boolean().optional(),
+});
+const needSchema = z.object({ requests: z.number().nonnegative(), inputTokens: z.number().nonnegative(), outputTokens: z.number().nonnegative() });
 const stateSchema = z.object({
   windows: z.object({ requests: windowSchema.optional(), 'input-tokens': windowSchema.optional(), 'output-tokens': windowSchema.optional(), tokens: windowSchema.optional() }),
+  inFlight: z.array(z.object({ id: z.string(), at: z.number(), need: needSchema })),
   blockedUntil: z.number().optional(),
 });
 

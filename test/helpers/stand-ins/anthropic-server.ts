@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface AnthropicStandInOptions {
   /** Time the "model" takes to answer; a function decides per request (`index` counts from 0). */
   latencyMs?: number | ((request: Record<string, unknown>, index: number) => number);
+  /** Told of each Messages request as it arrives, before the latency (the API counts a call against its limits then). */
+  arrive?: (request: Record<string, unknown>) => void;
   /** Builds the Messages API answer from the request body; `headers` are sent with it (e.g. rate-limit headers). */
   respond: (request: Record<string, unknown>) => { status?: number; body: unknown; headers?: Record<string, string> };
   /**
@@ -140,6 +142,7 @@ export async function startAnthropicStandIn(options: AnthropicStandInOptions): P
       state.peakConcurrency = Math.max(state.peakConcurrency, inFlight);
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       const arrivedAt = performance.now();
+      options.arrive?.(body);
       const verification = isVerificationRequest(body);
       if (verification) state.verificationsReceived += 1;
       else state.received += 1;
