@@ -8,9 +8,10 @@ import { ackLatencyBenchmark } from './ack-latency.js';
 import type { Benchmark } from './benchmark.js';
 import { fairnessBenchmark } from './fairness.js';
 import { jobsThroughputBenchmark } from './jobs-throughput.js';
+import { modelRateLimitBenchmark } from './model-rate-limit.js';
 import { pipelineBenchmark } from './pipeline.js';
 
-export const benchmarks: Benchmark[] = [pipelineBenchmark, ackLatencyBenchmark, jobsThroughputBenchmark, fairnessBenchmark];
+export const benchmarks: Benchmark[] = [pipelineBenchmark, ackLatencyBenchmark, jobsThroughputBenchmark, fairnessBenchmark, modelRateLimitBenchmark];
 
 export async function runBenchmarks(list: Benchmark[], filter: string[] = []): Promise<boolean> {
   const selected = filter.length === 0 ? list : list.filter((benchmark) => filter.some((word) => benchmark.name.includes(word)));
