@@ -24,6 +24,12 @@ describe('rateLimitedCall', () => {
     });
   });
 
+  it('bounds the key of a model id a repository config could make as long as it likes', () => {
+    const long = { ...body, model: `claude-${'x'.repeat(5000)}` };
+
+    expect(rateLimitedCall('/v1/messages', long, JSON.stringify(long))?.key).toHaveLength(200);
+  });
+
   it('leaves alone what is not a model call', () => {
     expect(rateLimitedCall('/v1/models', {}, undefined)).toBeUndefined();
     expect(rateLimitedCall('/v1/messages', { max_tokens: 10 }, '{}')).toBeUndefined();

@@ -31,6 +31,8 @@ export function rateLimitMiddleware(limiter: RateLimiter, listener: () => RateLi
   };
 }
 
+const MAX_MODEL_KEY = 200;
+
 /**
  * The call as the limiter counts it: Messages calls per model; count_tokens apart (the API limits it on its own).
  * The input estimate is the whole request's text, JSON included: cached input does not count against the
@@ -44,5 +46,7 @@ export function rateLimitedCall(path: string | undefined, params: unknown, encod
   const counting = path.startsWith('/v1/messages/count_tokens');
   const inputTokens = typeof encoded === 'string' ? estimateTokens(encoded) : 0;
   const outputTokens = !counting && typeof body.max_tokens === 'number' && Number.isFinite(body.max_tokens) ? Math.max(0, body.max_tokens) : 0;
-  return { key: counting ? `${body.model}:count_tokens` : body.model, model: body.model, need: { requests: 1, inputTokens: counting ? 0 : inputTokens, outputTokens } };
+  // A model id can come from a repository's config: its state's key (a Redis key) is bounded.
+  const model = body.model.slice(0, MAX_MODEL_KEY);
+  return { key: counting ? `${model}:count_tokens` : model, model, need: { requests: 1, inputTokens: counting ? 0 : inputTokens, outputTokens } };
 }
