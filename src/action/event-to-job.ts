@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAY_HAVE_WRITE } from '../handlers/on-issue-comment.js';
-import { parseCommand } from '../handlers/parse-command.js';
-import type { CommandKind, ReviewJob } from '../ports/job-queue.js';
+import { issueCommentJob } from '../handlers/on-issue-comment.js';
+import type { CommentJob } from '../handlers/on-issue-comment.js';
+import { reviewReplyJob } from '../handlers/on-review-comment.js';
 import { pullRequestRun } from '../ports/pull-request-run.js';
 
 /**
@@ -10,13 +10,11 @@ import { pullRequestRun } from '../ports/pull-request-run.js';
  */
 export const ACTION_INSTALLATION_ID = 0;
 
-/** Commands the Action runs: the reviews (the conversation's commands need the App's conversation runner). */
-const ACTION_COMMANDS: ReadonlySet<CommandKind> = new Set(['review', 'full', 'help', 'describe']);
-
 /** The `pull_request` actions that start a review, as the App's handler takes them (review.on decides in the job). */
 const PULL_REQUEST_ACTIONS = ['opened', 'reopened', 'ready_for_review', 'synchronize'] as const;
 
 const repository = z.object({ name: z.string().min(1), owner: z.object({ login: z.string().min(1) }) });
+const user = z.object({ login: z.string(), type: z.string().optional() });
 
 const pullRequestEvent = z.object({
   action: z.string(),
@@ -28,13 +26,28 @@ const issueCommentEvent = z.object({
   action: z.string(),
   repository,
   issue: z.object({ number: z.number().int().positive(), pull_request: z.unknown().optional() }),
+  comment: z.object({ id: z.number().int().positive(), body: z.string().nullable(), author_association: z.string(), user: user.nullable() }),
+  sender: user,
+});
+
+const reviewCommentEvent = z.object({
+  action: z.string(),
+  repository,
+  pull_request: z.object({ number: z.number().int().positive() }),
   comment: z.object({
     id: z.number().int().positive(),
-    body: z.string().nullable(),
+    body: z.string(),
+    // Absent (or null) on a comment that starts a thread.
+    in_reply_to_id: z
+      .number()
+      .int()
+      .positive()
+      .nullish()
+      .transform((id) => id ?? undefined),
     author_association: z.string(),
-    user: z.object({ login: z.string(), type: z.string().optional() }).nullable(),
+    user: user.nullable(),
   }),
-  sender: z.object({ login: z.string(), type: z.string().optional() }),
+  sender: user,
 });
 
 export interface ActionRun {
@@ -47,20 +60,31 @@ export interface ActionRun {
    * delivery, as a redelivery is not: a `ready_for_review` run re-run by hand is reviewed again if no run settled it.
    */
   deliveryId: string;
+  /**
+   * The slug of the App whose token the Action runs with (`app_slug`; `github-actions` for the workflow token): a
+   * reply in a review thread that mentions `@<slug>` asks Bulwark something, as one starting with `/ask` does.
+   */
+  appSlug: string;
 }
 
-export type EventMapping = { kind: 'job'; job: ReviewJob } | { kind: 'ignored'; reason: string };
+export type EventMapping = CommentJob;
 
 /**
- * The event a workflow was started by, as the review job the App's handlers would queue for the same webhook
- * (src/handlers/on-pull-request.ts, on-issue-comment.ts): the job itself then reads the config, gates drafts and
- * bots, and checks a commenter's permission, exactly as in the App. `pull_request_target` carries the same payload
- * as `pull_request` (https://docs.github.com/en/actions/reference/events-that-trigger-workflows#pull_request_target).
+ * The event a workflow was started by, as the job the App's handlers would queue for the same webhook
+ * (src/handlers/on-pull-request.ts; on-issue-comment.ts and on-review-comment.ts decide a comment's job for both):
+ * the job itself then reads the config, gates drafts and bots, and checks a commenter's permission, exactly as in
+ * the App. `pull_request_target` carries the same payload as `pull_request`
+ * (https://docs.github.com/en/actions/reference/events-that-trigger-workflows#pull_request_target); only `created`
+ * comments start anything, as the App subscribes to no other.
  */
 export function eventToJob(run: ActionRun): EventMapping {
   if (run.eventName === 'pull_request' || run.eventName === 'pull_request_target') return fromPullRequest(run);
   if (run.eventName === 'issue_comment') return fromIssueComment(run);
-  return { kind: 'ignored', reason: `event ${run.eventName} does not start a review (pull_request, pull_request_target and issue_comment do)` };
+  if (run.eventName === 'pull_request_review_comment') return fromReviewComment(run);
+  return {
+    kind: 'ignored',
+    reason: `event ${run.eventName} starts nothing (pull_request, pull_request_target, issue_comment and pull_request_review_comment do)`,
+  };
 }
 
 function fromPullRequest(run: ActionRun): EventMapping {
@@ -89,34 +113,15 @@ function fromPullRequest(run: ActionRun): EventMapping {
 function fromIssueComment(run: ActionRun): EventMapping {
   const parsed = issueCommentEvent.safeParse(run.payload);
   if (!parsed.success) return { kind: 'ignored', reason: `the issue_comment payload is not a comment (${firstIssue(parsed.error)})` };
-  const { action, repository: repo, issue, comment, sender } = parsed.data;
-  if (action !== 'created') return { kind: 'ignored', reason: `comment action ${action} does not start a review` };
-  if (issue.pull_request === undefined || issue.pull_request === null) return { kind: 'ignored', reason: `#${issue.number} is an issue, not a pull request` };
-  if (comment.user?.type === 'Bot' || sender.type === 'Bot') return { kind: 'ignored', reason: 'comment by a bot' };
-  const kind = parseCommand(comment.body ?? '')?.kind;
-  if (!kind) return { kind: 'ignored', reason: 'the comment holds no /review command' };
-  if (!ACTION_COMMANDS.has(kind)) return { kind: 'ignored', reason: `the ${kind} command is answered by the App, not the Action` };
-  // As the App's handler: a commenter whose association cannot carry write permission is dropped from the payload
-  // alone. Everyone else is checked by the job with the collaborator permission API before anything is spent.
-  if (!MAY_HAVE_WRITE.has(comment.author_association)) {
-    return { kind: 'ignored', reason: `/review from a commenter whose association (${comment.author_association}) cannot carry write permission` };
-  }
-  return {
-    kind: 'job',
-    job: {
-      installationId: ACTION_INSTALLATION_ID,
-      owner: repo.owner.login,
-      repo: repo.name,
-      pullNumber: issue.number,
-      headSha: '',
-      trigger: 'command',
-      full: kind === 'full',
-      deliveryId: run.deliveryId,
-      run: `comment-${comment.id}`,
-      requestedBy: comment.user?.login ?? sender.login,
-      command: { kind, commentId: comment.id },
-    },
-  };
+  if (parsed.data.action !== 'created') return { kind: 'ignored', reason: `comment action ${parsed.data.action} starts nothing` };
+  return issueCommentJob(parsed.data, ACTION_INSTALLATION_ID, run.deliveryId);
+}
+
+function fromReviewComment(run: ActionRun): EventMapping {
+  const parsed = reviewCommentEvent.safeParse(run.payload);
+  if (!parsed.success) return { kind: 'ignored', reason: `the pull_request_review_comment payload is not a review comment (${firstIssue(parsed.error)})` };
+  if (parsed.data.action !== 'created') return { kind: 'ignored', reason: `review comment action ${parsed.data.action} starts nothing` };
+  return reviewReplyJob(parsed.data, ACTION_INSTALLATION_ID, run.deliveryId, run.appSlug);
 }
 
 function firstIssue(error: z.ZodError): string {

@@ -19,6 +19,12 @@ export interface ActionEnv {
   model: string | undefined;
   /** The config input: a mapping shaped as `.github/bulwark.yml`, merged under it; undefined when left empty. */
   config: Record<string, unknown> | undefined;
+  /**
+   * The slug of the App whose token `token` is (the `app_slug` input): Bulwark's comments are those by
+   * `<slug>[bot]`, and `@<slug>` in a reply to one of its threads asks it something. The workflow token's App is
+   * `github-actions`; a token of another App (e.g. from actions/create-github-app-token) needs that App's slug.
+   */
+  appSlug: string;
   /** The environment Bulwark's settings are read from: the App's variables, with the inputs in their place. */
   settingsEnv: Record<string, string | undefined>;
 }
@@ -32,6 +38,7 @@ const schema = z.object({
   INPUT_ANTHROPIC_API_KEY: z.string().optional().transform(blankToUndefined),
   INPUT_MODEL: z.string().optional().transform(blankToUndefined),
   INPUT_CONFIG: z.string().optional().transform(blankToUndefined),
+  INPUT_APP_SLUG: z.string().optional().transform(blankToUndefined),
   ANTHROPIC_API_KEY: z.string().optional().transform(blankToUndefined),
   BULWARK_PROVIDER: z.string().optional(),
   GITHUB_EVENT_NAME: z.string().min(1, 'is not set: run Bulwark as a step of a GitHub Actions workflow'),
@@ -59,6 +66,8 @@ export function readActionEnv(env: Record<string, string | undefined>): ActionEn
   }
   const config = readConfigInput(e.INPUT_CONFIG);
   if (typeof config === 'string') problems.push(config);
+  const appSlug = readAppSlug(e.INPUT_APP_SLUG);
+  if (appSlug === undefined) problems.push(`app_slug: is not an App's slug (letters, digits and hyphens, e.g. ${WORKFLOW_TOKEN_APP}, or the app-slug output of actions/create-github-app-token)`);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -71,6 +80,7 @@ export function readActionEnv(env: Record<string, string | undefined>): ActionEn
       deliveryId: `${e.GITHUB_RUN_ID}-${e.GITHUB_RUN_ATTEMPT}`,
       model: e.INPUT_MODEL,
       config: typeof config === 'string' ? undefined : config,
+      appSlug: appSlug!,
       settingsEnv: {
         ...env,
         ...(apiKey ? { ANTHROPIC_API_KEY: apiKey } : {}),
@@ -82,6 +92,16 @@ export function readActionEnv(env: Record<string, string | undefined>): ActionEn
       },
     },
   };
+}
+
+/** The App the workflow token (`github.token`) belongs to: its comments are by `github-actions[bot]`. */
+export const WORKFLOW_TOKEN_APP = 'github-actions';
+
+/** The app_slug input (its login form `<slug>[bot]` accepted), the workflow token's App when empty; undefined when it is no slug. */
+function readAppSlug(text: string | undefined): string | undefined {
+  if (text === undefined) return WORKFLOW_TOKEN_APP;
+  const slug = text.replace(/\[bot\]$/i, '');
+  return /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,98}[A-Za-z0-9])?$/.test(slug) ? slug.toLowerCase() : undefined;
 }
 
 /** The config input as a mapping, undefined when empty, or the one-line problem that stops the Action. */

@@ -4,6 +4,8 @@ import { createMemoryLearningCache } from '../adapters/memory/memory-learning-ca
 import { composeRuntime, runnerDeps } from '../composition.js';
 import { systemClock } from '../ports/clock.js';
 import { readSettings, SettingsError } from '../config/env.js';
+import { dispatchJob, isConversationJob } from '../conversation/dispatch-job.js';
+import { createConversationRunner } from '../conversation/run-conversation.js';
 import { createReviewRunner } from '../jobs/run-review.js';
 import type { PullRequestHost } from '../ports/pull-request-host.js';
 import { actionLogLevel, createActionLogger } from './action-logger.js';
@@ -32,11 +34,14 @@ export interface ActionResult {
 }
 
 /**
- * One workflow step: the event becomes the review job the App would queue for the same webhook, and the App's job
- * runner works it here, once, over the workflow token. Everything the App decides (config from the default
- * branch, gates, the commenter's permission, incremental scope from the review markers, the single review and
- * check run) is decided by the same code. The step fails only when the review could not be run or its check
- * concluded `failure` (`check.blocking: true`), so a blocking finding can also gate through the workflow.
+ * One workflow step: the event becomes the job the App would queue for the same webhook, and the App's runners
+ * work it here, once, over the workflow token: a review, or a conversation command (`/review ask`, `pause`,
+ * `resume`, `learn`, `learnings`, `forget`, a question in one of Bulwark's threads). Everything the App decides
+ * (config from the default branch, gates, the commenter's permission, incremental scope from the review markers,
+ * the single review and check run, the state kept in Bulwark's own comments) is decided by the same code. Bulwark's
+ * own comments are the token's App's (`app_slug`), as the App's are its own. The step fails only when the job
+ * could not be run or a review's check concluded `failure` (`check.blocking: true`), so a blocking finding can
+ * also gate through the workflow.
  */
 export async function runAction(options: RunActionOptions): Promise<ActionResult> {
   const log = createActionLogger(options.write, actionLogLevel(options.env)).child({ name: 'bulwark' });
@@ -54,7 +59,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
     log.error({ err: error, path: env.eventPath }, 'could not read the event payload (GITHUB_EVENT_PATH)');
     return { exitCode: 1 };
   }
-  const mapped = eventToJob({ eventName: env.eventName, payload, deliveryId: env.deliveryId });
+  const mapped = eventToJob({ eventName: env.eventName, payload, deliveryId: env.deliveryId, appSlug: env.appSlug });
   if (mapped.kind === 'ignored') {
     log.info({ event: env.eventName }, `nothing to review: ${mapped.reason}`);
     return { exitCode: 0 };
@@ -84,20 +89,32 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
   const deps = runnerDeps(app, runtime);
   let host: ChecksOptionalHost | undefined;
   const hostFor = async (installationId: number): Promise<PullRequestHost> => {
-    host ??= checksOptionalHost(withConfigInputs(await deps.hostFor(installationId), { config: env.config, model: env.model }), log);
+    if (!host) {
+      const inner = await deps.hostFor(installationId);
+      // Who Bulwark is, before anything is read: only comments by the token's App are its own (a review learns it
+      // again from the check run it creates, which GitHub attributes to that App).
+      inner.learnOwnIdentity(env.appSlug);
+      host = checksOptionalHost(withConfigInputs(inner, { config: env.config, model: env.model }), log);
+    }
     return host;
   };
 
   const job = mapped.job;
-  log.info({ repository: `${job.owner}/${job.repo}`, pr: job.pullNumber, trigger: job.trigger, command: job.command?.kind }, 'reviewing');
+  const conversation = isConversationJob(job);
+  log.info({ repository: `${job.owner}/${job.repo}`, pr: job.pullNumber, trigger: job.trigger, command: job.command?.kind }, conversation ? 'answering a command' : 'reviewing');
+  const runner = dispatchJob({
+    review: createReviewRunner({ ...deps, hostFor }),
+    conversation: createConversationRunner({ ...deps, hostFor, appSlug: async () => env.appSlug }),
+  });
   try {
-    await createReviewRunner({ ...deps, hostFor })(job, oneShotControl());
+    await runner(job, oneShotControl());
   } catch (error) {
-    log.error({ err: error }, 'the review could not run');
+    log.error({ err: error }, conversation ? 'the command could not run' : 'the review could not run');
     return { exitCode: 1 };
   } finally {
     await runtime.queue.close(0).catch(() => undefined);
   }
+  if (conversation) return { exitCode: 0 };
   const outcome = host?.outcome();
   if (!outcome) log.info({}, 'no check run was completed: nothing was reviewed by this run (see the lines above)');
   return { exitCode: outcome?.conclusion === 'failure' ? 1 : 0, ...(outcome ? { outcome } : {}) };

@@ -32,7 +32,8 @@ describe('action.yml', () => {
 
     expect(manifest.runs.using).toBe('node24');
     expect(manifest.runs.main).toBe(`${ACTION_DIST}/main/index.js`);
-    expect(Object.keys(manifest.inputs).sort()).toEqual(['anthropic_api_key', 'config', 'github_token', 'model']);
+    expect(Object.keys(manifest.inputs).sort()).toEqual(['anthropic_api_key', 'app_slug', 'config', 'github_token', 'model']);
+    expect(manifest.inputs.app_slug!.default).toBe('github-actions');
     expect(manifest.inputs.github_token!.default).toBe('${{ github.token }}');
     expect(Object.values(manifest.inputs).every((input) => input.required !== true)).toBe(true);
   });

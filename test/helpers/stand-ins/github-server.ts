@@ -40,6 +40,11 @@ export interface GitHubStandInOptions {
    * same files and its own reviews and comments.
    */
   otherPullRequests?: (pullNumber: number) => string | undefined;
+  /**
+   * The slug of the App the token belongs to (default `bulwark`): the comments, reviews, replies and check runs it
+   * writes are by `<slug>[bot]` (for a workflow token, `github-actions`).
+   */
+  botSlug?: string;
 }
 
 export interface StandInThread {
@@ -48,6 +53,35 @@ export interface StandInThread {
   isResolved?: boolean;
   isOutdated?: boolean;
   body: string;
+}
+
+/** An issue comment on a pull request's conversation, as the stand-in keeps it. */
+export interface StandInIssueComment {
+  id: number;
+  pullNumber: number;
+  body: string;
+  user: { login: string; type: string };
+}
+
+/** A review comment (an inline comment, or a reply in its thread), as the stand-in keeps it. */
+export interface StandInReviewComment {
+  id: number;
+  pullNumber: number;
+  body: string;
+  user: { login: string; type: string };
+  path: string;
+  line: number | undefined;
+  side: string | undefined;
+  diffHunk: string;
+  /** The thread's first comment, for a reply. */
+  inReplyTo: number | undefined;
+}
+
+/** A reaction the token added (`POST …/reactions`). */
+export interface StandInReaction {
+  on: 'issue-comment' | 'review-comment';
+  commentId: number;
+  content: string;
 }
 
 export interface CheckRunState {
@@ -75,8 +109,21 @@ export interface GitHubStandIn {
   checkRuns: Map<number, Record<string, unknown>[]>;
   /** Thread ids the `resolveReviewThread` mutation was sent for. */
   resolvedThreads: string[];
-  /** Issue comments posted on the pull request (`POST /issues/{n}/comments` bodies), listed back by `GET`. */
+  /**
+   * Issue comments the token posted (`POST /issues/{n}/comments` bodies; an edit through `PATCH
+   * /issues/comments/{id}` changes the body here too), listed back by `GET` with everyone else's.
+   */
   comments: Record<string, unknown>[];
+  /** Every issue comment of the repository, people's and the token's, oldest first. */
+  issueComments: StandInIssueComment[];
+  /** Every review comment of the repository: the reviews' inline comments, the replies in their threads. */
+  reviewComments: StandInReviewComment[];
+  /** Reactions the token added. */
+  reactions: StandInReaction[];
+  /** A person's comment on a pull request's conversation (the pull request of the options by default); its id. */
+  addComment(body: string, login: string, pullNumber?: number): number;
+  /** A person's reply in the review thread that `rootId` starts; its id. */
+  addReply(rootId: number, body: string, login: string): number;
   /** Moves the pull request to a new head (a push): the pulls API answers it from now on. */
   setHead(sha: string): void;
   /** Makes the pull request a draft, or ready for review: the pulls API answers it from now on. */
@@ -100,9 +147,41 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   const checkRuns = new Map<number, Record<string, unknown>[]>();
   const resolvedThreads: string[] = [];
   const comments: Record<string, unknown>[] = [];
-  /** The pull request of each entry of `reviews` and `comments`. */
+  const issueComments: StandInIssueComment[] = [];
+  const reviewComments: StandInReviewComment[] = [];
+  const reactions: StandInReaction[] = [];
+  /** The posted body of each of the token's issue comments, by id: an edit changes it. */
+  const postedBodies = new Map<number, Record<string, unknown>>();
+  /** The pull request of each entry of `reviews`. */
   const reviewPulls: number[] = [];
-  const commentPulls: number[] = [];
+  const botSlug = options.botSlug ?? 'bulwark';
+  const bot = { login: `${botSlug}[bot]`, type: 'Bot' };
+  /** Ids of issue and review comments, as GitHub's: never reused within a run of the stand-in. */
+  let nextCommentId = 1;
+  const htmlUrl = (pullNumber: number, anchor: string) => `https://github.com/${options.owner}/${options.repo}/pull/${pullNumber}#${anchor}`;
+  const addIssueComment = (pullNumber: number, body: string, user: { login: string; type: string }): StandInIssueComment => {
+    const comment = { id: nextCommentId++, pullNumber, body, user };
+    issueComments.push(comment);
+    return comment;
+  };
+  const addReviewComment = (comment: Omit<StandInReviewComment, 'id'>): StandInReviewComment => {
+    const stored = { id: nextCommentId++, ...comment };
+    reviewComments.push(stored);
+    return stored;
+  };
+  const restIssueComment = (comment: StandInIssueComment) => ({ id: comment.id, body: comment.body, user: comment.user, html_url: htmlUrl(comment.pullNumber, `issuecomment-${comment.id}`) });
+  const restReviewComment = (comment: StandInReviewComment) => ({
+    id: comment.id,
+    body: comment.body,
+    user: comment.user,
+    path: comment.path,
+    line: comment.line ?? null,
+    side: comment.side ?? null,
+    diff_hunk: comment.diffHunk,
+    ...(comment.inReplyTo === undefined ? {} : { in_reply_to_id: comment.inReplyTo }),
+    html_url: htmlUrl(comment.pullNumber, `discussion_r${comment.id}`),
+    reactions: { total_count: 0, '+1': 0, '-1': 0 },
+  });
   let headSha = options.headSha;
   let draft = options.draft ?? false;
   const headOf = (pullNumber: number) => (pullNumber === options.pullNumber ? headSha : options.otherPullRequests?.(pullNumber));
@@ -167,7 +246,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       const runs = [...checkRuns.entries()]
         .map(([id, updates]) => checkRunState(id, updates))
         .filter((run) => (run.headSha === '' || run.headSha === sha) && (name === null || run.name === '' || run.name === name))
-        .map((run) => ({ id: run.id, name: run.name, head_sha: run.headSha, external_id: run.externalId, status: run.status, conclusion: run.conclusion, app: { id: 1, slug: 'bulwark' } }));
+        .map((run) => ({ id: run.id, name: run.name, head_sha: run.headSha, external_id: run.externalId, status: run.status, conclusion: run.conclusion, app: { id: 1, slug: botSlug } }));
       return json(res, 200, { total_count: runs.length, check_runs: runs });
     }
     const permission = path.match(new RegExp(`^${repoPath}/collaborators/([^/]+)/permission$`));
@@ -177,32 +256,59 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       if (role === undefined) return json(res, 404, { message: 'Not Found' });
       return json(res, 200, { permission: role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role, role_name: role, user: { login } });
     }
-    // The repository's comments across its pull requests, which a review reads to learn from the team: none here.
-    if (method === 'GET' && (path === `${repoPath}/pulls/comments` || path === `${repoPath}/issues/comments`)) return json(res, 200, []);
+    // The repository's comments across its pull requests, most recently updated first, which a review reads to
+    // learn from the team (one page: the stand-in holds few).
+    if (method === 'GET' && path === `${repoPath}/pulls/comments`) return json(res, 200, [...reviewComments].reverse().map(restReviewComment));
+    if (method === 'GET' && path === `${repoPath}/issues/comments`) return json(res, 200, [...issueComments].reverse().map(restIssueComment));
+    const issueCommentById = path.match(new RegExp(`^${repoPath}/issues/comments/(\\d+)$`));
+    if (issueCommentById) {
+      const found = issueComments.find((comment) => comment.id === Number(issueCommentById[1]));
+      if (!found) return json(res, 404, { message: 'Not Found' });
+      if (method === 'GET') return json(res, 200, restIssueComment(found));
+      if (method === 'PATCH') {
+        found.body = String((body as { body?: unknown })?.body ?? '');
+        const posted = postedBodies.get(found.id);
+        if (posted) posted.body = found.body;
+        return json(res, 200, restIssueComment(found));
+      }
+    }
+    const reaction = path.match(new RegExp(`^${repoPath}/(issues|pulls)/comments/(\\d+)/reactions$`));
+    if (method === 'POST' && reaction) {
+      const content = String((body as { content?: unknown })?.content ?? '');
+      reactions.push({ on: reaction[1] === 'issues' ? 'issue-comment' : 'review-comment', commentId: Number(reaction[2]), content });
+      return json(res, 201, { id: reactions.length, content });
+    }
+    const threadReply = path.match(new RegExp(`^${repoPath}/pulls/(\\d+)/comments/(\\d+)/replies$`));
+    if (method === 'POST' && threadReply) {
+      const root = reviewComments.find((comment) => comment.id === Number(threadReply[2]) && comment.pullNumber === Number(threadReply[1]));
+      if (!root) return json(res, 404, { message: 'Not Found' });
+      const reply = addReviewComment({ ...root, body: String((body as { body?: unknown })?.body ?? ''), user: bot, inReplyTo: root.inReplyTo ?? root.id });
+      return json(res, 201, restReviewComment(reply));
+    }
     const issue = path.match(new RegExp(`^${repoPath}/(pulls|issues)/(\\d+)(/[a-z]+)?$`));
     const number = issue ? Number(issue[2]) : 0;
     const head = issue ? headOf(number) : undefined;
     if (issue && head === undefined) return json(res, 404, { message: 'Not Found' });
     if (issue?.[1] === 'issues' && issue[3] === '/comments') {
-      if (method === 'GET') {
-        const listed = comments.filter((_comment, index) => commentPulls[index] === number);
-        return json(res, 200, listed.map((comment, index) => ({ id: index + 1, body: comment.body, user: { login: 'bulwark[bot]', type: 'Bot' } })));
-      }
+      if (method === 'GET') return json(res, 200, issueComments.filter((comment) => comment.pullNumber === number).map(restIssueComment));
       if (method === 'POST') {
-        comments.push(body as Record<string, unknown>);
-        commentPulls.push(number);
-        return json(res, 201, { id: comments.length });
+        const posted = body as Record<string, unknown>;
+        const comment = addIssueComment(number, String(posted?.body ?? ''), bot);
+        comments.push(posted);
+        postedBodies.set(comment.id, posted);
+        return json(res, 201, restIssueComment(comment));
       }
     }
-    if (method === 'POST' && new RegExp(`^${repoPath}/issues/comments/\\d+/reactions$`).test(path)) return json(res, 201, { id: 1, content: (body as { content?: string })?.content });
+    if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === '/comments') return json(res, 200, reviewComments.filter((comment) => comment.pullNumber === number).map(restReviewComment));
     if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === '/reviews') {
       const listed = reviews.filter((_review, index) => reviewPulls[index] === number);
-      return json(res, 200, listed.map((review, index) => ({ id: index + 1, body: review.body, user: { login: 'bulwark[bot]', type: 'Bot' } })));
+      return json(res, 200, listed.map((review, index) => ({ id: index + 1, body: review.body, user: bot })));
     }
     if (method === 'POST' && path === `${repoPath}/check-runs`) {
       const id = nextCheckId++;
       checkRuns.set(id, [body as Record<string, unknown>]);
-      return json(res, 201, { id });
+      // As GitHub: the run is the token's App's.
+      return json(res, 201, { id, app: { id: 1, slug: botSlug } });
     }
     const check = path.match(new RegExp(`^${repoPath}/check-runs/(\\d+)$`));
     if (method === 'PATCH' && check) {
@@ -212,8 +318,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === undefined) return json(res, 200, pullRequest({ ...options, pullNumber: number, headSha: head!, draft }));
     if (method === 'GET' && issue?.[1] === 'pulls' && issue[3] === '/files') return files(url, res);
     if (method === 'POST' && issue?.[1] === 'pulls' && issue[3] === '/reviews') {
-      reviews.push(body as Record<string, unknown>);
+      const review = body as Record<string, unknown>;
+      reviews.push(review);
       reviewPulls.push(number);
+      // Each inline comment starts a thread of its own, with the file's patch as its hunk.
+      for (const inline of (review.comments ?? []) as { path: string; line?: number; side?: string; body: string }[]) {
+        const patch = options.files.find((file) => file.filename === inline.path)?.patch ?? '';
+        addReviewComment({ pullNumber: number, body: inline.body, user: bot, path: inline.path, line: inline.line, side: inline.side ?? 'RIGHT', diffHunk: patch, inReplyTo: undefined });
+      }
       return json(res, 200, { id: reviews.length });
     }
     return json(res, 404, { message: `stand-in has no route for ${method} ${path}` });
@@ -227,13 +339,26 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     }
     if (query.includes('BulwarkResolvedThreads')) return json(res, 200, { data: { repository: { pullRequests: { nodes: [] } } } });
     if (query.includes('reviewThreads')) {
-      const nodes = (options.threads ?? []).map((thread) => ({
+      const given = (options.threads ?? []).map((thread) => ({
         id: thread.id,
         path: thread.path,
-        isResolved: thread.isResolved ?? false,
+        isResolved: thread.isResolved ?? resolvedThreads.includes(thread.id),
         isOutdated: thread.isOutdated ?? false,
-        comments: { nodes: [{ body: thread.body, author: { __typename: 'Bot', login: 'bulwark' } }] },
+        comments: { nodes: [{ body: thread.body, author: { __typename: 'Bot', login: botSlug } }] },
       }));
+      // The threads the reviews' inline comments started, GraphQL naming a bot by its slug alone.
+      const started = reviewComments
+        .filter((comment) => comment.inReplyTo === undefined && comment.pullNumber === Number(body.variables?.number ?? options.pullNumber))
+        .map((comment) => ({
+          id: `thread-${comment.id}`,
+          path: comment.path,
+          isResolved: resolvedThreads.includes(`thread-${comment.id}`),
+          isOutdated: false,
+          comments: {
+            nodes: [{ databaseId: comment.id, body: comment.body, author: comment.user.type === 'Bot' ? { __typename: 'Bot', login: comment.user.login.replace(/\[bot\]$/, '') } : { __typename: 'User', login: comment.user.login } }],
+          },
+        }));
+      const nodes = [...given, ...started];
       return json(res, 200, { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } } } } });
     }
     return json(res, 200, { errors: [{ message: 'stand-in does not know this query' }] });
@@ -269,6 +394,15 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     checkRuns,
     resolvedThreads,
     comments,
+    issueComments,
+    reviewComments,
+    reactions,
+    addComment: (text, login, pullNumber = options.pullNumber) => addIssueComment(pullNumber, text, { login, type: 'User' }).id,
+    addReply: (rootId, text, login) => {
+      const root = reviewComments.find((comment) => comment.id === rootId);
+      if (!root) throw new Error(`no review comment ${rootId} to reply to`);
+      return addReviewComment({ ...root, body: text, user: { login, type: 'User' }, inReplyTo: rootId }).id;
+    },
     setHead: (sha) => {
       headSha = sha;
     },
@@ -281,8 +415,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       reviews.length = 0;
       resolvedThreads.length = 0;
       comments.length = 0;
+      issueComments.length = 0;
+      reviewComments.length = 0;
+      reactions.length = 0;
+      postedBodies.clear();
+      nextCommentId = 1;
       reviewPulls.length = 0;
-      commentPulls.length = 0;
       checkRuns.clear();
       headSha = options.headSha;
       draft = options.draft ?? false;
