@@ -146,9 +146,22 @@ const MATCHERS = RISK_TIERS.map((entry) => {
   return { tier: entry.tier, label: entry.label, matches: (path: string) => regex.test(path) };
 });
 
+/**
+ * A path's tier is asked for several times per review (planning, the head files to widen, the file list of every
+ * prompt, the walkthrough): ~12 glob regexes per path, 3,000 paths on a big pull request. Remembered for the paths
+ * of the last reviews, bounded.
+ */
+const RANKED = new Map<string, { tier: number; label: string }>();
+const RANKED_MAX = 20_000;
+
 export function riskRank(path: string): { tier: number; label: string } {
+  const known = RANKED.get(path);
+  if (known) return { ...known };
   const match = MATCHERS.find((entry) => entry.matches(path));
-  return match ? { tier: match.tier, label: match.label } : { tier: OTHER_TIER.tier, label: OTHER_TIER.label };
+  const rank = match ? { tier: match.tier, label: match.label } : { tier: OTHER_TIER.tier, label: OTHER_TIER.label };
+  if (RANKED.size >= RANKED_MAX) RANKED.clear();
+  RANKED.set(path, rank);
+  return { ...rank };
 }
 
 interface Ranked {

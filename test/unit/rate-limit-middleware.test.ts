@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rateLimitedCall } from '../../src/adapters/anthropic/rate-limit-middleware.js';
-import { estimateTokens } from '../../src/review/estimate-tokens.js';
+import { CHARS_PER_TOKEN, estimateTokens } from '../../src/review/estimate-tokens.js';
 
 describe('rateLimitedCall', () => {
   const body = { model: 'claude-sonnet-5-5', max_tokens: 16_000, system: [{ type: 'text', text: 'You review code.' }], messages: [{ role: 'user', content: 'diff…' }] };
@@ -10,8 +10,16 @@ describe('rateLimitedCall', () => {
     expect(rateLimitedCall('/v1/messages', body, encoded)).toEqual({
       key: 'claude-sonnet-5-5',
       model: 'claude-sonnet-5-5',
-      need: { requests: 1, inputTokens: estimateTokens(encoded), outputTokens: 16_000 },
+      need: { requests: 1, inputTokens: Math.ceil(Buffer.byteLength(encoded, 'utf8') / CHARS_PER_TOKEN), outputTokens: 16_000 },
     });
+  });
+
+  it('stays near or above the prompt estimate, whatever the text (at least 80 % of it)', () => {
+    for (const text of ['plain ascii diff', 'naïve café — “quotes” …', '日本語のコメント', '😀 emoji']) {
+      const request = { ...body, messages: [{ role: 'user', content: text.repeat(200) }] };
+      const encodedRequest = JSON.stringify(request);
+      expect(rateLimitedCall('/v1/messages', request, encodedRequest)!.need.inputTokens).toBeGreaterThanOrEqual(Math.floor(0.8 * estimateTokens(encodedRequest)));
+    }
   });
 
   it('counts count_tokens on its own key, as one request', () => {

@@ -2,7 +2,7 @@ import type { Middleware } from '@anthropic-ai/sdk';
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
 import type { RateLimitedCall, RateLimiter, RateLimitObservation, RateLimitWaitListener } from '../../ports/rate-limiter.js';
-import { estimateTokens } from '../../review/estimate-tokens.js';
+import { CHARS_PER_TOKEN } from '../../review/estimate-tokens.js';
 import { readRateLimitHeaders } from './read-rate-limit-headers.js';
 
 /**
@@ -35,7 +35,8 @@ const MAX_MODEL_KEY = 200;
 
 /**
  * The call as the limiter counts it: Messages calls per model; count_tokens apart (the API limits it on its own).
- * The input estimate is the whole request's text, JSON included: cached input does not count against the
+ * The input estimate is the whole request's text, JSON included, by its UTF-8 length (a native count: a chunk's body
+ * is ~300 KB, and scanning it for non-ASCII text cost ~3 ms per call): cached input does not count against the
  * provider's input limit, so it errs high, and a call waits early rather than late. Output is `max_tokens`, which
  * is what the API counts against the output limit when a call starts.
  */
@@ -44,7 +45,7 @@ export function rateLimitedCall(path: string | undefined, params: unknown, encod
   const body = typeof params === 'object' && params !== null ? (params as { model?: unknown; max_tokens?: unknown }) : {};
   if (typeof body.model !== 'string' || body.model === '') return undefined;
   const counting = path.startsWith('/v1/messages/count_tokens');
-  const inputTokens = typeof encoded === 'string' ? estimateTokens(encoded) : 0;
+  const inputTokens = typeof encoded === 'string' ? Math.ceil(Buffer.byteLength(encoded, 'utf8') / CHARS_PER_TOKEN) : 0;
   const outputTokens = !counting && typeof body.max_tokens === 'number' && Number.isFinite(body.max_tokens) ? Math.max(0, body.max_tokens) : 0;
   // A model id can come from a repository's config: its state's key (a Redis key) is bounded.
   const model = body.model.slice(0, MAX_MODEL_KEY);
