@@ -1,7 +1,7 @@
 import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { fileStem, parseAgentFile } from './parse-agent-file.js';
 import { findOpenCodeJsonAgent } from './find-opencode-json-agent.js';
-import { BUNDLED_PREFIX, resolveSkills } from './resolve-skills.js';
+import { BUNDLED_PREFIX, withResolvedSkills } from './resolve-skills.js';
 import type { LoadResult } from './types.js';
 
 /** Where a repo keeps agents, in lookup order (DESIGN: "agents in a repo"). */
@@ -23,21 +23,7 @@ export interface LoadAgentContext {
 
 /** Parse, then resolve skills: the whole load of one agent file whose text the caller has read. */
 export async function loadAgentFile(file: string, text: string, context: LoadAgentContext): Promise<LoadResult> {
-  const parsed = parseAgentFile(file, text, {
-    operatorDefaultModel: context.operatorDefaultModel,
-    ...(context.allowedModels ? { allowedModels: context.allowedModels } : {}),
-    ...(context.modelOverride ? { modelOverride: context.modelOverride } : {}),
-  });
-  if (!parsed.ok) return parsed;
-  const skills = await resolveSkills(parsed.agent.skills.requested, context.repo, context.bundled);
-  return {
-    ok: true,
-    agent: {
-      ...parsed.agent,
-      skills: { requested: parsed.agent.skills.requested, found: skills.found, missing: skills.missing },
-      warnings: [...(parsed.agent.warnings ?? []), ...skills.warnings],
-    },
-  };
+  return withResolvedSkills(parseAgentFile(file, text, context), context);
 }
 
 export interface DiscoverAgentOptions {
@@ -62,9 +48,9 @@ export type DiscoveredAgent = LoadResult & {
  * `.claude/agents`, `.opencode/agent`, `.opencode/agents` or `.github/bulwark/agents`, else a bundled one of that
  * name. Without: the repo's `backend-specialist`, else the bundled one. A file matches by its file name first,
  * then by its frontmatter `name`; the first match in folder order wins. When no agent file matches, the `agent`
- * map of OpenCode's config (opencode.json, find-opencode-json-agent.ts) is looked at, before the bundled agents. A repo agent that fails to load is
- * returned as the failure it is — the caller decides whether to fall back to `loadBundledAgent` and says so —
- * never silently swapped.
+ * map of OpenCode's config (opencode.json, find-opencode-json-agent.ts) is looked at, before the bundled agents.
+ * A repo agent that fails to load is returned as the failure it is — the caller decides whether to fall back to
+ * `loadBundledAgent` and says so — never silently swapped.
  */
 export async function discoverAgent(options: DiscoverAgentOptions): Promise<DiscoveredAgent> {
   const target = options.name?.trim() || DEFAULT_AGENT_NAME;

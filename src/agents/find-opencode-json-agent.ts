@@ -2,7 +2,7 @@ import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import type { LoadAgentContext } from './discover-agent.js';
 import { isDisabled, loadOpenCodeAgent, OPENCODE_CONFIG_FILES, openCodeAgentLabel, parseOpenCodeConfig } from './parse-opencode-json.js';
 import type { OpenCodeAgentEntry, OpenCodeAgentSource } from './parse-opencode-json.js';
-import { resolveSkills } from './resolve-skills.js';
+import { withResolvedSkills } from './resolve-skills.js';
 import type { LoadResult } from './types.js';
 
 /**
@@ -35,19 +35,5 @@ export async function findOpenCodeJsonAgent(repo: AgentFileReader, target: strin
 
 /** One entry of an OpenCode config, with its skills resolved as a markdown agent's are (the repository's, then the bundled ones). */
 export async function loadOpenCodeJsonAgent(source: OpenCodeAgentSource, entry: OpenCodeAgentEntry, context: LoadAgentContext): Promise<LoadResult> {
-  const loaded = await loadOpenCodeAgent(source, entry, {
-    operatorDefaultModel: context.operatorDefaultModel,
-    ...(context.allowedModels ? { allowedModels: context.allowedModels } : {}),
-    ...(context.modelOverride ? { modelOverride: context.modelOverride } : {}),
-  });
-  if (!loaded.ok) return loaded;
-  const skills = await resolveSkills(loaded.agent.skills.requested, context.repo, context.bundled);
-  return {
-    ok: true,
-    agent: {
-      ...loaded.agent,
-      skills: { requested: loaded.agent.skills.requested, found: skills.found, missing: skills.missing },
-      warnings: [...(loaded.agent.warnings ?? []), ...skills.warnings],
-    },
-  };
+  return withResolvedSkills(await loadOpenCodeAgent(source, entry, context), context);
 }

@@ -1,6 +1,6 @@
 import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { parseSkillFile } from './parse-skill-file.js';
-import type { LoadedSkill } from './types.js';
+import type { LoadedSkill, LoadResult } from './types.js';
 
 /** How bundled files are named in results, so a check run can tell them from the repo's own. */
 export const BUNDLED_PREFIX = 'bundled:agents/';
@@ -41,6 +41,20 @@ export async function resolveSkills(
     else missing.push(name);
   }
   return { found, missing, warnings };
+}
+
+/** A parsed agent with its requested skills resolved (resolveSkills) and their warnings added; a failure as it came. */
+export async function withResolvedSkills(loaded: LoadResult, readers: { repo?: AgentFileReader; bundled?: AgentFileReader }): Promise<LoadResult> {
+  if (!loaded.ok) return loaded;
+  const skills = await resolveSkills(loaded.agent.skills.requested, readers.repo, readers.bundled);
+  return {
+    ok: true,
+    agent: {
+      ...loaded.agent,
+      skills: { requested: loaded.agent.skills.requested, found: skills.found, missing: skills.missing },
+      warnings: [...(loaded.agent.warnings ?? []), ...skills.warnings],
+    },
+  };
 }
 
 async function findSkill(
