@@ -124,7 +124,8 @@ export function chooseModel(fromFile: string | undefined, options: ParseAgentOpt
   return model;
 }
 
-function toNames(value: string | string[] | undefined): string[] {
+/** A list of names as written (`a, b` or a YAML/JSON list): trimmed, blanks and repeats dropped. */
+export function toNames(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   const names = typeof value === 'string' ? splitToolList(value) : value.map((name) => name.trim());
   return [...new Set(names.filter(Boolean))];

@@ -4,8 +4,8 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import { unreadableReason } from '../context/unreadable-reason.js';
 import type { AgentFileReader } from '../ports/agent-file-reader.js';
-import { normalizeTools, splitToolList } from './normalize-tools.js';
-import { chooseModel } from './parse-agent-file.js';
+import { normalizeTools } from './normalize-tools.js';
+import { chooseModel, toNames } from './parse-agent-file.js';
 import type { ParseAgentOptions } from './parse-agent-file.js';
 import { isPlainObject } from './read-frontmatter.js';
 import type { LoadResult } from './types.js';
@@ -201,12 +201,6 @@ function entriesOf(agents: Node, lines: number[]): OpenCodeAgentEntry[] {
     );
     return [{ name: keyNode.value, value: valueNode ? (getNodeValue(valueNode) as unknown) : undefined, line: position(lines, keyNode.offset).line, keyLines }];
   });
-}
-
-function toNames(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  const names = typeof value === 'string' ? splitToolList(value) : value.map((name) => name.trim());
-  return [...new Set(names.filter(Boolean))];
 }
 
 /** Offsets where each line starts, for 1-based line and column numbers. */
