@@ -1,17 +1,10 @@
 import type { RepoComments } from '../ports/learning-host.js';
 import { parseMarkers } from '../render/markers.js';
 import type { LearningMarkerData } from '../render/markers.js';
+import type { Learning } from './learning-snapshot.js';
 
 /** A learning as Bulwark's reply keeps it, before its source is checked and its text masked. */
-export interface KeptLearning {
-  id: string;
-  text: string;
-  by: string | undefined;
-  sourceId: number;
-  sourceUrl: string;
-  ackId: number;
-  ackUrl: string;
-}
+export type KeptLearning = Learning;
 
 /**
  * The learnings Bulwark's own replies keep (`bulwark:learning` markers; the host lists only this App's comments),
