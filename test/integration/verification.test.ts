@@ -1,11 +1,11 @@
-import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/test-app.js';
-import { assertNockDone, createTestApp, GITHUB, mockInstallationToken, setupNock } from '../helpers/test-app.js';
-import { file, HEAD, mockCreateCheck, mockFiles, mockNoRepoConfig, mockPullRequest, mockRepoConfig, mockRepoFiles, openedPayload, PR, REPO_PATH, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { assertNockDone, createTestApp, mockInstallationToken, setupNock } from '../helpers/test-app.js';
+import { file, HEAD, mockCreateCheck, mockFiles, mockNoRepoConfig, mockPullRequest, mockRepoConfig, mockRepoFiles, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { apiError, findingsToVerify, modelReplies, userTurn, verificationAnswer, verificationReplies } from '../helpers/fake-model.js';
 import { finding, messageResponse, toolUseResponse } from '../helpers/model-stand-in.js';
-import { mockTarball } from '../helpers/pipeline-mocks.js';
+import { captureCheckUpdates, captureReviews, mockTarball } from '../helpers/pipeline-mocks.js';
+import { deliverPullRequest } from '../helpers/build-app.js';
 import { buildTarball, hostileEntries } from '../unit/context-fixtures.js';
 
 type Body = Record<string, unknown>;
@@ -43,34 +43,6 @@ function mockReviewRun(config?: string) {
   mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
 }
 
-function captureReview(): Body[] {
-  const reviews: Body[] = [];
-  nock(GITHUB)
-    .post(`${REPO_PATH}/pulls/${PR}/reviews`, (body: Body) => {
-      reviews.push(body);
-      return true;
-    })
-    .reply(200, { id: 99 });
-  return reviews;
-}
-
-function captureCheck(): Body[] {
-  const updates: Body[] = [];
-  nock(GITHUB)
-    .persist()
-    .patch(`${REPO_PATH}/check-runs/7`, (body: Body | string) => {
-      if (typeof body === 'object') updates.push(body);
-      return true;
-    })
-    .reply(200, { id: 7 });
-  return updates;
-}
-
-async function receiveOpened() {
-  await app.probot.receive({ id: 'delivery-1', name: 'pull_request', payload: openedPayload() as never });
-  await app.queue.onIdle();
-}
-
 describe('the verification pass', () => {
   it('drops a planted wrong finding before anything is posted, and lists it collapsed in the check run details only', async () => {
     mockReviewRun();
@@ -78,10 +50,10 @@ describe('the verification pass', () => {
       body: verificationAnswer(titles.map((title) => (title.startsWith('Planted') ? { score: 1, reason: 'rows[0] is an array element; no cursor is involved.' } : { score: 9 }))),
     }));
     const model = modelReplies({ body: messageResponse({ findings: [REAL, PLANTED] }) });
-    const reviews = captureReview();
-    const updates = captureCheck();
+    const reviews = captureReviews();
+    const updates = captureCheckUpdates();
 
-    await receiveOpened();
+    await deliverPullRequest(app, 'delivery-1');
 
     expect(model.requests).toHaveLength(1);
     expect(verifier.requests).toHaveLength(1);
@@ -105,10 +77,10 @@ describe('the verification pass', () => {
     mockReviewRun();
     verificationReplies({ status: 500, body: apiError('api_error', 'Internal server error') });
     modelReplies({ body: messageResponse({ findings: [REAL, PLANTED] }) });
-    const reviews = captureReview();
-    const updates = captureCheck();
+    const reviews = captureReviews();
+    const updates = captureCheckUpdates();
 
-    await receiveOpened();
+    await deliverPullRequest(app, 'delivery-1');
 
     expect(reviews).toHaveLength(1);
     expect(JSON.stringify(reviews[0])).toContain('Planted');
@@ -121,23 +93,25 @@ describe('the verification pass', () => {
   it('makes no verification call when the repository turns it off', async () => {
     mockReviewRun('review:\n  verify: false\n');
     const model = modelReplies({ body: messageResponse({ findings: [REAL, PLANTED] }) });
-    const reviews = captureReview();
-    captureCheck();
+    const reviews = captureReviews();
+    captureCheckUpdates();
 
-    await receiveOpened();
+    await deliverPullRequest(app, 'delivery-1');
 
     expect(model.requests).toHaveLength(1);
+    expect(reviews).toHaveLength(1);
     expect(JSON.stringify(reviews[0])).toContain('Planted');
   });
 
   it('moves a finding whose line is off by two to the line it quotes', async () => {
     mockReviewRun();
     modelReplies({ body: messageResponse({ findings: [finding({ line: 14 })] }) });
-    const reviews = captureReview();
-    captureCheck();
+    const reviews = captureReviews();
+    captureCheckUpdates();
 
-    await receiveOpened();
+    await deliverPullRequest(app, 'delivery-1');
 
+    expect(reviews).toHaveLength(1);
     expect(reviews[0]!.comments).toEqual([expect.objectContaining({ path: 'src/server/routes/users.ts', line: 12, side: 'RIGHT' })]);
   });
 
@@ -155,10 +129,10 @@ describe('the verification pass', () => {
       (titles) => ({ body: verificationAnswer(titles.map((title) => ({ score: title.startsWith('Planted') ? 1 : 9 }))) }),
     );
     const model = modelReplies({ body: toolUseResponse([{ name: 'Read', input: { path: 'src/a.ts' } }]) }, { body: messageResponse({ findings: [REAL, PLANTED] }) });
-    const reviews = captureReview();
-    captureCheck();
+    const reviews = captureReviews();
+    captureCheckUpdates();
 
-    await receiveOpened();
+    await deliverPullRequest(app, 'delivery-1');
 
     expect(model.requests).toHaveLength(2);
     expect(verifier.requests).toHaveLength(2);
@@ -177,6 +151,7 @@ describe('the verification pass', () => {
     expect(results[0]!.is_error).toBeUndefined();
     expect(results[0]!.content).toMatch(/^1\timport \{ pool \} from "\.\/pool";/);
     expect(tarball.downloads).toBe(1);
+    expect(reviews).toHaveLength(1);
     expect(JSON.stringify(reviews[0])).not.toContain('Planted');
     expect(JSON.stringify(reviews[0])).toContain('User id is interpolated into SQL');
   });

@@ -1,13 +1,12 @@
-import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/test-app.js';
-import { assertNockDone, createTestApp, GITHUB, mockInstallationToken, setupNock } from '../helpers/test-app.js';
-import { DEFAULT_BRANCH, file, HEAD, mockCreateCheck, mockFiles, mockNoRepoConfig, mockPullRequest, mockRepoFilesAt, openedPayload, REPO_PATH } from '../helpers/github-stand-in.js';
+import { assertNockDone, createTestApp, mockInstallationToken, setupNock } from '../helpers/test-app.js';
+import { DEFAULT_BRANCH, file, HEAD, mockCreateCheck, mockFiles, mockNoRepoConfig, mockPullRequest, mockRepoFilesAt } from '../helpers/github-stand-in.js';
 import { modelReplies, userTurn, verificationAnswer, verificationReplies } from '../helpers/fake-model.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { fakeSecret, leakedPieces } from '../helpers/fake-secrets.js';
-
-type Body = Record<string, unknown>;
+import { deliverPullRequest } from '../helpers/build-app.js';
+import { captureCheckUpdates, captureReviews } from '../helpers/pipeline-mocks.js';
 
 const PATH = 'src/server/routes/orders.ts';
 const TOKEN = fakeSecret.githubToken();
@@ -73,18 +72,6 @@ afterEach(() => {
   assertNockDone();
 });
 
-function captureReview(): Body[] {
-  const reviews: Body[] = [];
-  nock(GITHUB)
-    .post(`${REPO_PATH}/pulls/2/reviews`, (body: Body) => {
-      reviews.push(body);
-      return true;
-    })
-    .reply(200, { id: 99 });
-  nock(GITHUB).persist().patch(`${REPO_PATH}/check-runs/7`).reply(200, { id: 7 });
-  return reviews;
-}
-
 async function review(headFiles: Record<string, string>, patch = PATCH) {
   mockInstallationToken();
   mockNoRepoConfig();
@@ -94,9 +81,10 @@ async function review(headFiles: Record<string, string>, patch = PATCH) {
   mockFiles([file(PATH, patch)]);
   const verifier = verificationReplies((titles) => ({ body: verificationAnswer(titles.map(() => ({ score: 9 }))) }));
   const model = modelReplies({ body: messageResponse({ findings: [INLINE, ON_CONTEXT] }) });
-  const reviews = captureReview();
-  await app.probot.receive({ id: 'delivery-widened', name: 'pull_request', payload: openedPayload() as never });
-  await app.queue.onIdle();
+  const reviews = captureReviews();
+  captureCheckUpdates();
+  await deliverPullRequest(app, 'delivery-widened');
+  expect(reviews).toHaveLength(1);
   return { seen, model, verifier, reviews };
 }
 
