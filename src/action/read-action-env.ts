@@ -95,7 +95,7 @@ export function readActionEnv(env: Record<string, string | undefined>): ActionEn
 }
 
 /** The App the workflow token (`github.token`) belongs to: its comments are by `github-actions[bot]`. */
-export const WORKFLOW_TOKEN_APP = 'github-actions';
+const WORKFLOW_TOKEN_APP = 'github-actions';
 
 /** The app_slug input (its login form `<slug>[bot]` accepted), the workflow token's App when empty; undefined when it is no slug. */
 function readAppSlug(text: string | undefined): string | undefined {

@@ -2,7 +2,7 @@ import type { CommandKind, GiveUpHandler, JobHandler, ReviewJob } from '../ports
 import type { Logger } from '../ports/logger.js';
 
 /** Commands that talk, pause or teach rather than review: the conversation runner's (createConversationRunner). */
-export const CONVERSATION_COMMANDS: ReadonlySet<CommandKind> = new Set(['ask', 'pause', 'resume', 'learn', 'learnings', 'forget', 'answer']);
+const CONVERSATION_COMMANDS: ReadonlySet<CommandKind> = new Set(['ask', 'pause', 'resume', 'learn', 'learnings', 'forget', 'answer']);
 
 /** A job of the conversation runner; every other job (pull request events, Re-run, `/review`, `full`, `describe`, `help`) is a review. */
 export function isConversationJob(job: Pick<ReviewJob, 'command'>): boolean {

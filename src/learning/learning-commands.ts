@@ -80,7 +80,7 @@ function learningDeps(input: LearningCommandInput): LearningDeps {
 const NO_CACHE: LearningDeps['cache'] = { get: async () => undefined, set: async () => undefined, delete: async () => undefined };
 
 /** The id of the learning a `/review learn` comment teaches. */
-export function learningId(commentId: number): string {
+function learningId(commentId: number): string {
   return `L${commentId}`;
 }
 

@@ -51,7 +51,7 @@ function toLearning(data: LearningMarkerData, text: string, comment: RepoComment
 }
 
 /** The reply sits on the same page as the comment it answers: the same address with the other comment's anchor. */
-export function commentUrl(replyUrl: string, commentId: number): string {
+function commentUrl(replyUrl: string, commentId: number): string {
   const page = replyUrl.split('#', 1)[0] ?? replyUrl;
   return `${page}#issuecomment-${commentId}`;
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 
 /** How a verdict was given. */
-export const SIGNAL_KINDS = ['thumbs-down', 'thumbs-up', 'resolved', 'conceded'] as const;
+const SIGNAL_KINDS = ['thumbs-down', 'thumbs-up', 'resolved', 'conceded'] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 /** One verdict on one posted finding. */
@@ -47,8 +47,6 @@ export interface LearningSnapshot {
   /** Newest first. */
   learnings: Learning[];
 }
-
-export const EMPTY_SNAPSHOT: LearningSnapshot = { signals: [], learnings: [] };
 
 const signalSchema = z.object({
   fp: z.string().min(1).max(200),

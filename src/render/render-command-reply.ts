@@ -1,7 +1,7 @@
 import { deniedMarker } from './markers.js';
 import { codeSpan } from './sanitize-text.js';
 
-export const HELP_TEXT = [
+const HELP_TEXT = [
   '**Bulwark commands** (for people with write, maintain or admin permission):',
   '',
   '- `/review` — review what changed since Bulwark\'s last review of this pull request',
