@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path
 import { parseArgs } from 'node:util';
 import type { AgentFileReader } from '../ports/agent-file-reader.js';
 import { REPO_AGENT_DIRS, loadAgentFile } from '../agents/discover-agent.js';
+import type { LoadAgentContext } from '../agents/discover-agent.js';
 import { loadOpenCodeJsonAgent } from '../agents/find-opencode-json-agent.js';
 import { OPENCODE_CONFIG_FILES, openCodeAgentLabel, parseOpenCodeConfig } from '../agents/parse-opencode-json.js';
 import { bundledDir, createFsReader } from '../adapters/agents/fs-reader.js';
@@ -120,10 +121,8 @@ type Target =
   | { label: string; json: true; path: string; repo: AgentFileReader }
   | { label: string; error: string };
 
-type CheckContext = Parameters<typeof loadOpenCodeJsonAgent>[2];
-
 /** Every agent of an OpenCode config's `agent` map, or the file's own failure (JSON that does not parse). */
-async function checkOpenCodeConfig(target: Extract<Target, { json: true }>, context: CheckContext, notes: string[]): Promise<AgentCheckReport[]> {
+async function checkOpenCodeConfig(target: Extract<Target, { json: true }>, context: LoadAgentContext, notes: string[]): Promise<AgentCheckReport[]> {
   const text = await target.repo.read(target.path);
   if (text === undefined) return [failedReport(target.label, [`${target.label}: cannot be read`])];
   const config = parseOpenCodeConfig(target.label, text);
