@@ -4,7 +4,7 @@ import type { RepoConfig } from '../config/repo-config.js';
 import { createModelTools } from '../context/model-tools.js';
 import { chargeUsage, spendLimitReached } from '../jobs/daily-budget.js';
 import type { AgentChoice } from '../ports/agent-provider.js';
-import type { PullRequestInfo } from '../ports/pull-request-host.js';
+import type { PullRequestHost, PullRequestInfo, PullRequestRef } from '../ports/pull-request-host.js';
 import { ServiceError } from '../ports/service-error.js';
 import { buildSystem } from '../review/build-prompt.js';
 import { parseAnswer } from '../review/answer-schema.js';
@@ -32,14 +32,18 @@ export function answerLimit(input: CommandInput): Promise<SpendLimit | undefined
 /** The pull request, config and agent, read as a review reads them (default branch; a broken config: the defaults). */
 export async function answerContext({ host, ref, deps }: CommandInput): Promise<AnswerContext> {
   const pr = await host.getPullRequest(ref);
-  const read = await host.readConfig(ref, REPO_CONFIG_FILE).then(
-    (raw) => ({ raw }),
-    (error: unknown) => ({ error }),
-  );
-  const loaded = classifyRepoConfig(read);
-  const config = loaded.ok ? loaded.config : defaultRepoConfig();
+  const config = await commandConfig(host, ref);
   const agent = await deps.agents({ host, ref, pr, config });
   return { pr, config, agent };
+}
+
+/**
+ * The repository config a command works under (default branch); the defaults when the file is invalid (a review
+ * says what is wrong with it). A failure to read it is thrown, as for a review.
+ */
+export async function commandConfig(host: PullRequestHost, ref: PullRequestRef): Promise<RepoConfig> {
+  const loaded = classifyRepoConfig(await host.readConfig(ref, REPO_CONFIG_FILE).then((raw) => ({ raw }), (error: unknown) => ({ error })));
+  return loaded.ok ? loaded.config : defaultRepoConfig();
 }
 
 /**

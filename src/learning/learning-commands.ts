@@ -1,8 +1,5 @@
-import { classifyRepoConfig } from '../config/classify-repo-config.js';
-import { defaultRepoConfig, REPO_CONFIG_FILE } from '../config/repo-config.js';
-import type { RepoConfig } from '../config/repo-config.js';
 import type { CommandInput } from '../conversation/command-handlers.js';
-import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
+import { commandConfig } from '../conversation/converse.js';
 import { LEARNING_TEXT_MAX, parseMarkers } from '../render/markers.js';
 import {
   renderForgetUnknown,
@@ -39,7 +36,7 @@ export async function learnCommand(input: LearningCommandInput): Promise<void> {
   const replied = (await host.listOwnComments(ref)).some((body) => parseMarkers(body).some((marker) => marker.kind === 'learning' && marker.data.id === id));
   if (replied) return log.info({ learning: id }, 'learning already kept; not replying again');
   const masked = await maskSecretsInText(text);
-  const { enabled } = (await repoConfig(host, ref)).learning;
+  const { enabled } = (await commandConfig(host, ref)).learning;
   await host.createComment(ref, renderLearningAck({ id, source: comment.id, text: masked.text, by: comment.author.login, enabled }));
   await forgetCachedLearning(ref, learningDeps(input));
   log.info({ learning: id, masked: masked.count }, 'learning kept');
@@ -48,7 +45,7 @@ export async function learnCommand(input: LearningCommandInput): Promise<void> {
 /** `/review learnings`: one comment listing everything Bulwark applies in the repository, read fresh from GitHub. */
 export async function learningsCommand(input: LearningCommandInput): Promise<void> {
   const { host, ref } = input;
-  const config = await repoConfig(host, ref);
+  const config = await commandConfig(host, ref);
   if (!config.learning.enabled) return host.createComment(ref, renderLearningOff());
   const snapshot = await loadLearning(host, ref, learningDeps(input), { fresh: true });
   const rejections = rejectedFindings(snapshot.signals, config.learning.reject_after);
@@ -82,13 +79,4 @@ const NO_CACHE: LearningDeps['cache'] = { get: async () => undefined, set: async
 /** The id of the learning a `/review learn` comment teaches. */
 function learningId(commentId: number): string {
   return `L${commentId}`;
-}
-
-/**
- * The repository config (default branch), for `learning.*`; the defaults when the file is invalid (a review says
- * what is wrong with it). A failure to read it is thrown, as for a review.
- */
-async function repoConfig(host: PullRequestHost, ref: PullRequestRef): Promise<RepoConfig> {
-  const loaded = classifyRepoConfig(await host.readConfig(ref, REPO_CONFIG_FILE).then((raw) => ({ raw }), (error: unknown) => ({ error })));
-  return loaded.ok ? loaded.config : defaultRepoConfig();
 }
