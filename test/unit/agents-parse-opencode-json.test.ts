@@ -1,25 +1,13 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundledDir, createFsReader } from '../../src/adapters/agents/fs-reader.js';
 import { discoverAgent } from '../../src/agents/discover-agent.js';
 import { loadOpenCodeAgent, parseOpenCodeConfig } from '../../src/agents/parse-opencode-json.js';
 import type { LoadResult } from '../../src/agents/types.js';
+import { repoWith } from '../helpers/temp-repo.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/agents/repo-opencode-json/', import.meta.url));
 const bundled = createFsReader(bundledDir());
-
-/** A repository on disk holding `files` (path → text). */
-function repoWith(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'bulwark-opencode-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
 
 /** The one agent of `opencode.json` (its `agent` map) in a repository of `files`, loaded. */
 async function loadOnly(config: unknown, files: Record<string, string> = {}, file = 'opencode.json'): Promise<LoadResult> {

@@ -1,10 +1,8 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runAgentsCheck, type AgentCheckReport } from '../../src/cli/run-agents-check.js';
 import { runCli } from '../../src/cli/run-cli.js';
+import { repoWith } from '../helpers/temp-repo.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/agents/', import.meta.url));
 
@@ -169,16 +167,6 @@ describe('bulwark agents check (text)', () => {
 });
 
 describe('bulwark agents check with an OpenCode config (opencode.json)', () => {
-  /** A repository in a temporary folder holding `files` (path → text). */
-  function repoWith(files: Record<string, string>): string {
-    const root = mkdtempSync(join(tmpdir(), 'bulwark-agents-check-'));
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    return root;
-  }
-
   it('checks each agent of the agent map: model, tools, skills, ignored fields, its prompt file read beside the config', async () => {
     const { code, reports } = await checkJson(['repo-opencode-json/opencode.json']);
 
