@@ -4,8 +4,11 @@ import type { PullRequestHost, PullRequestRef, RepoPermission } from '../ports/p
 import { parseMarkers } from '../render/markers.js';
 import { renderDeniedReply } from '../render/render-command-reply.js';
 
-/** Who may spend the operator's model budget or change what Bulwark does on request: commands, Re-run, Re-review. */
-const REQUEST_PERMISSIONS: readonly RepoPermission[] = ['admin', 'maintain', 'write'];
+/**
+ * Write access: who may spend the operator's model budget or change what Bulwark does on request (commands, Re-run,
+ * Re-review), and whose verdicts on findings count (src/learning).
+ */
+export const WRITE_PERMISSIONS: readonly RepoPermission[] = ['admin', 'maintain', 'write'];
 
 /**
  * Whether the person who asked (`job.requestedBy`) has write, maintain or admin permission (collaborator
@@ -17,7 +20,7 @@ const REQUEST_PERMISSIONS: readonly RepoPermission[] = ['admin', 'maintain', 'wr
 export async function authorizeRequest(host: PullRequestHost, ref: PullRequestRef, job: ReviewJob, log: Logger): Promise<boolean> {
   const { command, requestedBy: login } = job;
   const permission = login ? await host.getPermission(ref, login) : 'none';
-  if (!login || !REQUEST_PERMISSIONS.includes(permission)) {
+  if (!login || !WRITE_PERMISSIONS.includes(permission)) {
     log.info({ login, permission, command: command?.kind }, 'request refused: not enough permission');
     if (!command || !login) return false;
     const comments = await host.listOwnComments(ref);

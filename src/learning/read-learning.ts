@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
+import { WRITE_PERMISSIONS } from '../conversation/authorize-request.js';
 import type { CommentReaction, LearningHost } from '../ports/learning-host.js';
-import type { PullRequestHost, PullRequestRef, RepoPermission } from '../ports/pull-request-host.js';
+import type { PullRequestHost, PullRequestRef } from '../ports/pull-request-host.js';
 import { maskSecretsInText } from '../secrets/index.js';
 import { feedbackSignals, hasFindingReactions, peopleToCheck } from './feedback-signals.js';
 import { keptLearnings } from './learning-comments.js';
@@ -34,8 +35,6 @@ export type LearningReader = LearningHost & Pick<PullRequestHost, 'getPermission
 /** Requests of one read in flight at once, well under GitHub's limit of 100 concurrent requests. */
 const CONCURRENCY = 4;
 
-const WRITERS: readonly RepoPermission[] = ['admin', 'maintain', 'write'];
-
 /**
  * What the repository's team taught Bulwark, read from GitHub (DESIGN "What Bulwark remembers, and where"): the
  * verdicts on Bulwark's posted findings, and the learnings kept on Bulwark's replies to `/review learn`. Only
@@ -56,7 +55,7 @@ export async function readLearning(host: LearningReader, ref: PullRequestRef, li
   );
   const people = peopleToCheck(reactions, threads).slice(0, limits.people);
   const permissions = await Promise.all(people.map((login) => limit(async () => [login, await host.getPermission(ref, login)] as const)));
-  const writers = new Set(permissions.filter(([, permission]) => WRITERS.includes(permission)).map(([login]) => login.toLowerCase()));
+  const writers = new Set(permissions.filter(([, permission]) => WRITE_PERMISSIONS.includes(permission)).map(([login]) => login.toLowerCase()));
   const signals = feedbackSignals({ comments, reactions, threads, writers });
 
   const kept = keptLearnings(repoComments).slice(0, limits.learnings);
