@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchGiveUp, dispatchJob } from '../../src/conversation/dispatch-job.js';
-import type { CommandKind, JobControl, ReviewJob } from '../../src/ports/job-queue.js';
+import type { CommandKind, ReviewJob } from '../../src/ports/job-queue.js';
 import { coalesceKey } from '../../src/ports/job-queue.js';
-import { silentLogger } from '../../src/cli/silent-logger.js';
-
-const control: JobControl = {
-  attempt: 1,
-  maxAttempts: 1,
-  isSuperseded: async () => false,
-  loadCheckpoint: async () => undefined,
-  saveCheckpoint: async () => undefined,
-  isLive: async () => false,
-};
+import { jobControl, silentLogger } from '../helpers/build-runner.js';
 
 function job(kind?: CommandKind): ReviewJob {
   return {
@@ -55,7 +46,7 @@ describe('dispatchJob', () => {
   ])('sends a %s job to its runner', async (kind, expected) => {
     const { ran, dispatch } = recordingRunners();
 
-    await dispatch(job(kind), control);
+    await dispatch(job(kind), jobControl());
 
     expect(ran).toEqual([expected]);
   });
