@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { anchorFindings } from '../../src/review/anchor-findings.js';
-import { parsePatch } from '../../src/review/parse-patch.js';
 import type { DiffFile } from '../../src/review/types.js';
 import { widenHunks } from '../../src/review/widen-hunks.js';
 import { buildFinding } from '../helpers/build-finding.js';
+import { diffFileOf, patchAdding } from '../helpers/patch-adding.js';
 
 const HEAD = [
   "router.get('/users/:id', async (req, res) => {",
@@ -20,8 +20,7 @@ const HEAD = [
   '});',
 ];
 // GitHub's hunk: line 8 added, three lines of context each side (5..11).
-const PATCH = ['@@ -5,6 +5,7 @@', ...[5, 6, 7].map((line) => ` ${HEAD[line - 1]}`), `+${HEAD[7]}`, ...[9, 10, 11].map((line) => ` ${HEAD[line - 1]}`)].join('\n');
-const ORIGINAL: DiffFile = parsePatch({ path: 'src/routes/users.ts', status: 'modified', additions: 1, deletions: 0, patch: PATCH })!;
+const ORIGINAL: DiffFile = diffFileOf('src/routes/users.ts', patchAdding(HEAD, [8]));
 const SHOWN = widenHunks(ORIGINAL, { shown: HEAD, raw: HEAD });
 const on = (line: number, existing_code: string, end_line?: number) => buildFinding({ path: 'src/routes/users.ts', line, end_line, existing_code, failure: 'x' });
 

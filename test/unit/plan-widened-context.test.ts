@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { estimateFileTokens } from '../../src/review/estimate-tokens.js';
-import { parsePatch } from '../../src/review/parse-patch.js';
 import { CONTEXT_SHARE, planChunks } from '../../src/review/plan-chunks.js';
 import type { DiffFile } from '../../src/review/types.js';
 import { isWidened, widenHunks } from '../../src/review/widen-hunks.js';
+import { diffFileOf, patchAdding } from '../helpers/patch-adding.js';
 
 /** A route file of 80 lines whose line 60 was added, and its prompt copy widened from the head. */
 function routeFile(path: string): { narrow: DiffFile; widened: DiffFile } {
@@ -12,9 +12,7 @@ function routeFile(path: string): { narrow: DiffFile; widened: DiffFile } {
     ...Array.from({ length: 78 }, (_, index) => `  const value${index} = await repository.load(req.params.id, { attempt: ${index} });`),
     '});',
   ];
-  const patch = ['@@ -57,6 +57,7 @@', ...[57, 58, 59].map((line) => ` ${head[line - 1]}`), `+${head[59]}`, ...[61, 62, 63].map((line) => ` ${head[line - 1]}`)].join('\n');
-  const narrow = parsePatch({ path, status: 'modified', additions: 1, deletions: 0, patch });
-  if (narrow === undefined) throw new Error('the test patch does not parse');
+  const narrow = diffFileOf(path, patchAdding(head, [60]));
   return { narrow, widened: widenHunks(narrow, { shown: head, raw: head }) };
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_HEAD_READ_LIMITS, filesToWiden, startWidening } from '../../src/context/widen-from-head.js';
-import { parsePatch } from '../../src/review/parse-patch.js';
 import type { ChangedFile, DiffFile } from '../../src/review/types.js';
 import { isWidened } from '../../src/review/widen-hunks.js';
 import * as masking from '../../src/secrets/mask-secrets-in-files.js';
 import type * as MaskModule from '../../src/secrets/mask-secrets-in-files.js';
 import { fakeSecret, leakedPieces } from '../helpers/fake-secrets.js';
+import { diffFileOf, patchAdding } from '../helpers/patch-adding.js';
 
 vi.mock('../../src/secrets/mask-secrets-in-files.js', async (importOriginal) => {
   const real = await importOriginal<typeof MaskModule>();
@@ -13,16 +13,7 @@ vi.mock('../../src/secrets/mask-secrets-in-files.js', async (importOriginal) => 
 });
 
 /** The patch adding head line `added` (three lines of context each side), parsed. */
-function fileAdding(path: string, head: readonly string[], added: number, status: ChangedFile['status'] = 'modified'): DiffFile {
-  const first = Math.max(1, added - 3);
-  const last = Math.min(head.length, added + 3);
-  const lines = [];
-  for (let number = first; number <= last; number += 1) lines.push(`${number === added ? '+' : ' '}${head[number - 1]}`);
-  const patch = [`@@ -${first},${last - first} +${first},${last - first + 1} @@`, ...lines].join('\n');
-  const file = parsePatch({ path, status, additions: 1, deletions: 0, patch });
-  if (file === undefined) throw new Error('the test patch does not parse');
-  return file;
-}
+const fileAdding = (path: string, head: readonly string[], added: number, status: ChangedFile['status'] = 'modified'): DiffFile => diffFileOf(path, patchAdding(head, [added]), status);
 
 const HANDLER = ['export function handler(req, res) {', ...Array.from({ length: 30 }, (_, index) => `  step${index}(req);`), '}'];
 const text = (lines: readonly string[]) => `${lines.join('\n')}\n`;

@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildPrompt } from '../../src/review/build-prompt.js';
 import { compressHunks, isOmissionMarker } from '../../src/review/compress-hunks.js';
-import { parsePatch } from '../../src/review/parse-patch.js';
-import type { DiffFile, DiffLine, Hunk } from '../../src/review/types.js';
+import type { DiffLine, Hunk } from '../../src/review/types.js';
 import { DEFAULT_WIDEN_BOUNDS, enclosingStart, isFunctionStart, languageOf, narrowHunks, widenHunks } from '../../src/review/widen-hunks.js';
 import type { HeadText } from '../../src/review/widen-hunks.js';
-
-/**
- * The patch GitHub would send for `head` when the lines at `added` (1-based head numbers, each at least 7 apart)
- * were added: one hunk per line, three lines of context on each side.
- */
-function patchAdding(head: readonly string[], added: readonly number[]): string {
-  const hunks: string[] = [];
-  added.forEach((line, index) => {
-    const first = Math.max(1, line - 3);
-    const last = Math.min(head.length, line + 3);
-    const newLines = last - first + 1;
-    hunks.push(`@@ -${first - index},${newLines - 1} +${first},${newLines} @@`);
-    for (let number = first; number <= last; number += 1) hunks.push(`${number === line ? '+' : ' '}${head[number - 1]}`);
-  });
-  return hunks.join('\n');
-}
-
-function parsed(path: string, patch: string): DiffFile {
-  const file = parsePatch({ path, status: 'modified', additions: 1, deletions: 0, patch });
-  if (file === undefined) throw new Error(`the test patch does not parse:\n${patch}`);
-  return file;
-}
+import { diffFileOf, patchAdding } from '../helpers/patch-adding.js';
 
 const asHead = (lines: readonly string[]): HeadText => ({ shown: lines, raw: lines });
 const widenedLines = (hunk: Hunk | undefined): DiffLine[] => hunk?.lines.filter((line) => line.widened === true) ?? [];
@@ -95,7 +73,7 @@ describe('widenHunks: up to the enclosing function', () => {
     ['Go', 'internal/api/users.go', GO, 22, 5, 'func (s *Server) HandleUser(w http.ResponseWriter, r *http.Request) {'],
     ['Java (with its annotations)', 'src/main/java/com/example/users/UserController.java', JAVA, 26, 7, '    @GetMapping("/users/{id}")'],
   ])('%s: the hunk starts at the function start, more than the plain bound above it', (_language, path, head, added, start, startText) => {
-    const file = parsed(path, patchAdding(head, [added]));
+    const file = diffFileOf(path, patchAdding(head, [added]));
 
     const [hunk] = widenHunks(file, asHead(head)).hunks;
 
@@ -110,7 +88,7 @@ describe('widenHunks: up to the enclosing function', () => {
 
   it('stops at the plain bound when the function starts further up than beforeToStart', () => {
     const head = ['def handler(request):', ...body(60, '    ')];
-    const file = parsed('app/views.py', patchAdding(head, [50]));
+    const file = diffFileOf('app/views.py', patchAdding(head, [50]));
 
     const [hunk] = widenHunks(file, asHead(head)).hunks;
 
@@ -120,7 +98,7 @@ describe('widenHunks: up to the enclosing function', () => {
 
   it('widens no further than beforeToStart even when the start is just beyond it', () => {
     const head = ['def handler(request):', ...body(60, '    ')];
-    const file = parsed('app/views.py', patchAdding(head, [35]));
+    const file = diffFileOf('app/views.py', patchAdding(head, [35]));
 
     const within = widenHunks(file, asHead(head), { ...DEFAULT_WIDEN_BOUNDS, beforeToStart: 31 }).hunks[0];
     const beyond = widenHunks(file, asHead(head), { ...DEFAULT_WIDEN_BOUNDS, beforeToStart: 30 }).hunks[0];
@@ -131,7 +109,7 @@ describe('widenHunks: up to the enclosing function', () => {
 
   it('adds nothing above a hunk whose own context already shows the enclosing start', () => {
     const head = ['package api', '', 'func Handle() {', '\tstep1()', '\tstep2()', ...body(10, '\t', 3), '}'];
-    const file = parsed('api/handle.go', patchAdding(head, [5]));
+    const file = diffFileOf('api/handle.go', patchAdding(head, [5]));
 
     const [hunk] = widenHunks(file, asHead(head)).hunks;
 
@@ -141,7 +119,7 @@ describe('widenHunks: up to the enclosing function', () => {
 
   it('adds the plain bound above a change at the margin (nothing encloses it) and a few lines below', () => {
     const head = [...Array.from({ length: 30 }, (_, index) => `const c${index} = ${index};`)];
-    const file = parsed('src/constants.ts', patchAdding(head, [20]));
+    const file = diffFileOf('src/constants.ts', patchAdding(head, [20]));
 
     const [hunk] = widenHunks(file, asHead(head)).hunks;
 
@@ -150,7 +128,7 @@ describe('widenHunks: up to the enclosing function', () => {
 
   it('stops at the first line of the file and at its last', () => {
     const head = ['function f() {', '  a();', '  b();', '  c();', '  d();', '}'];
-    const file = parsed('src/f.js', patchAdding(head, [5]));
+    const file = diffFileOf('src/f.js', patchAdding(head, [5]));
 
     const [hunk] = widenHunks(file, asHead(head)).hunks;
 
@@ -164,7 +142,7 @@ describe('widenHunks: bounds between hunks and line numbers', () => {
 
   it('never crosses into the next hunk: the gap goes to the lower hunk first, then to the upper one', () => {
     // Hunks cover new lines 2..8 and 21..27 (each adds one line), a gap of 12 lines between them.
-    const file = parsed('config/values.py', patchAdding(HEAD, [5, 24]));
+    const file = diffFileOf('config/values.py', patchAdding(HEAD, [5, 24]));
 
     const [first, second] = widenHunks(file, asHead(HEAD)).hunks;
 
@@ -174,7 +152,7 @@ describe('widenHunks: bounds between hunks and line numbers', () => {
 
   it('fills a small gap from the lower hunk and leaves the upper one nothing below', () => {
     // Hunks cover new lines 2..8 and 13..19: a gap of 4 lines.
-    const file = parsed('config/values.py', patchAdding(HEAD, [5, 16]));
+    const file = diffFileOf('config/values.py', patchAdding(HEAD, [5, 16]));
 
     const [first, second] = widenHunks(file, asHead(HEAD)).hunks;
 
@@ -200,7 +178,7 @@ describe('widenHunks: bounds between hunks and line numbers', () => {
       `-${old[30]}`,
       ...old.slice(31, 34).map((text) => ` ${text}`),
     ].join('\n');
-    const file = parsed('src/numbers.ts', patch);
+    const file = diffFileOf('src/numbers.ts', patch);
 
     const [, second] = widenHunks(file, asHead(head)).hunks;
 
@@ -216,7 +194,7 @@ describe('widenHunks: bounds between hunks and line numbers', () => {
     const old = ['function legacy() {', ...body(40, '  '), '}'];
     const head = [...old.slice(0, 15), ...old.slice(35)];
     const patch = ['@@ -13,26 +13,6 @@ function legacy() {', ...old.slice(12, 15).map((text) => ` ${text}`), ...old.slice(15, 35).map((text) => `-${text}`), ...old.slice(35, 38).map((text) => ` ${text}`)].join('\n');
-    const file = parsed('src/legacy.js', patch);
+    const file = diffFileOf('src/legacy.js', patch);
 
     const compressed = compressHunks(widenHunks(file, asHead(head)));
 
@@ -233,7 +211,7 @@ describe('widenHunks: bounds between hunks and line numbers', () => {
 
 describe('widenHunks: what it refuses', () => {
   const HEAD = ['def f():', ...body(30, '    ')];
-  const FILE = parsed('app/f.py', patchAdding(HEAD, [20]));
+  const FILE = diffFileOf('app/f.py', patchAdding(HEAD, [20]));
 
   it('returns the file as it came when the head does not read like the patch', () => {
     const other = HEAD.map((line, index) => (index === 19 ? '    something else' : line));
