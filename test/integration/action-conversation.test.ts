@@ -9,12 +9,12 @@ import type { ActionResult } from '../../src/action/run-action.js';
 import { parseMarkers } from '../../src/render/markers.js';
 import { issueCommentPayload, MAINTAINER, reviewReplyPayload } from '../helpers/comment-payloads.js';
 import type { User } from '../helpers/comment-payloads.js';
-import { HEAD, OWNER, PR, REPO, USERS_PATCH } from '../helpers/github-stand-in.js';
+import { BASE, HEAD, OWNER, PR, REPO, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import { startGitHubStandIn } from '../helpers/stand-ins/github-server.js';
-import type { GitHubStandIn, StandInReviewComment } from '../helpers/stand-ins/github-server.js';
+import type { GitHubStandIn, GitHubStandInOptions, StandInReviewComment } from '../helpers/stand-ins/github-server.js';
 import { fixture } from '../helpers/test-app.js';
 
 /**
@@ -32,6 +32,16 @@ const NEXT_HEAD = '9b1f3c0d5e7a2b4c6d8e0f1a3b5c7d9e1f2a4b6c';
 const CONTRIBUTOR: User = { login: 'drive-by', type: 'User' };
 const LEARNING = 'we validate request bodies in middleware, not in handlers';
 
+/** The fixture pull request, one changed file: what each stand-in of this file serves. */
+const PULL_REQUEST: GitHubStandInOptions = {
+  owner: OWNER,
+  repo: REPO,
+  pullNumber: PR,
+  headSha: HEAD,
+  baseSha: BASE,
+  files: [{ filename: 'src/server/routes/users.ts', status: 'modified', additions: 2, deletions: 1, patch: USERS_PATCH }],
+};
+
 /** Octokit as in production, but unthrottled: the pacing of writes (1 s apart) is Octokit's, not what is tested. */
 const Unthrottled = ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { enabled: false }, retry: { enabled: false } }));
 
@@ -48,16 +58,7 @@ const isAnswerRequest = (request: Body) =>
 
 beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
-  github = await startGitHubStandIn({
-    owner: OWNER,
-    repo: REPO,
-    pullNumber: PR,
-    headSha: HEAD,
-    baseSha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
-    files: [{ filename: 'src/server/routes/users.ts', status: 'modified', additions: 2, deletions: 1, patch: USERS_PATCH }],
-    permissions: { maintainer: 'write', reader: 'read' },
-    botSlug: 'github-actions',
-  });
+  github = await startGitHubStandIn({ ...PULL_REQUEST, permissions: { maintainer: 'write', reader: 'read' }, botSlug: 'github-actions' });
   model = await startAnthropicStandIn({
     respond: (request) =>
       isAnswerRequest(request) ? { body: messageResponse(JSON.stringify(answer)) } : { body: messageResponse({ summary: 'Adds a lookup route.', findings: [finding()] }) },
@@ -322,16 +323,7 @@ describe('people who may not ask, in the Action', () => {
 
 describe('the app_slug input', () => {
   it("with another App's token, that App's comments hold the state and @<slug> asks Bulwark", async () => {
-    const appToken = await startGitHubStandIn({
-      owner: OWNER,
-      repo: REPO,
-      pullNumber: PR,
-      headSha: HEAD,
-      baseSha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
-      files: [{ filename: 'src/server/routes/users.ts', status: 'modified', additions: 2, deletions: 1, patch: USERS_PATCH }],
-      permissions: { maintainer: 'write' },
-      botSlug: 'acme-reviewer',
-    });
+    const appToken = await startGitHubStandIn({ ...PULL_REQUEST, permissions: { maintainer: 'write' }, botSlug: 'acme-reviewer' });
     const inApp = { GITHUB_API_URL: appToken.url, GITHUB_GRAPHQL_URL: appToken.url.replace(/\/v3$/, '/graphql'), INPUT_APP_SLUG: 'acme-reviewer[bot]' };
     try {
       const pauseId = appToken.addComment('/review pause', 'maintainer');
