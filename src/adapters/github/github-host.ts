@@ -5,7 +5,7 @@ import type { ChangedFile } from '../../review/types.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { batchAnnotations } from './batch-annotations.js';
 import { configFromFiles, mergeConfigs } from './merge-config-files.js';
-import { gitHubLearningHost } from './github-learning-host.js';
+import { gitHubLearningHost, restUser } from './github-learning-host.js';
 import { readCapped } from './read-capped.js';
 import { toServiceError } from './to-service-error.js';
 
@@ -369,13 +369,6 @@ function decodeRaw(data: unknown): string | undefined {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data as ArrayBuffer);
   return undefined;
-}
-
-/** GraphQL names a bot `slug` where REST says `slug[bot]`; compare them in REST's form. */
-function restUser(author: { __typename: string; login: string } | null): { login: string; type: string } | undefined {
-  if (!author) return undefined;
-  const bot = author.__typename === 'Bot';
-  return { login: bot && !author.login.endsWith('[bot]') ? `${author.login}[bot]` : author.login, type: bot ? 'Bot' : 'User' };
 }
 
 /** The `rel="last"` page of a Link header (https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api); 1 without one. */

@@ -83,7 +83,7 @@ export function gitHubLearningHost(octokit: Octokit, { call, isOwn }: GitHubHost
 }
 
 /** GraphQL names a bot `slug` where REST says `slug[bot]`; compared in REST's form. */
-function restUser(author: { __typename?: string; login: string } | null | undefined): { login: string; type: string } | undefined {
+export function restUser(author: { __typename?: string; login: string } | null | undefined): { login: string; type: string } | undefined {
   if (!author) return undefined;
   const bot = author.__typename === 'Bot';
   return { login: bot && !author.login.endsWith('[bot]') ? `${author.login}[bot]` : author.login, type: bot ? 'Bot' : 'User' };
