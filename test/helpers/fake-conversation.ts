@@ -4,9 +4,6 @@ type Body = Record<string, unknown>;
 type Answer = [number, unknown, Record<string, string>?];
 type User = { login: string; type: string };
 
-/** The pull request's page on GitHub: comments' `html_url` are anchors on it. */
-const PAGE = `https://github.com/${OWNER}/${REPO}/pull/${PR}`;
-
 /** The App behind the fake: `GET /app` names it, and its comments are by `bulwark[bot]`. */
 export const APP_SLUG = 'bulwark';
 const BOT: User = { login: `${APP_SLUG}[bot]`, type: 'Bot' };
@@ -132,7 +129,7 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
       if (method === 'GET' && path === `${REPO_PATH}/pulls/${PR}/comments`) return [200, state.reviewComments];
       // The repository's comments across pull requests (one pull request here), with their address and reactions.
       if (method === 'GET' && path === `${REPO_PATH}/pulls/comments`) return [200, [...state.reviewComments.map((comment) => ({ ...comment, pull: PR })), ...history].map(({ pull, ...comment }) => ({ ...comment, html_url: `${pageOf(pull)}#discussion_r${comment.id}`, reactions: rollup(comment.id) }))];
-      if (method === 'GET' && path === `${REPO_PATH}/issues/comments`) return [200, state.comments.map((comment) => ({ ...comment, html_url: `${PAGE}#issuecomment-${comment.id}` }))];
+      if (method === 'GET' && path === `${REPO_PATH}/issues/comments`) return [200, state.comments.map((comment) => ({ ...comment, html_url: `${pageOf(PR)}#issuecomment-${comment.id}` }))];
       const peopleReactions = path.match(new RegExp(`^${REPO_PATH}/pulls/comments/(\\d+)/reactions$`));
       if (method === 'GET' && peopleReactions) {
         return [200, state.peopleReactions.filter((reaction) => reaction.commentId === Number(peopleReactions[1])).map((reaction, index) => ({ id: index + 1, user: reaction.user, content: reaction.content }))];
@@ -163,10 +160,11 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
         path: root.path,
         isResolved: state.resolved.has(`thread-${root.id}`),
         isOutdated: false,
-        comments: { nodes: [{ databaseId: root.id, body: root.body, author: { __typename: root.user.type === 'Bot' ? 'Bot' : 'User', login: root.user.login.replace(/\[bot\]$/, '') } }] },
+        comments: { nodes: [{ databaseId: root.id, body: root.body, author: author(root.user) }] },
       }));
     return [200, { data: { repository: { pullRequest: { reviewThreads: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } } } } }];
   };
+  /** A login as GraphQL names it: a bot by its slug. */
   const author = (user: User) => ({ __typename: user.type === 'Bot' ? 'Bot' : 'User', login: user.login.replace(/\[bot\]$/, '') });
   /** The threads of the repository's recent pull requests, as the learning query asks for them (with who resolved each). */
   const repositoryThreads = () =>
@@ -178,6 +176,7 @@ export function fakeConversation(options: FakeConversationOptions = {}): FakeCon
         resolvedBy: ((user) => (user ? author(user) : null))(state.resolvedBy.get(`thread-${root.id}`)),
         comments: { nodes: [{ url: `${pageOf(root.pull)}#discussion_r${root.id}`, body: root.body, author: author(root.user) }] },
       }));
+  /** A pull request's page on GitHub: comments' `html_url` are anchors on it. */
   const pageOf = (pull: number) => `https://github.com/${OWNER}/${REPO}/pull/${pull}`;
   /** GitHub's reaction rollup of a review comment. */
   const rollup = (commentId: number) => {
