@@ -10,8 +10,8 @@ export function questionInReply(body: string, slug: string | undefined): string 
   const command = parseCommand(body);
   if (command?.kind === 'answer') return command.argument;
   const mention = slug === undefined ? ANY_MENTION : mentionOf(slug);
-  const prose = proseLines(body);
-  if (!prose.some((line) => new RegExp(mention.source, 'i').test(line))) return undefined;
+  const mentioned = new RegExp(mention.source, 'i');
+  if (!proseLines(body).some((line) => mentioned.test(line))) return undefined;
   return body.replace(new RegExp(mention.source, 'gi'), ' ').replace(/[ \t]{2,}/g, ' ').trim();
 }
 
