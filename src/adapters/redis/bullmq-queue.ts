@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -7,7 +6,8 @@ import { coalesceKey, isRetryLater, jobKind, pullRequestKey, RetryLaterError, re
 import type { Logger } from '../../ports/logger.js';
 import { NO_CAPS } from '../../review/running-caps.js';
 import type { RunningCaps } from '../../review/running-caps.js';
-import { createRunningSlots, runScript, script } from './running-slots.js';
+import { runScript, script } from './redis-script.js';
+import { createRunningSlots } from './running-slots.js';
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -77,7 +77,7 @@ const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
  * ARGV: job id, head sha, PR state TTL (s), claim TTL (ms).
  * Returns {0} for a duplicate; otherwise {1, stale job ids…}: jobs of older heads of the PR, to remove.
  */
-const ENQUEUE_SCRIPT = `
+const ENQUEUE_SCRIPT = script(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[4]) then return {0} end
 if ARGV[2] == '' then return {1} end
@@ -93,8 +93,7 @@ end
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[4], ARGV[3])
 return result
-`;
-const ENQUEUE_SCRIPT_SHA = createHash('sha1').update(ENQUEUE_SCRIPT).digest('hex');
+`);
 
 /** A Worker that knows how many jobs it is processing, including BullMQ's own completion bookkeeping. */
 class TrackingWorker extends Worker<ReviewJob, void, string> {
@@ -170,15 +169,6 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
   const ownKey = (kind: string, id: string) => `${prefix}:${queueName}:bulwark:${kind}:${id}`;
   const headKey = (job: ReviewJob) => ownKey('head', pullRequestKey(job));
   const pendingKey = (job: ReviewJob) => ownKey('pending', pullRequestKey(job));
-
-  const runEnqueueScript = async (keys: string[], args: (string | number)[]): Promise<unknown[]> => {
-    try {
-      return (await client.evalsha(ENQUEUE_SCRIPT_SHA, keys.length, ...keys, ...args)) as unknown[];
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return (await client.eval(ENQUEUE_SCRIPT, keys.length, ...keys, ...args)) as unknown[];
-    }
-  };
 
   /** The job is done for good: it no longer needs removing when a newer head arrives. */
   const forget = async (job: ReviewJob, jobId: string) => {
@@ -334,10 +324,12 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
       return within(
         (async () => {
           await queue.waitUntilReady();
-          const [created, ...stale] = await runEnqueueScript(
+          const [created, ...stale] = (await runScript(
+            client,
+            ENQUEUE_SCRIPT,
             [queue.toKey(jobId), claimKey, headKey(job), pendingKey(job)],
             [jobId, job.headSha, PR_STATE_TTL_SECONDS, CLAIM_TTL_MS],
-          );
+          )) as unknown[];
           if (created !== 1) return { jobId, queued: false };
           const removals = stale.map(async (staleId) => {
             // Read first: a job waiting for its retry (it ran before) has a check run saying "retrying" to complete.
