@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import type { BudgetStore, BudgetUsage, ReviewClaim } from '../../ports/budget-store.js';
 import { fromMicroUsd, toMicroUsd, utcDay } from '../../ports/budget-store.js';
 import type { Logger } from '../../ports/logger.js';
 import { ServiceError } from '../../ports/service-error.js';
+import { closeStore, connectStore } from './redis-store-connection.js';
 
 /**
  * KEYS[1]: the pull request's set of reviews that day; ARGV: review id, limit, TTL in seconds. One script, so the
@@ -42,21 +42,7 @@ export interface RedisBudgetStore extends BudgetStore {
 export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisBudgetStore {
   const keyPrefix = options.keyPrefix ?? 'bulwark:budget';
   const ttlSeconds = options.ttlSeconds ?? 2 * 24 * 3600;
-  const redis = new Redis(options.redisUrl, {
-    maxRetriesPerRequest: 2,
-    commandTimeout: options.commandTimeoutMs ?? 2000,
-    connectTimeout: 2000,
-    connectionName: 'bulwark:budget',
-  });
-  let reportedDown = false;
-  redis.on('error', (error: Error) => {
-    if (reportedDown) return;
-    reportedDown = true;
-    options.log.warn({ err: error }, 'budget store cannot reach Redis');
-  });
-  redis.on('ready', () => {
-    reportedDown = false;
-  });
+  const redis = connectStore({ redisUrl: options.redisUrl, name: 'bulwark:budget', commandTimeoutMs: options.commandTimeoutMs, what: 'budget store', log: options.log });
 
   const keyFor = (installationId: number, now: number) => `${keyPrefix}:${installationId}:${utcDay(now)}`;
   const reviewsKeyFor = (pr: { installationId: number; owner: string; repo: string; pullNumber: number }, now: number) =>
@@ -91,8 +77,6 @@ export function createRedisBudgetStore(options: RedisBudgetStoreOptions): RedisB
       const answer = (await redis.eval(CLAIM_REVIEW, 1, reviewsKeyFor(pullRequest, now), reviewId, limit, ttlSeconds).catch(failed('count the reviews of the pull request'))) as [number, number];
       return { allowed: answer[0] === 1, count: Number(answer[1]) } satisfies ReviewClaim;
     },
-    async close() {
-      await redis.quit().catch(() => redis.disconnect());
-    },
+    close: () => closeStore(redis),
   };
 }

@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../../ports/logger.js';
 import type { RateLimitState, RateLimitStore } from '../../ports/rate-limiter.js';
 import { ServiceError } from '../../ports/service-error.js';
+import { closeStore, connectStore } from './redis-store-connection.js';
 
 /**
  * KEYS[1]: a model's state; ARGV: the value read ('' for none), the new value ('' to delete it), its TTL in ms.
@@ -50,21 +50,7 @@ export interface RedisRateLimitStoreOptions {
  */
 export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore & { close(): Promise<void> } {
   const keyPrefix = options.keyPrefix ?? 'bulwark:ratelimit';
-  const redis = new Redis(options.redisUrl, {
-    maxRetriesPerRequest: 2,
-    commandTimeout: options.commandTimeoutMs ?? 2000,
-    connectTimeout: 2000,
-    connectionName: 'bulwark:ratelimit',
-  });
-  let reportedDown = false;
-  redis.on('error', (error: Error) => {
-    if (reportedDown) return;
-    reportedDown = true;
-    options.log.warn({ err: error }, 'rate-limit store cannot reach Redis');
-  });
-  redis.on('ready', () => {
-    reportedDown = false;
-  });
+  const redis = connectStore({ redisUrl: options.redisUrl, name: 'bulwark:ratelimit', commandTimeoutMs: options.commandTimeoutMs, what: 'rate-limit store', log: options.log });
   const failed = (error: unknown): never => {
     throw new ServiceError('redis', `The rate-limit store could not be read or written (Redis: ${error instanceof Error ? error.message : String(error)}).`, { retryable: true, cause: error });
   };
@@ -83,9 +69,7 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
       }
       throw new ServiceError('redis', `The rate-limit state of ${key} kept changing under ${MAX_ROUNDS} attempts to update it.`, { retryable: true });
     },
-    async close() {
-      await redis.quit().catch(() => redis.disconnect());
-    },
+    close: () => closeStore(redis),
   };
 }
 
