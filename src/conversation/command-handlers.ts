@@ -31,7 +31,7 @@ export type CommandHandler = (input: CommandInput) => Promise<void>;
  * The conversation's commands, by kind. A kind without a handler is answered with a short "not available" reply,
  * so no accepted command goes unanswered.
  */
-export const COMMAND_HANDLERS: Partial<Record<CommandKind, CommandHandler>> = {
+const COMMAND_HANDLERS: Partial<Record<CommandKind, CommandHandler>> = {
   pause: pausePullRequest,
   resume: resumePullRequest,
   learn: learnCommand,
@@ -41,8 +41,8 @@ export const COMMAND_HANDLERS: Partial<Record<CommandKind, CommandHandler>> = {
   answer: answerInThread,
 };
 
-export function handlerFor(kind: CommandKind, handlers: Partial<Record<CommandKind, CommandHandler>> = COMMAND_HANDLERS): CommandHandler {
-  return handlers[kind] ?? notAvailable;
+export function handlerFor(kind: CommandKind): CommandHandler {
+  return COMMAND_HANDLERS[kind] ?? notAvailable;
 }
 
 async function notAvailable({ host, ref, job }: CommandInput): Promise<void> {

@@ -2,18 +2,16 @@ import type { JobHandler } from '../ports/job-queue.js';
 import type { PullRequestRef } from '../ports/pull-request-host.js';
 import { retryOf } from '../review/retry-of.js';
 import { authorizeRequest } from './authorize-request.js';
-import { COMMAND_HANDLERS, handlerFor } from './command-handlers.js';
-import type { CommandHandler } from './command-handlers.js';
+import { handlerFor } from './command-handlers.js';
 import type { ConversationDeps } from './conversation-deps.js';
 import { readRequest } from './read-request.js';
-import type { CommandKind } from '../ports/job-queue.js';
 
 /**
  * One conversation command: learn who the App is, read the comment again (the job holds no text), check the
  * asker's permission (one denied reply at most, 👀 when accepted), then the command's handler. No check run: a
  * failure that may pass is retried by the queue, any other is logged.
  */
-export function createConversationRunner(deps: ConversationDeps, handlers: Partial<Record<CommandKind, CommandHandler>> = COMMAND_HANDLERS): JobHandler {
+export function createConversationRunner(deps: ConversationDeps): JobHandler {
   return async (job, control) => {
     const { command } = job;
     if (!command) return;
@@ -26,7 +24,7 @@ export function createConversationRunner(deps: ConversationDeps, handlers: Parti
       const request = await readRequest(host, ref, job, slug);
       if (!request) return log.info({ comment: command.commentId }, 'the comment no longer asks for this; nothing to do');
       if (!(await authorizeRequest(host, ref, job, log))) return;
-      await handlerFor(command.kind, handlers)({ host, ref, job, deps, log, control, ...request });
+      await handlerFor(command.kind)({ host, ref, job, deps, log, control, ...request });
       log.info({}, 'command done');
     } catch (error) {
       const retry = retryOf(error, control, 'retryable failure of a command');
