@@ -22,7 +22,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
-import { envNumber, median, spread } from './benchmark.js';
+import { benchRedisUrl, envNumber, median, spread, startReport } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { FIRST_PULL, openedBodies, startReplicaStandIns } from './replica-stand-ins.js';
 import { deleteKeys, redisAvailable, uniquePrefix } from '../test/helpers/redis.js';
@@ -89,13 +89,8 @@ async function runAckLatency(): Promise<BenchmarkResult> {
   const connections = envNumber('BENCH_ACK_CONNECTIONS', 10);
   const warmupSeconds = envNumber('BENCH_ACK_WARMUP_SECONDS', 5);
   const throttle = process.env.BENCH_THROTTLE === 'on';
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const lines: string[] = [];
-  const targets: BenchmarkResult['targets'] = [];
-  const print = (line: string) => {
-    lines.push(line);
-    console.info(line);
-  };
+  const redisUrl = benchRedisUrl();
+  const { lines, targets, print } = startReport();
 
   const wanted = (process.env.BENCH_ACK_BACKENDS ?? 'bullmq,memory').split(',').map((name) => name.trim());
   const redisUp = await redisAvailable(redisUrl);

@@ -27,3 +27,21 @@ export function envNumber(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
+
+/** A report printed as it is written: `print` shows a line and keeps it in `lines`; `targets` collects what is checked. */
+export function startReport(): { lines: string[]; targets: BenchmarkResult['targets']; print: (line: string) => void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    targets: [],
+    print: (line) => {
+      lines.push(line);
+      console.info(line);
+    },
+  };
+}
+
+/** The Redis the benchmarks use: REDIS_URL, else the local one. */
+export function benchRedisUrl(): string {
+  return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+}

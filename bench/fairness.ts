@@ -23,7 +23,7 @@ import type { JobQueue, ReviewJob } from '../src/ports/job-queue.js';
 import { NO_CAPS } from '../src/review/running-caps.js';
 import type { RunningCaps } from '../src/review/running-caps.js';
 import { deleteKeys, redisAvailable, uniquePrefix } from '../test/helpers/redis.js';
-import { envNumber, median } from './benchmark.js';
+import { benchRedisUrl, envNumber, median, startReport } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 
 const log = pino({ level: 'silent' });
@@ -70,13 +70,8 @@ async function runFairness(): Promise<BenchmarkResult> {
   const concurrency = envNumber('BENCH_CONCURRENCY', 4);
   const burst = envNumber('BENCH_FAIR_BURST', 40);
   const kinds = (process.env.BENCH_FAIR_QUEUES ?? 'memory,bullmq').split(',').filter((kind): kind is QueueKind => kind === 'memory' || kind === 'bullmq');
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const lines: string[] = [];
-  const targets: BenchmarkResult['targets'] = [];
-  const print = (line: string) => {
-    lines.push(line);
-    console.info(line);
-  };
+  const redisUrl = benchRedisUrl();
+  const { lines, targets, print } = startReport();
   const settings: { label: string; caps: RunningCaps }[] = [
     { label: 'no caps', caps: NO_CAPS },
     { label: 'repo 3', caps: { perRepository: 3, perInstallation: 0 } },

@@ -19,7 +19,7 @@
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { envNumber, median, spread } from './benchmark.js';
+import { benchRedisUrl, envNumber, median, spread, startReport } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { FIRST_PULL, openedBodies, startReplicaStandIns } from './replica-stand-ins.js';
 import type { ReplicaStandIns } from './replica-stand-ins.js';
@@ -46,13 +46,8 @@ async function runJobsThroughput(): Promise<BenchmarkResult> {
   const githubMs = envNumber('BENCH_GITHUB_MS', 10);
   const throttle = process.env.BENCH_THROTTLE === 'on';
   const replicaCounts = (process.env.BENCH_JOBS_REPLICAS ?? '1,2').split(',').map(Number).filter((count) => count > 0);
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const lines: string[] = [];
-  const targets: BenchmarkResult['targets'] = [];
-  const print = (line: string) => {
-    lines.push(line);
-    console.info(line);
-  };
+  const redisUrl = benchRedisUrl();
+  const { lines, targets, print } = startReport();
 
   if (!(await redisAvailable(redisUrl))) {
     print(`!!! SKIPPED: jobs-throughput needs Redis and none answered at ${redisUrl}. Nothing was measured.`);

@@ -19,7 +19,7 @@
 import { pino } from 'pino';
 import pLimit from 'p-limit';
 import type { Middleware } from '@anthropic-ai/sdk';
-import { envNumber } from './benchmark.js';
+import { benchRedisUrl, envNumber } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import { createProviderModel } from '../src/adapters/anthropic/create-provider-model.js';
 import { rateLimitMiddleware } from '../src/adapters/anthropic/rate-limit-middleware.js';
@@ -52,7 +52,7 @@ async function runModelRateLimit(): Promise<BenchmarkResult> {
   const calls = envNumber('BENCH_RL_CALLS', 30);
   const concurrency = envNumber('BENCH_RL_CONCURRENCY', 8);
   const latencyMs = envNumber('BENCH_MODEL_MS', 100);
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = benchRedisUrl();
   const withRedis = await redisAvailable(redisUrl);
   const silent = pino({ level: 'silent' });
   let provider = rateLimitedResponder({ limit, windowMs, callerOf: promptOf });

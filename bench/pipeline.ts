@@ -2,7 +2,7 @@ import { execFileSync, fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { envNumber, median, spread } from './benchmark.js';
+import { envNumber, median, spread, startReport } from './benchmark.js';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
 import type { FromWorker, ToWorker, WorkerFigures } from './pipeline-worker.js';
 import type { FromStandIns, StandInsOptions, StandInStats, ToStandIns } from './stand-ins-process.js';
@@ -76,11 +76,7 @@ async function runPipelineBenchmark(): Promise<BenchmarkResult> {
   const wallModelLatencyMs = envNumber('BENCH_WALL_MODEL_MS', 2000);
   const wallRuns = process.env.BENCH_WALL_RUNS === '0' ? 0 : envNumber('BENCH_WALL_RUNS', 2);
   const throttle = process.env.BENCH_THROTTLE !== 'off';
-  const lines: string[] = [];
-  const print = (line: string) => {
-    lines.push(line);
-    console.info(line);
-  };
+  const { lines, print } = startReport();
 
   compileApp();
   const standIns = await startChild<ToStandIns, FromStandIns>(fileURLToPath(new URL('./stand-ins-process.ts', import.meta.url)), {
