@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import type { LearningCache } from '../../ports/learning-cache.js';
 import type { Logger } from '../../ports/logger.js';
 import { ServiceError } from '../../ports/service-error.js';
+import { closeStore, connectStore } from './redis-store-connection.js';
 
 export interface RedisLearningCacheOptions {
   redisUrl: string;
@@ -24,21 +24,7 @@ export interface RedisLearningCache extends LearningCache {
  */
 export function createRedisLearningCache(options: RedisLearningCacheOptions): RedisLearningCache {
   const keyPrefix = options.keyPrefix ?? 'bulwark:learning';
-  const redis = new Redis(options.redisUrl, {
-    maxRetriesPerRequest: 2,
-    commandTimeout: options.commandTimeoutMs ?? 2000,
-    connectTimeout: 2000,
-    connectionName: 'bulwark:learning',
-  });
-  let reportedDown = false;
-  redis.on('error', (error: Error) => {
-    if (reportedDown) return;
-    reportedDown = true;
-    options.log.warn({ err: error }, 'learning cache cannot reach Redis');
-  });
-  redis.on('ready', () => {
-    reportedDown = false;
-  });
+  const redis = connectStore({ redisUrl: options.redisUrl, name: 'bulwark:learning', commandTimeoutMs: options.commandTimeoutMs, what: 'learning cache', log: options.log });
   const keyOf = (key: string) => `${keyPrefix}:${key}`;
   const failed = (doing: string) => (error: unknown) => {
     throw new ServiceError('redis', `The learning cache could not ${doing} (Redis: ${error instanceof Error ? error.message : String(error)}).`, { retryable: true, cause: error });
@@ -60,8 +46,6 @@ export function createRedisLearningCache(options: RedisLearningCacheOptions): Re
     async delete(key) {
       await redis.del(keyOf(key)).catch(failed('forget what was learned'));
     },
-    async close() {
-      await redis.quit().catch(() => redis.disconnect());
-    },
+    close: () => closeStore(redis),
   };
 }
