@@ -49,9 +49,9 @@ describe('checkRunWaitNotice', () => {
     expect(host.check().output?.title).toBe('Review in progress');
   });
 
-  it('does not write for a wait too short to notice', async () => {
+  it('does not write for a wait too short to notice (under 2 s)', async () => {
     const { host, id } = await withCheckRun();
-    const notice = checkRunWaitNotice({ host, ref: REF, checkRunId: id, headSha: HEAD, log: pino({ level: 'silent' }), minWaitMs: 2000 });
+    const notice = checkRunWaitNotice({ host, ref: REF, checkRunId: id, headSha: HEAD, log: pino({ level: 'silent' }) });
 
     await notice.waiting({ ...WAIT, waitMs: 1999 });
     await notice.resumed(WAIT);

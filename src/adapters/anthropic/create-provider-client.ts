@@ -6,7 +6,7 @@ import type * as VertexSdk from '@anthropic-ai/vertex-sdk';
 import type { ProviderName } from './provider-model-id.js';
 
 /** The SDK each cloud needs; optional peer dependencies, so a default install does not carry them (README, "Providers"). */
-export const PROVIDER_SDKS = { bedrock: '@anthropic-ai/bedrock-sdk', vertex: '@anthropic-ai/vertex-sdk' } as const;
+const PROVIDER_SDKS = { bedrock: '@anthropic-ai/bedrock-sdk', vertex: '@anthropic-ai/vertex-sdk' } as const;
 
 export interface ProviderClientOptions {
   provider: ProviderName;

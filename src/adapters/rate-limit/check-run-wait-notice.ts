@@ -10,11 +10,10 @@ export interface CheckRunWaitNoticeOptions {
   checkRunId: number;
   headSha: string;
   log: Logger;
-  /** Shorter waits are not shown: two writes to GitHub are not worth a blink. Default 2000 ms. */
-  minWaitMs?: number;
 }
 
-export const MIN_NOTICE_WAIT_MS = 2_000;
+/** Shorter waits are not shown: two writes to GitHub are not worth a blink. */
+const MIN_NOTICE_WAIT_MS = 2_000;
 
 /**
  * One review's check run while its model calls wait for the rate limit: it says so when the first call starts
@@ -23,7 +22,6 @@ export const MIN_NOTICE_WAIT_MS = 2_000;
  * on, and a late write never lands after the check run is completed. A failed write is logged: the review goes on.
  */
 export function checkRunWaitNotice(options: CheckRunWaitNoticeOptions): RateLimitWaitListener {
-  const minWaitMs = options.minWaitMs ?? MIN_NOTICE_WAIT_MS;
   let waiting = 0;
   let shown = false;
   let writes: Promise<void> = Promise.resolve();
@@ -38,7 +36,7 @@ export function checkRunWaitNotice(options: CheckRunWaitNoticeOptions): RateLimi
   return {
     async waiting(wait) {
       waiting += 1;
-      if (shown || wait.waitMs < minWaitMs) return;
+      if (shown || wait.waitMs < MIN_NOTICE_WAIT_MS) return;
       shown = true;
       await write(renderWaitingForCapacity(options.headSha, wait));
     },
