@@ -51,6 +51,11 @@ export const recordObserver = () => {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `condition` every 5 ms until it holds or `ms` (2 s) have passed; the test's assertions say whether it did. */
+export const until = async (condition: () => boolean, ms = 2000) => {
+  for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await sleep(5);
+};
+
 /** A promise with its resolver, for handlers the test releases by hand. */
 export const gate = <T = void>() => {
   let open: (value: T) => void = () => undefined;
@@ -244,7 +249,7 @@ export function jobQueueContract(name: string, make: (options: ContractQueueOpti
       });
 
       for (let pull = 1; pull <= 40; pull += 1) await queue.enqueue(repoJob('monorepo', pull));
-      for (let tries = 0; started.length < 2 && tries < 400; tries += 1) await sleep(5);
+      await until(() => started.length >= 2);
       await queue.enqueue(commandJob(41, 9001, 'monorepo'));
       asked.open();
       await queue.onIdle();
@@ -265,7 +270,7 @@ export function jobQueueContract(name: string, make: (options: ContractQueueOpti
       });
 
       await queue.enqueue(repoJob('r', 1));
-      for (let tries = 0; started.length === 0 && tries < 200; tries += 1) await sleep(10);
+      await until(() => started.length > 0);
       for (let pull = 2; pull <= 5; pull += 1) await queue.enqueue(repoJob('r', pull));
       await queue.enqueue({ ...repoJob('r', 6), trigger: 'rerequested', run: 'rerun-delivery-6', requestedBy: 'maintainer' });
       release.open();
@@ -314,7 +319,7 @@ export function jobQueueContract(name: string, make: (options: ContractQueueOpti
       });
 
       for (let pull = 1; pull <= 5; pull += 1) await queue.enqueue(repoJob('r', pull));
-      for (let tries = 0; started.length === 0 && tries < 400; tries += 1) await sleep(5);
+      await until(() => started.length > 0);
       await sleep(50);
       await queue.enqueue(commandJob(6, 9002));
       asked.open();
@@ -370,10 +375,10 @@ export function jobQueueContract(name: string, make: (options: ContractQueueOpti
       );
 
       await queue.enqueue(queueJob('retrying', 1));
-      for (let tries = 0; !runs.includes('retrying') && tries < 200; tries += 1) await sleep(10);
+      await until(() => runs.includes('retrying'));
       await sleep(100);
       await queue.enqueue(queueJob('blocker', 3));
-      for (let tries = 0; !runs.includes('blocker') && tries < 200; tries += 1) await sleep(10);
+      await until(() => runs.includes('blocker'));
       await queue.enqueue(queueJob('never-ran', 2));
       await queue.enqueue(queueJob('newer-1', 1));
       await queue.enqueue(queueJob('newer-2', 2));
@@ -396,7 +401,7 @@ export function jobQueueContract(name: string, make: (options: ContractQueueOpti
       });
 
       await queue.enqueue(repoJob('r', 1));
-      for (let tries = 0; told.started.length === 0 && tries < 200; tries += 1) await sleep(10);
+      await until(() => told.started.length > 0);
       for (let pull = 2; pull <= 4; pull += 1) await queue.enqueue(repoJob('r', pull));
       await queue.enqueue(commandJob(5, 9003));
       const waiting = await queue.waiting?.();
