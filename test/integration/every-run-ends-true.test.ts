@@ -1,18 +1,14 @@
-import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { pino } from 'pino';
-import { Probot, Server } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/composition.js';
-import { bulwark } from '../../src/index.js';
 import { BASE, HEAD, OWNER, PR, REPO, USERS_PATCH } from '../helpers/github-stand-in.js';
 import { finding, messageResponse } from '../helpers/model-stand-in.js';
 import { startAnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import type { AnthropicStandIn } from '../helpers/stand-ins/anthropic-server.js';
 import { startGitHubStandIn } from '../helpers/stand-ins/github-server.js';
 import type { GitHubStandIn, GitHubStandInOptions } from '../helpers/stand-ins/github-server.js';
-import { fixture, TEST_PRIVATE_KEY, testSettings } from '../helpers/test-app.js';
-import { freePort } from '../helpers/replicas.js';
+import { deliverWebhook } from '../helpers/replicas.js';
+import { serveApp } from '../helpers/serve-app.js';
+import { fixture } from '../helpers/test-app.js';
 
 type Payload = { action: string; pull_request: Record<string, unknown> } & Record<string, unknown>;
 
@@ -34,41 +30,18 @@ interface Harness {
 async function startHarness(githubOptions: Omit<GitHubStandInOptions, 'owner' | 'repo' | 'pullNumber' | 'headSha' | 'baseSha'>, findings: unknown[]): Promise<Harness> {
   const github = await startGitHubStandIn({ owner: OWNER, repo: REPO, pullNumber: PR, headSha: HEAD, baseSha: BASE, ...githubOptions });
   const model = await startAnthropicStandIn({ respond: () => ({ body: messageResponse({ summary: 'Reviewed.', findings }) }) });
-  const log = pino({ level: 'silent' });
-  let runtime: Runtime | undefined;
-  const server = new Server({
-    host: '127.0.0.1',
-    // Probot's Server turns port 0 into 3000: ask the OS for a free port instead.
-    port: await freePort(),
-    log,
-    Probot: Probot.defaults({ appId: 1, privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: github.url, log }),
-  });
-  await server.load(bulwark({ settings: testSettings({ ANTHROPIC_BASE_URL: model.url }), onStarted: (started) => (runtime = started) }));
-  const http = await server.start();
-  const address = http.address();
-  const appUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const app = await serveApp({ secret: SECRET, githubUrl: github.url, env: { ANTHROPIC_BASE_URL: model.url } });
   return {
     github,
     model,
     deliver: async (action, delivery, overrides = {}) => {
       const payload = fixture<Payload>(`pull_request.${action}.json`);
-      const body = JSON.stringify({ ...payload, pull_request: { ...payload.pull_request, ...overrides } });
-      const response = await fetch(`${appUrl}/api/github/webhooks`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': 'pull_request',
-          'x-github-delivery': delivery,
-          'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
-        },
-        body,
-      });
-      await runtime!.queue.onIdle();
+      const response = await deliverWebhook(app.url, 'pull_request', delivery, { ...payload, pull_request: { ...payload.pull_request, ...overrides } }, SECRET);
+      await app.runtime().queue.onIdle();
       return response.status;
     },
     close: async () => {
-      await server.stop();
-      await runtime?.queue.close(1000);
+      await app.stop();
       await github.close();
       await model.close();
     },
