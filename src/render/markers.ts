@@ -140,8 +140,19 @@ function marker(kind: ParsedMarker['kind'] | 'walkthrough', data: Record<string,
   return `<!-- ${MARKER_PREFIX}${kind} ${json} -->`;
 }
 
+/** Each kind parseMarkers reads, with the schema its payload must pass. */
+const MARKER_SCHEMAS: { [K in ParsedMarker['kind']]: z.ZodType<Extract<ParsedMarker, { kind: K }>['data']> } = {
+  review: reviewMarkerSchema,
+  finding: findingMarkerSchema,
+  denied: deniedMarkerSchema,
+  pause: pauseMarkerSchema,
+  answer: answerMarkerSchema,
+  ask: askMarkerSchema,
+  learning: learningMarkerSchema,
+};
+
 // Bounded payload and no `<`/`>` inside: cheap to scan even on a hostile 64 KB body.
-const MARKER_PATTERN = /<!--\s*bulwark:(review|finding|denied|learning|pause|answer|ask)\s+(\{[^<>]{0,2000}\})\s*-->/g;
+const MARKER_PATTERN = new RegExp(`<!--\\s*bulwark:(${Object.keys(MARKER_SCHEMAS).join('|')})\\s+(\\{[^<>]{0,2000}\\})\\s*-->`, 'g');
 
 /** Every well-formed Bulwark marker in `body`, in order; anything malformed is ignored. */
 export function parseMarkers(body: string): ParsedMarker[] {
@@ -172,36 +183,9 @@ export function stripMarkers(text: string): string {
 }
 
 function parseMarker(kind: string | undefined, json: string | undefined): ParsedMarker | undefined {
-  const data = parseJson(json ?? '');
-  if (kind === 'review') {
-    const result = reviewMarkerSchema.safeParse(data);
-    return result.success ? { kind, data: result.data } : undefined;
-  }
-  if (kind === 'finding') {
-    const result = findingMarkerSchema.safeParse(data);
-    return result.success ? { kind, data: result.data } : undefined;
-  }
-  if (kind === 'denied') {
-    const result = deniedMarkerSchema.safeParse(data);
-    return result.success ? { kind, data: result.data } : undefined;
-  }
-  if (kind === 'pause') {
-    const result = pauseMarkerSchema.safeParse(data);
-    return result.success ? { kind, data: result.data } : undefined;
-  }
-  if (kind === 'answer') {
-    const result = answerMarkerSchema.safeParse(data);
-    return result.success ? { kind, data: result.data } : undefined;
-  }
-  if (kind === 'ask') {
-    const result = askMarkerSchema.safeParse(data);
-    return result.success ? { kind, data: result.data } : undefined;
-  }
-  if (kind === 'learning') {
-    const result = learningMarkerSchema.safeParse(data);
-    return result.success ? { kind, data: result.data } : undefined;
-  }
-  return undefined;
+  if (kind === undefined || !Object.hasOwn(MARKER_SCHEMAS, kind)) return undefined;
+  const result = MARKER_SCHEMAS[kind as ParsedMarker['kind']].safeParse(parseJson(json ?? ''));
+  return result.success ? ({ kind, data: result.data } as ParsedMarker) : undefined;
 }
 
 function parseJson(json: string): unknown {
