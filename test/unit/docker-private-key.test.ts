@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getPrivateKey } from '@probot/get-private-key';
 import { describe, expect, it } from 'vitest';
-import type { SettingsError } from '../../src/config/env.js';
 import { readSettings } from '../../src/config/env.js';
+import { settingsProblems } from '../helpers/settings-problems.js';
 
 const run = promisify(execFile);
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -48,14 +48,7 @@ describe('Docker and the private key', () => {
   it('a key over several lines reaches the container cut to its first line, and the App says how to fix it', () => {
     const env = dockerEnvFile(MULTI_LINE_DOTENV);
     expect(env.PRIVATE_KEY).toBe('"-----BEGIN RSA PRIVATE KEY-----');
-    const problems = (() => {
-      try {
-        readSettings(env);
-        return [];
-      } catch (error) {
-        return (error as SettingsError).problems;
-      }
-    })();
+    const problems = settingsProblems(env);
     expect(problems).toEqual([expect.stringMatching(/^PRIVATE_KEY: holds only the first line .*PRIVATE_KEY_PATH/)]);
   });
 

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings, SettingsError } from '../../src/config/env.js';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    readSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { readSettings } from '../../src/config/env.js';
+import { settingsProblems } from '../helpers/settings-problems.js';
 
 describe('settings problems', () => {
   it('lists a malformed BULWARK_PRICES and REDIS_URL together with the other problems, each with the value given', () => {
-    const problems = problemsOf({ BULWARK_PRICES: '{not json', REDIS_URL: 'localhost:6379', BULWARK_CHUNK_TOKENS: 'lots' });
+    const problems = settingsProblems({ BULWARK_PRICES: '{not json', REDIS_URL: 'localhost:6379', BULWARK_CHUNK_TOKENS: 'lots' });
     expect(problems).toHaveLength(3);
     expect(problems.find((problem) => problem.startsWith('BULWARK_PRICES:'))).toContain('(given: "{not json")');
     expect(problems.find((problem) => problem.startsWith('REDIS_URL:'))).toMatch(/redis:\/\/ or rediss:\/\/.*\(given: "localhost:6379"\)/);
@@ -23,7 +14,7 @@ describe('settings problems', () => {
   it('never shows a secret: REDIS_URL without its password, the metrics token not at all', () => {
     const password = ['hunter', '2', 'pass'].join('');
     const token = ['short', 'tok'].join('');
-    const problems = problemsOf({ REDIS_URL: `http://user:${password}@cache:6379`, BULWARK_METRICS_TOKEN: token }).join('\n');
+    const problems = settingsProblems({ REDIS_URL: `http://user:${password}@cache:6379`, BULWARK_METRICS_TOKEN: token }).join('\n');
     expect(problems).toContain('REDIS_URL');
     expect(problems).toContain('BULWARK_METRICS_TOKEN');
     expect(problems).not.toContain(password);
@@ -37,7 +28,7 @@ describe('settings problems', () => {
 
   it('says how to fix a private key cut to its first line by docker --env-file, without showing it', () => {
     const firstLine = ['"-----BEGIN RSA', 'PRIVATE KEY-----'].join(' ');
-    const problems = problemsOf({ PRIVATE_KEY: firstLine });
+    const problems = settingsProblems({ PRIVATE_KEY: firstLine });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^PRIVATE_KEY: .*docker run --env-file.*PRIVATE_KEY_PATH/);
     expect(problems[0]).not.toContain(firstLine);
