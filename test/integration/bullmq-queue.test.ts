@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -8,6 +6,7 @@ import { createBullmqQueue } from '../../src/adapters/redis/bullmq-queue.js';
 import type { BullmqQueueOptions } from '../../src/adapters/redis/bullmq-queue.js';
 import type { JobQueue, ReviewJob } from '../../src/ports/job-queue.js';
 import { RetryLaterError, reviewJobId } from '../../src/ports/job-queue.js';
+import { spawnChildWorker } from '../helpers/child-worker.js';
 import { deleteKeys, describeRedis, uniquePrefix } from '../helpers/redis.js';
 
 const log = pino({ level: 'silent' });
@@ -293,28 +292,13 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     const { queue, queueName } = make({ concurrency: 1, lockDurationMs: 1000, stalledIntervalMs: 500 });
     const { jobId } = await queue.enqueue(job('a'));
 
-    const adapter = pathToFileURL(fileURLToPath(new URL('../../src/adapters/redis/bullmq-queue.ts', import.meta.url))).href;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_WORKER], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: { ...process.env, REDIS_URL: redisUrl, BULWARK_ADAPTER: adapter, BULWARK_QUEUE: queueName, BULWARK_PREFIX: prefix },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    const taken = await new Promise<{ started: string; attempt: number }>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
-        if (line) resolve(JSON.parse(line) as { started: string; attempt: number });
-      });
-      child.on('exit', (code) => reject(new Error(`the child worker exited (${String(code)}) before taking the job:\n${output}`)));
-    });
+    const child = spawnChildWorker({ redisUrl, prefix, queueName });
+    const taken = await child.taken;
     expect(taken).toEqual({ started: 'a', attempt: 1 });
     expect(await inspect(queueName).getJobState(jobId)).toBe('active');
 
-    child.kill('SIGKILL');
-    await exited;
+    child.process.kill('SIGKILL');
+    await child.exited;
     const killedAt = Date.now();
 
     const rerun = gate<{ attempt: number; at: number }>();
@@ -336,7 +320,7 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     await queue.enqueue(job('a', 1));
 
     // Its job's lock (3 s) outlives its slot's lease (0.9 s): the slot must free before the job itself runs again.
-    const child = spawnChildWorker(queueName, { caps, slotLeaseMs: 900, lockDurationMs: 3000 });
+    const child = spawnChildWorker({ redisUrl, prefix, queueName }, { caps, slotLeaseMs: 900, lockDurationMs: 3000 });
     const taken = await child.taken;
     expect(taken).toEqual({ started: 'a', attempt: 1 });
     child.process.kill('SIGKILL');
@@ -368,47 +352,4 @@ await describeRedis('createBullmqQueue', (redisUrl) => {
     await client.quit();
     expect(left).toBe(0);
   }, 20_000);
-
-  /** A second replica in its own process (CHILD_WORKER) that takes one job and hangs until killed. */
-  const spawnChildWorker = (queueName: string, options: object) => {
-    const adapter = pathToFileURL(fileURLToPath(new URL('../../src/adapters/redis/bullmq-queue.ts', import.meta.url))).href;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_WORKER], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: { ...process.env, REDIS_URL: redisUrl, BULWARK_ADAPTER: adapter, BULWARK_QUEUE: queueName, BULWARK_PREFIX: prefix, BULWARK_CHILD_OPTIONS: JSON.stringify(options) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    const taken = new Promise<{ started: string; attempt: number }>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
-        if (line) resolve(JSON.parse(line) as { started: string; attempt: number });
-      });
-      child.on('exit', (code) => reject(new Error(`the child worker exited (${String(code)}) before taking the job:\n${output}`)));
-    });
-    return { process: child, taken, exited };
-  };
 });
-
-/** A second replica in its own process: takes one job, says so on stdout, then hangs until killed. */
-const CHILD_WORKER = `
-const { createBullmqQueue } = await import(process.env.BULWARK_ADAPTER);
-const noop = () => {};
-const log = { debug: noop, info: noop, warn: noop, error: noop, child: () => log };
-const queue = createBullmqQueue({
-  redisUrl: process.env.REDIS_URL,
-  queueName: process.env.BULWARK_QUEUE,
-  prefix: process.env.BULWARK_PREFIX,
-  concurrency: 1,
-  lockDurationMs: 1000,
-  stalledIntervalMs: 500,
-  log,
-  ...JSON.parse(process.env.BULWARK_CHILD_OPTIONS ?? '{}'),
-});
-queue.start(async (job, control) => {
-  console.log(JSON.stringify({ started: job.headSha, attempt: control.attempt }));
-  await new Promise(() => {});
-});
-`;

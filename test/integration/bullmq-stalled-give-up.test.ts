@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, expect, it } from 'vitest';
 import { createBullmqQueue } from '../../src/adapters/redis/bullmq-queue.js';
 import type { GiveUpReason, JobQueue, ReviewJob } from '../../src/ports/job-queue.js';
+import { spawnChildWorker } from '../helpers/child-worker.js';
 import { deleteKeys, describeRedis, uniquePrefix } from '../helpers/redis.js';
 
 /**
@@ -19,21 +18,6 @@ const queueName = 'stalled-past-max';
 const job: ReviewJob = { installationId: 1, owner: 'o', repo: 'r', pullNumber: 1, headSha: 'a'.repeat(40), trigger: 'opened', full: true, deliveryId: 'd', run: 'auto' };
 const LOCK_MS = 1000;
 const STALLED_INTERVAL_MS = 500;
-
-/** A replica in its own process: takes the job, says so on stdout, then hangs until it is killed. */
-const CHILD_WORKER = `
-const { createBullmqQueue } = await import(process.env.BULWARK_ADAPTER);
-const noop = () => {};
-const log = { debug: noop, info: noop, warn: noop, error: noop, child: () => log };
-const queue = createBullmqQueue({
-  redisUrl: process.env.REDIS_URL, queueName: process.env.BULWARK_QUEUE, prefix: process.env.BULWARK_PREFIX,
-  concurrency: 1, lockDurationMs: ${LOCK_MS}, stalledIntervalMs: ${STALLED_INTERVAL_MS}, maxStalledCount: 1, log,
-});
-queue.start(async (job) => {
-  console.log(JSON.stringify({ started: job.headSha }));
-  await new Promise(() => {});
-});
-`;
 
 await describeRedis('BullMQ: a job stalled past maxStalledCount', (redisUrl) => {
   const inspectorClient = new Redis(redisUrl);
@@ -49,24 +33,10 @@ await describeRedis('BullMQ: a job stalled past maxStalledCount', (redisUrl) => 
 
   /** Starts a worker process, waits until it runs the job, and kills it mid-job (SIGKILL: no cleanup at all). */
   async function runAndKill(): Promise<void> {
-    const adapter = pathToFileURL(fileURLToPath(new URL('../../src/adapters/redis/bullmq-queue.ts', import.meta.url))).href;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_WORKER], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: { ...process.env, REDIS_URL: redisUrl, BULWARK_ADAPTER: adapter, BULWARK_QUEUE: queueName, BULWARK_PREFIX: prefix },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('"started"')) resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`the worker exited (${String(code)}) before taking the job:\n${output}`)));
-    });
-    child.kill('SIGKILL');
-    await exited;
+    const child = spawnChildWorker({ redisUrl, prefix, queueName }, { lockDurationMs: LOCK_MS, stalledIntervalMs: STALLED_INTERVAL_MS, maxStalledCount: 1 });
+    await child.taken;
+    child.process.kill('SIGKILL');
+    await child.exited;
   }
 
   it('gives the job up as stalled, once, and never runs it again', async () => {
