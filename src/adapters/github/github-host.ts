@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { ProbotOctokit } from 'probot';
-import type { CheckOutput, Comparison, DirectoryEntry, PullRequestHost, PullRequestInfo, ReviewThread } from '../../ports/pull-request-host.js';
+import type { CheckOutput, Comparison, DirectoryEntry, OwnComment, PullRequestHost, PullRequestInfo, PullRequestRef, ReviewThread } from '../../ports/pull-request-host.js';
 import type { ChangedFile } from '../../review/types.js';
 import { ServiceError } from '../../ports/service-error.js';
 import { batchAnnotations } from './batch-annotations.js';
@@ -50,6 +50,12 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
       if (files.length >= MAX_LISTED_FILES) break;
     }
     return files.slice(0, MAX_LISTED_FILES);
+  };
+
+  /** The pull request's conversation comments of its own that carry a marker, oldest first. */
+  const ownComments = async (ref: PullRequestRef): Promise<OwnComment[]> => {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, per_page: 100 });
+    return comments.filter((comment) => isOwn(comment.user) && comment.body?.includes(MARKER)).map((comment) => ({ id: comment.id, body: comment.body ?? '' }));
   };
 
   return {
@@ -211,11 +217,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         else await octokit.rest.reactions.createForIssueComment(params);
       }),
 
-    listOwnCommentEntries: (ref) =>
-      call('listing the pull request comments', async () => {
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, per_page: 100 });
-        return comments.filter((comment) => isOwn(comment.user) && comment.body?.includes(MARKER)).map((comment) => ({ id: comment.id, body: comment.body ?? '' }));
-      }),
+    listOwnCommentEntries: (ref) => call('listing the pull request comments', () => ownComments(ref)),
 
     getComment: (ref, commentId) =>
       call('reading a comment', async () => {
@@ -270,16 +272,7 @@ export function createGitHubHost(octokit: Octokit): PullRequestHost {
         return { id: data.id };
       }),
 
-    listOwnComments: (ref) =>
-      call('listing the pull request comments', async () => {
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-          owner: ref.owner,
-          repo: ref.repo,
-          issue_number: ref.pullNumber,
-          per_page: 100,
-        });
-        return comments.filter((comment) => isOwn(comment.user) && comment.body?.includes(MARKER)).map((comment) => comment.body ?? '');
-      }),
+    listOwnComments: (ref) => call('listing the pull request comments', async () => (await ownComments(ref)).map((comment) => comment.body)),
 
     listOwnReviews: (ref) =>
       call('listing the pull request reviews', async () => {

@@ -170,6 +170,9 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
 
   const feedback: MemoryRepoFeedback = structuredClone(options.feedback ?? { reviewComments: [], threads: [] });
 
+  /** The pull request's comments of its own that carry a marker, oldest first. */
+  const ownComments = (ref: PullRequestRef) => host.comments.filter((comment) => comment.pullNumber === ref.pullNumber && isOwn(comment.author) && comment.body.includes(MARKER));
+
   /** Runs a method's work under any fault injected for it. */
   const act = async <T>(method: HostMethod, work: () => T | Promise<T>): Promise<T> => {
     host.calls.push(method);
@@ -306,14 +309,8 @@ export function createMemoryPullRequestHost(options: MemoryPullRequestHostOption
     getPermission: (_ref, login) => act('getPermission', () => host.permissions[login] ?? 'none'),
     addReaction: (_ref, commentId, content, on = 'issue-comment') => act('addReaction', () => void host.reactions.push({ commentId, content, on })),
     createComment: (ref, body) => act('createComment', () => void host.comments.push({ id: nextCommentId++, pullNumber: ref.pullNumber, body, author: botAuthor })),
-    listOwnComments: (ref) =>
-      act('listOwnComments', () => host.comments.filter((comment) => comment.pullNumber === ref.pullNumber && isOwn(comment.author) && comment.body.includes(MARKER)).map((comment) => comment.body)),
-    listOwnCommentEntries: (ref) =>
-      act('listOwnCommentEntries', () =>
-        host.comments
-          .filter((comment) => comment.pullNumber === ref.pullNumber && isOwn(comment.author) && comment.body.includes(MARKER))
-          .map((comment) => ({ id: comment.id ?? 0, body: comment.body })),
-      ),
+    listOwnComments: (ref) => act('listOwnComments', () => ownComments(ref).map((comment) => comment.body)),
+    listOwnCommentEntries: (ref) => act('listOwnCommentEntries', () => ownComments(ref).map((comment) => ({ id: comment.id ?? 0, body: comment.body }))),
     getComment: (ref, commentId) =>
       act('getComment', () => {
         const found = host.comments.find((comment) => comment.id === commentId && comment.pullNumber === ref.pullNumber);
