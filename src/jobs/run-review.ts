@@ -41,8 +41,9 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
     let checked: { host: PullRequestHost; checkRunId: number } | undefined;
     try {
       const host = await deps.hostFor(queued.installationId);
-      const job = await resolveJob(host, ref, queued, log);
-      if (!job) return;
+      const resolved = await resolveJob(host, ref, queued, log);
+      if (!resolved) return;
+      const { job } = resolved;
       const jobId = reviewJobId(job);
       log = log.child({ jobId, attempt: control.attempt });
       // The repository config (default branch); a broken file is reported on the check like any invalid field.
@@ -55,9 +56,9 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       if (found.kind === 'settled') return log.info({ checkRunId: found.run.id, settledBy: found.run.externalId }, 'head already reviewed by an earlier run; nothing to do');
       const existing = found.run;
       const started = deps.clock.now();
-      // The pull request is read while the check run is created (one round trip instead of two); a failure to read
-      // it is observed now and thrown below, where the check run exists to report it.
-      const prLoading = host.getPullRequest(ref);
+      // The pull request (unless a command job read it already) is read while the check run is created (one round
+      // trip instead of two); a failure to read it is observed now and thrown below, where the check run exists to report it.
+      const prLoading = resolved.pr ? Promise.resolve(resolved.pr) : host.getPullRequest(ref);
       prLoading.catch(() => undefined);
       const start = { name: deps.settings.checkName, headSha: job.headSha, externalId: jobId, output: renderInProgress(job.headSha) };
       checked = { host, checkRunId: existing?.id ?? (await host.createCheckRun(ref, start)).id };

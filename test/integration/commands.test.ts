@@ -76,7 +76,6 @@ describe('/review commands', () => {
     mockPullRequest();
     mockNoRepoConfig();
     mockCreateCheck();
-    mockPullRequest();
     mockRepoFiles();
     mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
     nock(ANTHROPIC)
@@ -152,7 +151,6 @@ describe('/review commands', () => {
     mockPullRequest();
     mockNoRepoConfig();
     mockCreateCheck();
-    mockPullRequest();
     mockRepoFiles();
     mockFiles([file('src/server/routes/users.ts', USERS_PATCH)]);
     nock(ANTHROPIC)

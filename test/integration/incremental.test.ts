@@ -227,7 +227,7 @@ describe('/review commands after a first review', () => {
     };
   }
 
-  /** Permission check and reaction, then the run reads the PR for its head. */
+  /** Permission check and reaction, then the run reads the PR for its head (once: the review goes on with it). */
   function mockCommandStart() {
     mockInstallationToken();
     nock(GITHUB)
@@ -238,7 +238,6 @@ describe('/review commands after a first review', () => {
     mockPullRequest();
     mockRepoConfig(CONFIG);
     mockCreateCheck();
-    mockPullRequest();
     mockRepoFiles();
     mockFilePages(PR_FILES);
     mockEarlierReviews([{ body: earlierReviewBody(OLD) }]);
