@@ -47,7 +47,7 @@ export function createReviewRunner(deps: ReviewRunnerDeps): JobHandler {
       const jobId = reviewJobId(job);
       log = log.child({ jobId, attempt: control.attempt });
       // The repository config (default branch); a broken file is reported on the check like any invalid field.
-      const config = classifyRepoConfig(await (async () => ({ raw: await host.readConfig(ref, REPO_CONFIG_FILE) }))().catch((error: unknown) => ({ error })));
+      const config = classifyRepoConfig(await host.readConfig(ref, REPO_CONFIG_FILE).then((raw) => ({ raw }), (error: unknown) => ({ error })));
       // Not a review the repo asked for (e.g. a push without `synchronize` in review.on): no check run, no noise.
       if (config.ok && !triggerEnabled(job, config.config)) return log.debug({ trigger: job.trigger }, 'trigger not enabled by repo config');
       const runs = await host.listCheckRuns(ref, job.headSha, deps.settings.checkName);
