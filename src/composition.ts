@@ -164,13 +164,14 @@ function createQueue(settings: Settings, log: Logger): JobQueue {
 
 export function runnerDeps(app: Probot, runtime: Runtime): ReviewRunnerDeps {
   const { settings } = runtime;
+  const log = app.log.child({ name: 'bulwark' }) as Logger;
   return {
     hostFor: async (installationId) => createGitHubHost(countRequests(await app.auth(installationId), runtime.metrics)),
     model: runtime.model,
     modelForRun: ({ host, ref, checkRunId, headSha, log }) => runtime.waitNotices.around(runtime.model, checkRunWaitNotice({ host, ref, checkRunId, headSha, log })),
     agents: runtime.agents,
     budget: runtime.budget,
-    learning: learningDeps(settings, runtime.learningCache, app.log.child({ name: 'bulwark' }) as Logger),
+    learning: learningDeps(settings, runtime.learningCache, log),
     settings: {
       checkName: settings.checkName,
       maxFiles: settings.maxFiles,
@@ -184,7 +185,7 @@ export function runnerDeps(app: Probot, runtime: Runtime): ReviewRunnerDeps {
       retryBackoffMs: settings.jobs.backoffMs,
     },
     clock: runtime.clock,
-    log: app.log.child({ name: 'bulwark' }) as Logger,
+    log,
     onUsage: ({ model, usd, ...usage }) => {
       runtime.metrics.modelTokens.inc({ model, kind: 'input' }, usage.inputTokens);
       runtime.metrics.modelTokens.inc({ model, kind: 'output' }, usage.outputTokens);
